@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Lazy-flag evaluation (see flags.h). Carry-in of ADC/SBB is recovered from
+ * the recorded operands, so the record needs no extra field.
+ */
+#include "cpu/flags.h"
+#include "cpu/ops.h"
+
+#include "common/bits.h"
+
+uint32_t flags_szp(uint32_t res, int size)
+{
+    uint32_t m = size_mask(size);
+    uint32_t f = 0;
+    if (!(res & m))
+        f |= FL_ZF;
+    if (res & size_sign(size))
+        f |= FL_SF;
+    if (parity_even(res))
+        f |= FL_PF;
+    return f;
+}
+
+uint32_t flags_compute_arith(const struct cpu *c)
+{
+    int size = c->lf_size;
+    uint32_t m = size_mask(size), sign = size_sign(size);
+    uint32_t dst = c->lf_dst & m, src = c->lf_src & m, res = c->lf_res & m;
+    uint32_t f = flags_szp(res, size);
+    uint32_t cin;
+    switch ((enum lf_op)c->lf_op) {
+    case LF_NONE: return c->eflags & FL_ARITH;
+    case LF_ADD:
+    case LF_ADC:
+        cin = (res - dst - src) & m;
+        if (cin ? res <= dst : res < dst)
+            f |= FL_CF;
+        if ((dst ^ res) & (src ^ res) & sign)
+            f |= FL_OF;
+        f |= (dst ^ src ^ res) & FL_AF;
+        break;
+    case LF_SUB:
+    case LF_SBB:
+        cin = (dst - src - res) & m;
+        if (cin ? dst <= src : dst < src)
+            f |= FL_CF;
+        if ((dst ^ src) & (dst ^ res) & sign)
+            f |= FL_OF;
+        f |= (dst ^ src ^ res) & FL_AF;
+        break;
+    case LF_LOGIC: break;
+    case LF_INC:
+        f |= c->eflags & FL_CF;
+        if (res == sign)
+            f |= FL_OF;
+        f |= (dst ^ 1 ^ res) & FL_AF;
+        break;
+    case LF_DEC:
+        f |= c->eflags & FL_CF;
+        if (res == sign - 1)
+            f |= FL_OF;
+        f |= (dst ^ 1 ^ res) & FL_AF;
+        break;
+    }
+    return f;
+}
+
+void flags_lazy_incdec(struct cpu *c, bool dec, int size, uint32_t dst, uint32_t res)
+{
+    uint32_t cf = flags_get(c) & FL_CF;
+    c->eflags = (c->eflags & ~(uint32_t)FL_CF) | cf;
+    flags_lazy(c, dec ? LF_DEC : LF_INC, size, dst, 1, res);
+}
+
+bool flags_cond(struct cpu *c, int cc)
+{
+    uint32_t f = flags_get(c);
+    bool r;
+    switch ((cc >> 1) & 7) {
+    case 0: r = f & FL_OF; break;
+    case 1: r = f & FL_CF; break;
+    case 2: r = f & FL_ZF; break;
+    case 3: r = f & (FL_CF | FL_ZF); break;
+    case 4: r = f & FL_SF; break;
+    case 5: r = f & FL_PF; break;
+    case 6: r = !(f & FL_SF) != !(f & FL_OF); break;
+    default: r = (f & FL_ZF) || (!(f & FL_SF) != !(f & FL_OF)); break;
+    }
+    return (cc & 1) ? !r : r;
+}
+
+void eflags_write(struct cpu *c, uint32_t val, int size)
+{
+    const struct cpu_model_info *m = c->model;
+    uint32_t cur = flags_get(c);
+    uint32_t mask = m->flags_supported & ~(uint32_t)(FL_VM | FL_RF | FL_VIP | FL_VIF | FL_R1);
+    if (cpu_pmode(c)) {
+        unsigned iopl = (cur >> 12) & 3;
+        if (c->cpl > 0)
+            mask &= ~(uint32_t)FL_IOPL;
+        if (c->cpl > iopl)
+            mask &= ~(uint32_t)FL_IF;
+    }
+    if (size == 2)
+        mask &= 0xffff;
+    uint32_t f = (cur & ~mask) | (val & mask);
+    if (!(c->cr[0] & CR0_PE))
+        f &= ~m->flags_real_ro0;
+    c->eflags = f | m->flags_fixed1;
+}
+
+uint32_t eflags_for_push(struct cpu *c)
+{
+    return flags_get(c) & ~(uint32_t)(FL_RF | FL_VM);
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Lazy flags: arithmetic records its operands and result; CF PF AF ZF SF OF
+ * are computed only when something reads them. Owns the lf_* fields and the
+ * arithmetic bits of eflags; nothing else writes those directly.
+ * Spec: Intel SDM Vol. 1 3.4.3 and appendix A (EFLAGS cross-reference).
+ */
+#ifndef KILN_CPU_FLAGS_H
+#define KILN_CPU_FLAGS_H
+
+#include <stdbool.h>
+
+#include "cpu/cpu.h"
+
+/* Record an arithmetic result; flags follow from (op, size, dst, src, res). */
+static inline void flags_lazy(struct cpu *c, enum lf_op op, int size, uint32_t dst, uint32_t src,
+                              uint32_t res)
+{
+    c->lf_op = (uint8_t)op;
+    c->lf_size = (uint8_t)size;
+    c->lf_dst = dst;
+    c->lf_src = src;
+    c->lf_res = res;
+}
+
+/* Compute the arithmetic flags from the lazy record (no side effects). */
+uint32_t flags_compute_arith(const struct cpu *c);
+
+/* The full EFLAGS value, with the arithmetic bits brought up to date. */
+static inline uint32_t flags_get(struct cpu *c)
+{
+    if (c->lf_op != LF_NONE) {
+        c->eflags = (c->eflags & ~(uint32_t)FL_ARITH) | flags_compute_arith(c);
+        c->lf_op = LF_NONE;
+    }
+    return c->eflags;
+}
+
+/* Set the arithmetic flags in 'mask' to the bits in 'val' (others kept). */
+static inline void flags_set_arith(struct cpu *c, uint32_t mask, uint32_t val)
+{
+    uint32_t f = flags_get(c);
+    c->eflags = (f & ~mask) | (val & mask);
+}
+
+/* Record INC/DEC: like ADD/SUB of 1, but CF keeps its current value. */
+void flags_lazy_incdec(struct cpu *c, bool dec, int size, uint32_t dst, uint32_t res);
+
+/* Condition code cc (the low nibble of Jcc/SETcc/CMOVcc) against the flags. */
+bool flags_cond(struct cpu *c, int cc);
+
+/* SF, ZF and PF of 'res' as flag bits, for eagerly computed results. */
+uint32_t flags_szp(uint32_t res, int size);
+
+#endif

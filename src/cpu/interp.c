@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The reference interpreter loop (see interp.h). Faults are values returned
+ * by handlers; this file alone turns them into delivered exceptions, with
+ * EIP and registers restored to the start of the faulting instruction.
+ * Spec: Intel SDM Vol. 3A 6.5-6.6 (exception classes, restartability),
+ * 6.15 table 6-5 (double faults).
+ */
+#include "cpu/interp.h"
+
+#include "common/log.h"
+#include "cpu/decode.h"
+#include "cpu/ops.h"
+
+typedef int (*op_handler_fn)(struct cpu *c, const struct insn *in);
+
+static const op_handler_fn handlers[OP_COUNT] = {
+#define OP(id, mnem, map, opc, reg, rm, mod, imm, gen, flags, handler) [OP_##id] = op_##handler,
+#include "cpu/opcodes.def"
+#undef OP
+};
+
+void interp_commit(struct cpu *c)
+{
+    struct insn_undo *u = &c->undo;
+    for (int i = 0; i < 8; i++)
+        u->r[i] = c->r[i];
+    u->eflags = c->eflags;
+    u->lf_op = c->lf_op;
+    u->lf_size = c->lf_size;
+    u->lf_res = c->lf_res;
+    u->lf_dst = c->lf_dst;
+    u->lf_src = c->lf_src;
+}
+
+static void undo_insn(struct cpu *c)
+{
+    const struct insn_undo *u = &c->undo;
+    for (int i = 0; i < 8; i++)
+        c->r[i] = u->r[i];
+    c->eflags = u->eflags;
+    c->lf_op = u->lf_op;
+    c->lf_size = u->lf_size;
+    c->lf_res = u->lf_res;
+    c->lf_dst = u->lf_dst;
+    c->lf_src = u->lf_src;
+}
+
+static int fetch_cb(void *ctx, unsigned index, uint8_t *out)
+{
+    struct cpu *c = ctx;
+    uint32_t off = c->insn_eip + index;
+    if (cpu_code_size(c) == 2 && c->model->offset_wraps)
+        off &= 0xffff;
+    return mem_fetch(c, off, out);
+}
+
+/* Contributory exceptions (SDM Vol. 3A table 6-4). */
+static bool contributory(int v)
+{
+    return v == EXC_DE || (v >= EXC_TS && v <= EXC_GP);
+}
+
+/* Deliver the pending exception in c->exc_*; escalates to #DF and shutdown. */
+static enum step_result deliver_fault(struct cpu *c, uint32_t ret_eip)
+{
+    int first = c->exc_vector;
+    if (!cpu_interrupt(c, first, ret_eip, c->exc_has_error, c->exc_error, false))
+        return STEP_OK;
+    int second = c->exc_vector;
+    bool dbl = first == EXC_DF || (contributory(first) && contributory(second)) ||
+               (first == EXC_PF && (second == EXC_PF || contributory(second)));
+    if (first == EXC_DF) {
+        log_msg(LOG_GUEST, "cpu", "triple fault at %04x:%08x", c->seg[SEG_CS].sel, c->insn_eip);
+        return STEP_SHUTDOWN;
+    }
+    if (!dbl) {
+        /* Benign: the second exception is delivered instead, serially. */
+        if (!cpu_interrupt(c, second, ret_eip, c->exc_has_error, c->exc_error, false))
+            return STEP_OK;
+    }
+    if (!cpu_interrupt(c, EXC_DF, ret_eip, true, 0, false))
+        return STEP_OK;
+    log_msg(LOG_GUEST, "cpu", "triple fault at %04x:%08x", c->seg[SEG_CS].sel, c->insn_eip);
+    return STEP_SHUTDOWN;
+}
+
+static uint32_t ip_wrap(const struct cpu *c, uint32_t eip)
+{
+    return cpu_code_size(c) == 2 ? eip & 0xffff : eip;
+}
+
+enum step_result interp_step(struct cpu *c)
+{
+    if (c->halted)
+        return STEP_HALT;
+    c->insn_eip = c->eip;
+    interp_commit(c);
+    bool trap_after = c->eflags & FL_TF;
+
+    struct insn in;
+    int fetch_rc = 0, rc;
+    enum decode_status ds =
+        decode_insn(c->model->gen, cpu_code_size(c), fetch_cb, c, &in, &fetch_rc);
+    switch (ds) {
+    case DEC_OK: break;
+    case DEC_FETCH_FAULT: goto fault;
+    case DEC_UD: rc = cpu_fault(c, EXC_UD); goto fault;
+    case DEC_TOO_LONG:
+        if (!c->model->max_insn_len) {
+            /* 8086: a run of prefixes longer than Kiln follows executes as a no-op. */
+            c->eip = ip_wrap(c, c->eip + in.len);
+            return STEP_OK;
+        }
+        rc = cpu_fault_err(c, EXC_GP, 0);
+        goto fault;
+    }
+    c->next_eip = ip_wrap(c, c->eip + in.len);
+    rc = handlers[in.op](c, &in);
+    if (rc)
+        goto fault;
+    c->eip = c->next_eip;
+    c->icount++;
+    if (trap_after && !c->rep_active) {
+        /* Single-step trap after the instruction (SDM Vol. 3A 17.3.1.4). */
+        c->dr[6] |= 1u << 14;
+        if (cpu_interrupt(c, EXC_DB, c->eip, false, 0, false))
+            return deliver_fault(c, c->eip);
+        c->eip = c->next_eip;
+    }
+    return c->halted ? STEP_HALT : STEP_OK;
+
+fault:
+    (void)rc;
+    undo_insn(c);
+    c->rep_active = 0;
+    /* The 8086 pushes the address after a dividing instruction (SingleStepTests notes). */
+    uint32_t ret = c->insn_eip;
+    if (c->exc_vector == EXC_DE && c->model->div_fault_next)
+        ret = ip_wrap(c, c->insn_eip + in.len);
+    enum step_result r = deliver_fault(c, ret);
+    if (r == STEP_OK)
+        c->eip = c->next_eip;
+    return r;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The reference interpreter: decode one instruction, run its semantics,
+ * deliver any exception precisely. Every other engine must match it.
+ * Owns the fetch-decode-dispatch loop; semantics live in ops_*.c.
+ */
+#ifndef KILN_CPU_INTERP_H
+#define KILN_CPU_INTERP_H
+
+#include "cpu/cpu.h"
+
+enum step_result {
+    STEP_OK,       /* an instruction retired, or an exception was delivered */
+    STEP_HALT,     /* the CPU is halted (HLT) and waits for an interrupt */
+    STEP_SHUTDOWN, /* triple fault: the machine must reset */
+};
+
+/* Execute one instruction (or one bounded chunk of a REP string instruction). */
+enum step_result interp_step(struct cpu *c);
+
+/* Save the GPRs and flags as the state a fault returns to. */
+void interp_commit(struct cpu *c);
+
+#endif

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared by the instruction semantics (ops_*.c): operand access (registers,
+ * ModRM memory, stack), control-transfer helpers, and the prototype of every
+ * handler named in opcodes.def. A handler returns 0 or CPU_FAULT and must
+ * change no architectural state before its last possible fault, except the
+ * GPRs and flags that the interpreter restores on a fault.
+ */
+#ifndef KILN_CPU_OPS_H
+#define KILN_CPU_OPS_H
+
+#include "common/bits.h"
+#include "cpu/cpu.h"
+#include "cpu/flags.h"
+#include "cpu/insn.h"
+#include "cpu/mem.h"
+#include "cpu/opcodes.h"
+
+#define OP(id, mnem, map, opc, reg, rm, mod, imm, gen, flags, handler)                             \
+    KILN_MUST_CHECK int op_##handler(struct cpu *c, const struct insn *in);
+#include "cpu/opcodes.def"
+#undef OP
+
+/* Operand width of the form in bytes: 1 for byte forms, else the operand size. */
+static inline int insn_width(const struct insn *in)
+{
+    return (opc_rows[in->op].flags & F_BYTE) ? 1 : in->opsize;
+}
+
+/* General register 'reg' at 'size' (1: AL..BH encoding, 2, 4). */
+static inline uint32_t reg_get(const struct cpu *c, int reg, int size)
+{
+    if (size == 1)
+        return reg < 4 ? c->r[reg] & 0xff : (c->r[reg - 4] >> 8) & 0xff;
+    return size == 2 ? c->r[reg] & 0xffff : c->r[reg];
+}
+
+static inline void reg_set(struct cpu *c, int reg, int size, uint32_t v)
+{
+    if (size == 1) {
+        if (reg < 4)
+            c->r[reg] = (c->r[reg] & ~0xffu) | (v & 0xff);
+        else
+            c->r[reg - 4] = (c->r[reg - 4] & ~0xff00u) | ((v & 0xff) << 8);
+    } else if (size == 2) {
+        c->r[reg] = (c->r[reg] & ~0xffffu) | (v & 0xffff);
+    } else {
+        c->r[reg] = v;
+    }
+}
+
+/* Offset of the ModRM memory operand, wrapped to the address size. */
+uint32_t ea_offset(const struct cpu *c, const struct insn *in);
+
+/* Read/write the ModRM operand (register or memory) of 'size' bytes. */
+KILN_MUST_CHECK int e_read(struct cpu *c, const struct insn *in, int size, uint32_t *v);
+KILN_MUST_CHECK int e_write(struct cpu *c, const struct insn *in, int size, uint32_t v);
+
+/* Stack pointer at the stack's width (SS.B). */
+uint32_t sp_get(const struct cpu *c);
+void sp_set(struct cpu *c, uint32_t v);
+
+/* Push/pop one value of 'size' bytes. */
+KILN_MUST_CHECK int stack_push(struct cpu *c, int size, uint32_t v);
+KILN_MUST_CHECK int stack_pop(struct cpu *c, int size, uint32_t *v);
+
+/* Push n values, checking every slot before writing any (precise faults). */
+KILN_MUST_CHECK int stack_push_n(struct cpu *c, int size, const uint32_t *vals, int n);
+
+/* Read the value 'index' slots above the stack top without popping. */
+KILN_MUST_CHECK int stack_peek(struct cpu *c, int size, int index, uint32_t *v);
+
+/* Load segment register 'seg' with 'sel' in the current mode (real mode:
+ * base = sel << 4; protected mode: descriptor load with checks). */
+KILN_MUST_CHECK int seg_load(struct cpu *c, int seg, uint16_t sel);
+
+/* Continue at 'target' (truncated to 'opsize') after a near transfer;
+ * #GP(0) when it lies beyond the CS limit. */
+KILN_MUST_CHECK int jump_near(struct cpu *c, uint32_t target, int opsize);
+
+/* Far transfer: load CS with 'sel' and continue at 'off'. */
+KILN_MUST_CHECK int jump_far(struct cpu *c, uint16_t sel, uint32_t off, int opsize);
+
+/* Store EFLAGS from a POPF/IRET image, keeping bits the mode protects. */
+void eflags_write(struct cpu *c, uint32_t val, int size);
+
+/* EFLAGS as PUSHF shows it (fixed bits, no RF/VM). */
+uint32_t eflags_for_push(struct cpu *c);
+
+/* Deliver interrupt 'vector' with 'ret_eip' as the return address (INT n,
+ * exceptions): real-mode IVT or protected-mode IDT. */
+KILN_MUST_CHECK int cpu_interrupt(struct cpu *c, int vector, uint32_t ret_eip, bool has_err,
+                                  uint32_t err, bool software);
+
+/* Port I/O with the privilege checks of the current mode. */
+KILN_MUST_CHECK int io_read(struct cpu *c, uint16_t port, int size, uint32_t *v);
+KILN_MUST_CHECK int io_write(struct cpu *c, uint16_t port, int size, uint32_t v);
+
+/* Address of a string operand register (SI/DI or ESI/EDI) by address size. */
+static inline uint32_t addr_reg_get(const struct cpu *c, int reg, int asize)
+{
+    return asize == 2 ? c->r[reg] & 0xffff : c->r[reg];
+}
+
+static inline void addr_reg_set(struct cpu *c, int reg, int asize, uint32_t v)
+{
+    reg_set(c, reg, asize, v);
+}
+
+#endif
