@@ -44,6 +44,8 @@ static const struct cpu_model_info models[CPU_GEN_COUNT] = {
         .rep_negates_muldiv = true,
         .has_ud = false,
         .offset_wraps = true,
+        .bcd_8086 = true,
+        .aam0_flags = 1,
     },
     [CPU_286] = {
         .name = "286",
@@ -56,6 +58,8 @@ static const struct cpu_model_info models[CPU_GEN_COUNT] = {
         .shift_count_mask = 0x1f,
         .has_ud = true,
         .overrun_gp_only = true,
+        .fault_keeps_steps = true,
+        .aam0_flags = 2,
     },
     [CPU_386] = {
         .name = "386",

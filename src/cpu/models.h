@@ -39,6 +39,12 @@ struct cpu_model_info {
     bool has_ud;              /* invalid opcodes raise #UD (not on the 8086) */
     bool offset_wraps;        /* a word at offset FFFF wraps to offset 0 (8086) */
     bool overrun_gp_only;     /* real-mode segment overrun is always INT 13 (286) */
+    bool fault_keeps_steps;   /* a faulting string access or POP m16 keeps its SI/DI/CX/SP
+                                 updates (286: those instructions are not restartable) */
+    bool bcd_8086;            /* 8086 DAA/DAS: second step above 9F when AF is set, and the
+                                 first step's carry/borrow does not reach CF */
+    uint8_t aam0_flags;       /* AAM 0 before #DE: 0 flags untouched, 1 SZP of zero (8086),
+                                 2 SZP of AL as a word (286) */
     /* CPUID: 0 max leaf means no CPUID instruction. */
     uint32_t cpuid_max;
     uint32_t cpuid_signature; /* leaf 1 EAX, and EDX at reset */

@@ -5,7 +5,15 @@
  * the 286's (the 8086 adjusts AL and AH separately).
  * Spec: Intel SDM Vol. 2 (DAA, DAS, AAA, AAS, AAM, AAD).
  */
+#include "cpu/interp.h"
 #include "cpu/ops.h"
+
+/* The second DAA/DAS adjustment happens above 99h, or above 9Fh on the 8086
+ * when AF was set (SingleStepTests 8086 captures). */
+static uint32_t bcd_threshold(const struct cpu *c, uint32_t f)
+{
+    return c->model->bcd_8086 && (f & FL_AF) ? 0x9f : 0x99;
+}
 
 int op_daa(struct cpu *c, const struct insn *in)
 {
@@ -14,11 +22,11 @@ int op_daa(struct cpu *c, const struct insn *in)
     uint32_t al = reg_get(c, R_EAX, 1), old_al = al;
     bool old_cf = f & FL_CF, cf = false, af = false;
     if ((al & 0x0f) > 9 || (f & FL_AF)) {
-        cf = old_cf || al > 0xf9;
+        cf = old_cf || (al > 0xf9 && !c->model->bcd_8086);
         al = (al + 6) & 0xff;
         af = true;
     }
-    if (old_al > 0x99 || old_cf) {
+    if (old_al > bcd_threshold(c, f) || old_cf) {
         al = (al + 0x60) & 0xff;
         cf = true;
     }
@@ -38,11 +46,11 @@ int op_das(struct cpu *c, const struct insn *in)
     uint32_t al = reg_get(c, R_EAX, 1), old_al = al;
     bool old_cf = f & FL_CF, cf = false, af = false;
     if ((al & 0x0f) > 9 || (f & FL_AF)) {
-        cf = old_cf || al < 6;
+        cf = old_cf || (al < 6 && !c->model->bcd_8086);
         al = (al - 6) & 0xff;
         af = true;
     }
-    if (old_al > 0x99 || old_cf) {
+    if (old_al > bcd_threshold(c, f) || old_cf) {
         al = (al - 0x60) & 0xff;
         cf = true;
     }
@@ -93,9 +101,16 @@ int op_aas(struct cpu *c, const struct insn *in)
 int op_aam(struct cpu *c, const struct insn *in)
 {
     uint32_t base = in->imm & 0xff;
-    if (!base)
-        return cpu_fault(c, EXC_DE);
     uint32_t al = reg_get(c, R_EAX, 1);
+    if (!base) {
+        if (c->model->aam0_flags) {
+            /* The microcode sets flags before it faults (SingleStepTests captures). */
+            uint32_t v = c->model->aam0_flags == 2 ? al : 0;
+            flags_set_arith(c, FL_SF | FL_ZF | FL_PF, flags_szp(v, 2));
+            interp_commit(c);
+        }
+        return cpu_fault(c, EXC_DE);
+    }
     uint32_t q = al / base, r = al % base;
     reg_set(c, R_EAX, 2, q << 8 | r);
     flags_lazy(c, LF_LOGIC, 1, r, r, r);

@@ -15,9 +15,15 @@
  * nothing; with MSW.EM set, the 286 raises #NM. */
 int op_esc(struct cpu *c, const struct insn *in)
 {
-    (void)in;
-    if (c->model->gen == CPU_286 && (c->cr[0] & (CR0_EM | CR0_TS)))
+    if (c->model->gen != CPU_286)
+        return 0;
+    if (c->cr[0] & (CR0_EM | CR0_TS))
         return cpu_fault(c, EXC_NM);
+    /* The 286 starts the operand transfer itself: a first word past the limit faults. */
+    if (in->is_mem) {
+        uint32_t lin;
+        TRY(seg_linear(c, in->seg, ea_offset(c, in), 2, ACC_READ, &lin));
+    }
     return 0;
 }
 

@@ -70,7 +70,9 @@ static uint32_t shift(struct cpu *c, int kind, int size, uint32_t v, unsigned co
     case SH_SHR:
         r = count >= 32 ? 0 : v >> count;
         cf = count > (unsigned)bits ? 0 : (v >> (count - 1)) & 1;
-        of = (v & sign) != 0;
+        /* OF is MSB(dest) for a count of 1; for larger counts the hardware
+         * reports the top two result bits' difference, which is then 0. */
+        of = ((r ^ (r << 1)) & sign) != 0;
         break;
     default: { /* SH_SAR */
         int32_t sv = (int32_t)sext(v, size);

@@ -5,6 +5,7 @@
  * for PUSH SP; later CPUs push the old value (model table).
  * Spec: Intel SDM Vol. 2 (PUSH, POP, PUSHA, POPA, PUSHF, POPF, ENTER, LEAVE).
  */
+#include "cpu/interp.h"
 #include "cpu/ops.h"
 
 int op_push_Zv(struct cpu *c, const struct insn *in)
@@ -48,7 +49,10 @@ int op_pop_Ev(struct cpu *c, const struct insn *in)
 {
     uint32_t v;
     TRY(stack_pop(c, in->opsize, &v));
-    return e_write(c, in, in->opsize, v);
+    int rc = e_write(c, in, in->opsize, v);
+    if (rc && c->model->fault_keeps_steps)
+        interp_commit(c); /* the 286 keeps the SP increment of a faulting POP m16 */
+    return rc;
 }
 
 int op_pusha(struct cpu *c, const struct insn *in)

@@ -20,48 +20,99 @@ static int src_seg(const struct insn *in)
     return in->seg_ovr != SEG_NONE ? in->seg_ovr : SEG_DS;
 }
 
-/* One iteration; sets *cmp_zf for CMPS/SCAS. */
-static int string_once(struct cpu *c, const struct insn *in, enum str_kind kind, int size,
-                       int32_t step)
+/* Read from / write to the string pointer 'reg' and step it. Each pointer
+ * steps right after its own access, which is what the 286 leaves behind
+ * when that access faults (SingleStepTests 80286 captures). */
+static int str_read(struct cpu *c, const struct insn *in, int seg, int reg, int size,
+                    int32_t step, uint32_t *v)
 {
-    int as = in->addrsize;
-    uint32_t si = addr_reg_get(c, R_ESI, as), di = addr_reg_get(c, R_EDI, as);
+    uint32_t p = addr_reg_get(c, reg, in->addrsize);
+    int rc = mem_read(c, seg, p, size, v);
+    addr_reg_set(c, reg, in->addrsize, p + (uint32_t)step);
+    return rc;
+}
+
+static int str_write(struct cpu *c, const struct insn *in, int size, int32_t step, uint32_t v)
+{
+    uint32_t p = addr_reg_get(c, R_EDI, in->addrsize);
+    int rc = mem_write(c, SEG_ES, p, size, v);
+    addr_reg_set(c, R_EDI, in->addrsize, p + (uint32_t)step);
+    return rc;
+}
+
+/*
+ * How far the 286's REP loop has counted CX when an access of the iteration
+ * faults (SingleStepTests 80286 captures): a read once, except CMPS's first
+ * read (ES:DI), which comes before the count; a store twice, because stores
+ * complete late and the loop has already counted the next iteration.
+ */
+enum { COUNTED_READ = 1, COUNTED_CMPS_FIRST = 0, COUNTED_STORE = 2 };
+
+/* Fail with rc, recording how far the REP count had got. */
+static int counted(int rc, int *count_out, int n)
+{
+    if (rc)
+        *count_out = n;
+    return rc;
+}
+
+/* One iteration; on a fault *cnt says how far a 286 had counted CX. */
+static int string_once(struct cpu *c, const struct insn *in, enum str_kind kind, int size,
+                       int32_t step, int *cnt)
+{
     uint32_t a, b;
+    const int rd = COUNTED_READ, st = COUNTED_STORE;
     switch (kind) {
     case STR_MOVS:
-        TRY(mem_read(c, src_seg(in), si, size, &a));
-        TRY(mem_write(c, SEG_ES, di, size, a));
-        break;
+        TRY(counted(str_read(c, in, src_seg(in), R_ESI, size, step, &a), cnt, rd));
+        return counted(str_write(c, in, size, step, a), cnt, st);
     case STR_CMPS:
-        TRY(mem_read(c, src_seg(in), si, size, &a));
-        TRY(mem_read(c, SEG_ES, di, size, &b));
+        if (c->model->fault_keeps_steps) {
+            /* The 286 reads ES:DI first; the order shows in which pointer a fault stepped. */
+            TRY(counted(str_read(c, in, SEG_ES, R_EDI, size, step, &b), cnt, COUNTED_CMPS_FIRST));
+            TRY(counted(str_read(c, in, src_seg(in), R_ESI, size, step, &a), cnt, rd));
+        } else {
+            TRY(str_read(c, in, src_seg(in), R_ESI, size, step, &a));
+            TRY(str_read(c, in, SEG_ES, R_EDI, size, step, &b));
+        }
         flags_lazy(c, LF_SUB, size, a, b, (a - b) & size_mask(size));
-        break;
-    case STR_STOS: TRY(mem_write(c, SEG_ES, di, size, reg_get(c, R_EAX, size))); break;
+        return 0;
+    case STR_STOS: return counted(str_write(c, in, size, step, reg_get(c, R_EAX, size)), cnt, st);
     case STR_LODS:
-        TRY(mem_read(c, src_seg(in), si, size, &a));
+        TRY(counted(str_read(c, in, src_seg(in), R_ESI, size, step, &a), cnt, rd));
         reg_set(c, R_EAX, size, a);
-        break;
+        return 0;
     case STR_SCAS:
-        TRY(mem_read(c, SEG_ES, di, size, &b));
+        TRY(counted(str_read(c, in, SEG_ES, R_EDI, size, step, &b), cnt, rd));
         a = reg_get(c, R_EAX, size);
         flags_lazy(c, LF_SUB, size, a, b, (a - b) & size_mask(size));
-        break;
+        return 0;
     case STR_INS:
-        TRY(mem_probe_write(c, SEG_ES, di, size));
+        /* 386 on: no port read when the store would fault. The 286 reads, then faults. */
+        if (!c->model->fault_keeps_steps)
+            TRY(mem_probe_write(c, SEG_ES, addr_reg_get(c, R_EDI, in->addrsize), size));
         TRY(io_read(c, (uint16_t)c->r[R_EDX], size, &a));
-        TRY(mem_write(c, SEG_ES, di, size, a));
-        break;
+        return counted(str_write(c, in, size, step, a), cnt, st);
     case STR_OUTS:
-        TRY(mem_read(c, src_seg(in), si, size, &a));
-        TRY(io_write(c, (uint16_t)c->r[R_EDX], size, a));
-        break;
+        TRY(counted(str_read(c, in, src_seg(in), R_ESI, size, step, &a), cnt, rd));
+        return io_write(c, (uint16_t)c->r[R_EDX], size, a);
     }
-    if (kind == STR_MOVS || kind == STR_CMPS || kind == STR_LODS || kind == STR_OUTS)
-        addr_reg_set(c, R_ESI, as, si + (uint32_t)step);
-    if (kind != STR_LODS && kind != STR_OUTS)
-        addr_reg_set(c, R_EDI, as, di + (uint32_t)step);
     return 0;
+}
+
+/* A faulting iteration: the 286 keeps its pointer steps and REP count. */
+static int iteration_fault(struct cpu *c, const struct insn *in, int cnt, int rc)
+{
+    if (c->model->fault_keeps_steps) {
+        if (in->rep != REP_NONE) {
+            uint32_t count = addr_reg_get(c, R_ECX, in->addrsize);
+            for (int i = 0; i < cnt && (count & size_mask(in->addrsize)); i++)
+                count--;
+            addr_reg_set(c, R_ECX, in->addrsize, count);
+        }
+        interp_commit(c);
+    }
+    return rc;
 }
 
 static int string_op(struct cpu *c, const struct insn *in, enum str_kind kind)
@@ -69,14 +120,19 @@ static int string_op(struct cpu *c, const struct insn *in, enum str_kind kind)
     int size = insn_width(in), as = in->addrsize;
     int32_t step = (c->eflags & FL_DF) ? -size : size;
     c->rep_active = 0;
-    if (in->rep == REP_NONE)
-        return string_once(c, in, kind, size, step);
+    int rc, cnt = 0;
+    if (in->rep == REP_NONE) {
+        rc = string_once(c, in, kind, size, step, &cnt);
+        return rc ? iteration_fault(c, in, cnt, rc) : 0;
+    }
     bool conditional = kind == STR_CMPS || kind == STR_SCAS;
     for (int n = 0; n < STRING_CHUNK; n++) {
         uint32_t count = addr_reg_get(c, R_ECX, as);
         if (!count)
             return 0;
-        TRY(string_once(c, in, kind, size, step));
+        rc = string_once(c, in, kind, size, step, &cnt);
+        if (rc)
+            return iteration_fault(c, in, cnt, rc);
         addr_reg_set(c, R_ECX, as, count - 1);
         interp_commit(c);
         if (conditional) {
