@@ -10,6 +10,7 @@
 
 #include "cpu/cpu.h"
 #include "cpu/decode.h"
+#include "check_main.h"
 
 static enum decode_status dec(enum cpu_gen g, int size, const char *hex, struct insn *in)
 {
@@ -165,9 +166,5 @@ int main(void)
     tcase_add_test(tc, test_mnemonic_sizes);
     tcase_add_test(tc, test_fetch_fault_is_reported);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

@@ -7,6 +7,7 @@
 #include <check.h>
 
 #include "cpu/flags.h"
+#include "check_main.h"
 
 static struct cpu cpu;
 
@@ -92,9 +93,5 @@ int main(void)
     tcase_add_test(tc, test_inc_dec_keep_cf);
     tcase_add_test(tc, test_conditions);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

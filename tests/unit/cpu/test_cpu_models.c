@@ -12,6 +12,7 @@
 #include "cpu/cpu.h"
 #include "cpu/flags.h"
 #include "cpu/interp.h"
+#include "check_main.h"
 
 #define RAM_SIZE (1u << 20)
 #define CODE 0x1000u  /* code at 0000:1000 */
@@ -169,9 +170,5 @@ int main(void)
     tcase_add_test(tc, test_divide_error_return);
     tcase_add_test(tc, test_length_limit_gp);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }
