@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "cpu/mmu.h"
+
 void cpu_init(struct cpu *c, const struct cpu_model_info *model, const struct cpu_bus *bus)
 {
     memset(c, 0, sizeof(*c));
@@ -21,6 +23,7 @@ void cpu_set_a20(struct cpu *c, bool enabled)
 {
     c->a20 = enabled;
     c->phys_mask = c->model->phys_mask & (enabled ? 0xffffffffu : ~(1u << 20));
+    mmu_flush(c); /* cached translations were masked with the old gate */
 }
 
 static void seg_reset(struct seg_cache *s, uint16_t sel, uint32_t base)
@@ -76,7 +79,7 @@ void cpu_reset(struct cpu *c)
     c->fpu.cw = 0x0040; /* SDM Vol. 3A table 9-1: x87 control word after reset */
     c->fpu.tw = 0xffff; /* all empty */
     c->r[R_EDX] = m->gen >= CPU_386 ? m->cpuid_signature : 0;
-    cpu_set_a20(c, c->a20);
+    cpu_set_a20(c, c->a20); /* also empties the shadow page table */
 }
 
 int cpu_fault_err(struct cpu *c, int vector, uint32_t error)

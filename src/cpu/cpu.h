@@ -16,6 +16,7 @@
 
 #include "common/compiler.h"
 #include "cpu/models.h"
+#include "cpu/tlb.h"
 
 /* General registers in encoding order (ModRM reg field). */
 enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI };
@@ -204,6 +205,9 @@ struct cpu {
     uint32_t phys_mask; /* address-bus width of the model, ANDed with the A20 gate */
     bool a20;
     struct cpu_bus bus;
+
+    /* --- the shadow page table (tlb.h), last: it is large --- */
+    struct tlb tlb;
 };
 
 /* Fault codes: 0 means success; CPU_FAULT means c->exc_* describe a pending exception. */

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Segmented and physical memory access for the interpreter (see mem.h).
- * Accesses that cross the address-bus wrap (8086 1 MiB, A20) or a 64 KiB
- * offset wrap on the 8086 are split into bytes, exactly as the bus sees them.
+ * Segmented, linear and physical memory access for the interpreter (see
+ * mem.h). Linear accesses go through the shadow page table; accesses that
+ * cross a page (and so the 8086's 1 MiB wrap and A20) or the 8086's 64 KiB
+ * offset wrap are split into bytes after every page involved is checked.
  */
 #include "cpu/mem.h"
 
 #include "common/bits.h"
+#include "cpu/mmu.h"
 
 static bool in_ram(const struct cpu *c, uint32_t pa, int size)
 {
@@ -44,37 +46,116 @@ void phys_write(struct cpu *c, uint32_t pa, int size, uint32_t val)
         c->bus.mem_write(c->bus.ctx, pa, size, val & size_mask(size));
 }
 
-/* Linear -> physical. Paging is the system-architecture issue's; until then
- * the linear address is the physical one, cut to the address pins and A20. */
-static uint32_t lin_to_phys(const struct cpu *c, uint32_t lin)
+/* Translate through the shadow page table, walking on a miss. */
+static int translate(struct cpu *c, uint32_t lin, enum mem_access acc, bool user,
+                     struct tlb_entry **out)
 {
-    return lin & c->phys_mask;
-}
-
-int lin_read(struct cpu *c, uint32_t lin, int size, uint32_t *val)
-{
-    uint32_t pa = lin_to_phys(c, lin);
-    if (lin_to_phys(c, lin + (uint32_t)size - 1) == pa + (uint32_t)size - 1) {
-        *val = phys_read(c, pa, size);
+    struct tlb_entry *e = &c->tlb.e[user ? TLB_USER : TLB_SUPERVISOR][tlb_index(lin)];
+    uint32_t page = lin & ~0xfffu;
+    if ((acc == ACC_WRITE ? e->tag_write : e->tag_read) == page) {
+        c->tlb.hits++;
+        *out = e;
         return 0;
     }
-    uint32_t v = 0;
-    for (int i = 0; i < size; i++)
-        v |= phys_read(c, lin_to_phys(c, lin + (uint32_t)i), 1) << (8 * i);
+    return mmu_translate(c, lin, acc, user, out);
+}
+
+static uint32_t entry_read(struct cpu *c, const struct tlb_entry *e, uint32_t lin, int size)
+{
+    uint32_t off = lin & 0xfff;
+    if (e->host) {
+        const uint8_t *p = e->host + off;
+        return size == 1 ? p[0] : size == 2 ? load_le16(p) : load_le32(p);
+    }
+    return phys_read(c, e->phys | off, size);
+}
+
+static void entry_write(struct cpu *c, const struct tlb_entry *e, uint32_t lin, int size,
+                        uint32_t val)
+{
+    uint32_t off = lin & 0xfff;
+    if (e->host) {
+        uint8_t *p = e->host + off;
+        if (size == 1)
+            p[0] = (uint8_t)val;
+        else if (size == 2)
+            store_le16(p, (uint16_t)val);
+        else
+            store_le32(p, val);
+        return;
+    }
+    phys_write(c, e->phys | off, size, val);
+}
+
+static bool crosses_page(uint32_t lin, int size)
+{
+    return (lin & 0xfff) + (uint32_t)size > 0x1000;
+}
+
+/* The second part of a split access starts at the next page; a fault there
+ * reports that address in CR2. */
+static uint32_t next_page(uint32_t lin)
+{
+    return (lin | 0xfff) + 1;
+}
+
+static int lin_read_priv(struct cpu *c, uint32_t lin, int size, enum mem_access acc, bool user,
+                         uint32_t *val)
+{
+    struct tlb_entry *e;
+    if (!crosses_page(lin, size)) {
+        TRY(translate(c, lin, acc, user, &e));
+        *val = entry_read(c, e, lin, size);
+        return 0;
+    }
+    /* Split at the page boundary; both pages are checked before any data moves. */
+    uint32_t v = 0, b;
+    struct tlb_entry *e2;
+    TRY(translate(c, lin, acc, user, &e));
+    TRY(translate(c, next_page(lin), acc, user, &e2));
+    for (int i = 0; i < size; i++) {
+        uint32_t a = lin + (uint32_t)i;
+        TRY(translate(c, a, acc, user, &e));
+        b = entry_read(c, e, a, 1);
+        v |= b << (8 * i);
+    }
     *val = v;
     return 0;
 }
 
-int lin_write(struct cpu *c, uint32_t lin, int size, uint32_t val)
+static int lin_write_priv(struct cpu *c, uint32_t lin, int size, bool user, uint32_t val)
 {
-    uint32_t pa = lin_to_phys(c, lin);
-    if (lin_to_phys(c, lin + (uint32_t)size - 1) == pa + (uint32_t)size - 1) {
-        phys_write(c, pa, size, val);
+    struct tlb_entry *e, *e2;
+    if (!crosses_page(lin, size)) {
+        TRY(translate(c, lin, ACC_WRITE, user, &e));
+        entry_write(c, e, lin, size, val);
         return 0;
     }
-    for (int i = 0; i < size; i++)
-        phys_write(c, lin_to_phys(c, lin + (uint32_t)i), 1, val >> (8 * i));
+    TRY(translate(c, lin, ACC_WRITE, user, &e));
+    TRY(translate(c, next_page(lin), ACC_WRITE, user, &e2));
+    for (int i = 0; i < size; i++) {
+        uint32_t a = lin + (uint32_t)i;
+        TRY(translate(c, a, ACC_WRITE, user, &e));
+        entry_write(c, e, a, 1, val >> (8 * i));
+    }
     return 0;
+}
+
+/* Instruction operands are user accesses at CPL 3; descriptor tables, the
+ * TSS and the IDT are always supervisor accesses (SDM Vol. 3A 4.6). */
+static bool user_access(const struct cpu *c)
+{
+    return c->cpl == 3;
+}
+
+int lin_read(struct cpu *c, uint32_t lin, int size, uint32_t *val)
+{
+    return lin_read_priv(c, lin, size, ACC_READ, false, val);
+}
+
+int lin_write(struct cpu *c, uint32_t lin, int size, uint32_t val)
+{
+    return lin_write_priv(c, lin, size, false, val);
 }
 
 static int seg_fault(struct cpu *c, int seg)
@@ -137,7 +218,7 @@ int mem_read(struct cpu *c, int seg, uint32_t off, int size, uint32_t *val)
         return 0;
     }
     TRY(seg_linear(c, seg, off, size, ACC_READ, &lin));
-    return lin_read(c, lin, size, val);
+    return lin_read_priv(c, lin, size, ACC_READ, user_access(c), val);
 }
 
 int mem_write(struct cpu *c, int seg, uint32_t off, int size, uint32_t val)
@@ -149,22 +230,25 @@ int mem_write(struct cpu *c, int seg, uint32_t off, int size, uint32_t val)
         return 0;
     }
     TRY(seg_linear(c, seg, off, size, ACC_WRITE, &lin));
-    return lin_write(c, lin, size, val);
+    return lin_write_priv(c, lin, size, user_access(c), val);
 }
 
 int mem_probe_write(struct cpu *c, int seg, uint32_t off, int size)
 {
     uint32_t lin;
+    struct tlb_entry *e;
     if (wraps_offset(c, off, size))
         return 0;
-    return seg_linear(c, seg, off, size, ACC_WRITE, &lin);
+    TRY(seg_linear(c, seg, off, size, ACC_WRITE, &lin));
+    TRY(translate(c, lin, ACC_WRITE, user_access(c), &e));
+    return crosses_page(lin, size) ? translate(c, next_page(lin), ACC_WRITE, user_access(c), &e) : 0;
 }
 
 int mem_fetch(struct cpu *c, uint32_t off, uint8_t *out)
 {
     uint32_t lin, v;
     TRY(seg_linear(c, SEG_CS, off, 1, ACC_EXEC, &lin));
-    TRY(lin_read(c, lin, 1, &v));
+    TRY(lin_read_priv(c, lin, 1, ACC_EXEC, user_access(c), &v));
     *out = (uint8_t)v;
     return 0;
 }

@@ -5,11 +5,12 @@
  * CLTS, INVD/WBINVD/INVLPG, SYSENTER/SYSEXIT, RDTSC/RDPMC, ARPL, UD2 and
  * invalid encodings. Descriptor-table instructions of group 6 and LAR/LSL
  * are real-mode #UD here; their protected-mode forms are logged as not yet
- * modelled. Paging itself is the system-architecture work.
+ * modelled. Control-register writes keep the shadow page table coherent.
  * Spec: Intel SDM Vol. 2 (each instruction), Vol. 3A 2.5 (control registers).
  */
 #include "common/log.h"
 #include "cpu/decode.h"
+#include "cpu/mmu.h"
 #include "cpu/ops.h"
 
 enum { CR4_VME = 1u << 0, CR4_PVI = 1u << 1, CR4_TSD = 1u << 2, CR4_DE = 1u << 3,
@@ -132,9 +133,10 @@ static int cr0_write(struct cpu *c, uint32_t v)
     v &= keep;
     if (c->model->gen >= CPU_386)
         v |= CR0_ET; /* the 486 and later hardwire ET; Kiln's 386 always has a 387 */
-    if ((v & CR0_PG) && !(c->cr[0] & CR0_PG))
-        log_msg(LOG_STUB, "cpu", "paging is not modelled yet: linear addresses stay physical");
+    uint32_t old = c->cr[0];
     c->cr[0] = v;
+    if ((old ^ v) & (CR0_PG | CR0_WP | CR0_PE))
+        mmu_flush(c);
     return 0;
 }
 
@@ -170,7 +172,7 @@ int op_mov_Cd_Rd(struct cpu *c, const struct insn *in)
     switch (cr) {
     case 0: return cr0_write(c, v);
     case 2: c->cr[2] = v; return 0;
-    case 3: c->cr[3] = v & 0xfffff018u; return 0;
+    case 3: mmu_load_cr3(c, v & 0xfffff018u); return 0;
     case 4: {
         if (!c->model->cpuid_max)
             return cpu_fault(c, EXC_UD);
@@ -179,7 +181,10 @@ int op_mov_Cd_Rd(struct cpu *c, const struct insn *in)
             ok |= CR4_PGE | CR4_PCE;
         if (v & ~ok)
             return cpu_fault_err(c, EXC_GP, 0);
+        uint32_t old = c->cr[4];
         c->cr[4] = v;
+        if ((old ^ v) & (CR4_PSE | CR4_PGE | CR4_PAE))
+            mmu_flush(c);
         return 0;
     }
     default: return cpu_fault(c, EXC_UD);
@@ -229,8 +234,12 @@ int op_invd(struct cpu *c, const struct insn *in)
 
 int op_invlpg(struct cpu *c, const struct insn *in)
 {
-    (void)in;
-    return need_cpl0(c); /* no TLB until paging is modelled */
+    TRY(need_cpl0(c));
+    uint32_t lin;
+    /* The operand's linear address names the page; no access, no limit fault on P6. */
+    lin = c->seg[in->seg].base + ea_offset(c, in);
+    tlb_flush_page(&c->tlb, lin);
+    return 0;
 }
 
 int op_sys_grp6(struct cpu *c, const struct insn *in)
