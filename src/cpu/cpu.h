@@ -146,13 +146,15 @@ struct cpu_bus {
     void (*io_write)(void *ctx, uint16_t port, int size, uint32_t val);
 };
 
-/* GPRs and flags at the start of the instruction, restored when it faults so
+/* GPRs, flags, CPL and segment caches at the start of the instruction,
+ * restored when it faults so
  * that the guest sees the state exactly as before it (precise exceptions).
  * String instructions move it forward after each completed iteration. */
 struct insn_undo {
     uint32_t r[8];
     uint32_t eflags, lf_res, lf_dst, lf_src;
-    uint8_t lf_op, lf_size;
+    uint8_t lf_op, lf_size, cpl;
+    struct seg_cache seg[6];
 };
 
 /* Lazy-flags operations: which computation produced lf_res (see flags.h). */

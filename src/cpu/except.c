@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Interrupt and exception delivery: the real-mode IVT and, for now, the
- * protected-mode IDT's interrupt and trap gates into code at the same
- * privilege level. Privilege changes, task gates and V86 belong to the
- * system-architecture work and are reported as unimplemented.
- * Spec: Intel SDM Vol. 3A 6.11-6.12 (IDT, gates), 20.1.4 (real-mode IVT).
+ * Interrupt and exception delivery: the real-mode IVT, and the protected-
+ * mode IDT's interrupt, trap and task gates: same-privilege delivery, the
+ * stack switch to an inner ring from the TSS, delivery out of V86 mode
+ * (saving and nulling the data segments), and error codes with EXT.
+ * Spec: Intel SDM Vol. 3A 6.10-6.13 (IDT, gates, handler procedures and
+ * tasks, error code), 20.3.1 (interrupts from V86 mode).
  */
-#include "common/log.h"
+#include "cpu/desc.h"
 #include "cpu/ops.h"
 
 static int interrupt_real(struct cpu *c, int vector, uint32_t ret_eip)
@@ -25,60 +26,99 @@ static int interrupt_real(struct cpu *c, int vector, uint32_t ret_eip)
     return 0;
 }
 
-/* Read the 8-byte IDT gate for 'vector'. */
-static int idt_gate(struct cpu *c, int vector, bool software, uint32_t *lo, uint32_t *hi)
+/* Read and check the IDT gate for 'vector'. Error codes name the IDT entry
+ * (bit 1) and whether the event was external to the program (bit 0). */
+static int idt_gate(struct cpu *c, int vector, bool software, struct desc *g)
 {
     uint32_t off = (uint32_t)vector * 8;
     uint32_t err = off + 2 + (software ? 0 : 1);
     if (off + 7 > c->idtr.limit)
         return cpu_fault_err(c, EXC_GP, err);
-    TRY(lin_read(c, c->idtr.base + off, 4, lo));
-    TRY(lin_read(c, c->idtr.base + off + 4, 4, hi));
-    unsigned type = (*hi >> 8) & 0x1f;
-    unsigned dpl = (*hi >> 13) & 3;
-    if (type != 0x0e && type != 0x0f && type != 0x06 && type != 0x07 && type != 0x05)
+    g->addr = c->idtr.base + off;
+    TRY(lin_read(c, g->addr, 4, &g->lo));
+    TRY(lin_read(c, g->addr + 4, 4, &g->hi));
+    unsigned type = desc_type(g);
+    if (type != DT_INT16 && type != DT_TRAP16 && type != DT_INT32 && type != DT_TRAP32 &&
+        type != DT_TASK)
         return cpu_fault_err(c, EXC_GP, err);
-    if (software && dpl < c->cpl)
+    if (software && desc_dpl(g) < c->cpl)
         return cpu_fault_err(c, EXC_GP, err);
-    if (!(*hi & 0x8000))
+    if (!desc_present(g))
         return cpu_fault_err(c, EXC_NP, err);
     return 0;
+}
+
+static int interrupt_task_gate(struct cpu *c, struct desc *g, uint32_t ret_eip, bool has_err,
+                               uint32_t err, bool ext)
+{
+    uint16_t tss = gate_selector(g);
+    struct desc t;
+    if (tss & 4)
+        return cpu_fault_err(c, EXC_TS, sel_error(tss, ext));
+    TRY(desc_read(c, tss, EXC_TS, &t));
+    return task_switch(c, tss, &t, TASK_INT, ret_eip, has_err, err);
 }
 
 static int interrupt_prot(struct cpu *c, int vector, uint32_t ret_eip, bool has_err, uint32_t err,
                           bool software)
 {
-    uint32_t lo, hi;
-    TRY(idt_gate(c, vector, software, &lo, &hi));
-    unsigned type = (hi >> 8) & 0x1f;
-    if (type == 0x05 || (c->eflags & FL_VM)) {
-        log_msg(LOG_STUB, "cpu", "task gates and interrupts from V86 mode are not modelled yet");
-        return cpu_fault_err(c, EXC_GP, (uint32_t)vector * 8 + 2);
+    bool ext = !software;
+    struct desc g;
+    TRY(idt_gate(c, vector, software, &g));
+    if (desc_type(&g) == DT_TASK)
+        return interrupt_task_gate(c, &g, ret_eip, has_err, err, ext);
+
+    uint16_t sel = gate_selector(&g);
+    uint32_t off = gate_offset(&g);
+    int size = (desc_type(&g) & 0x08) ? 4 : 2;
+    struct desc d;
+    if (!(sel & 0xfffc))
+        return cpu_fault_err(c, EXC_GP, ext ? 1 : 0);
+    TRY(desc_read(c, sel, EXC_GP, &d));
+    unsigned dpl = desc_dpl(&d);
+    if (!desc_is_code(&d) || dpl > c->cpl)
+        return cpu_fault_err(c, EXC_GP, sel_error(sel, ext));
+    if (!desc_present(&d))
+        return cpu_fault_err(c, EXC_NP, sel_error(sel, ext));
+
+    uint32_t eflags = eflags_for_push(c) | (c->eflags & FL_VM);
+    bool from_v86 = c->eflags & FL_VM;
+    bool inner = !desc_is_conforming(&d) && dpl < c->cpl;
+    if (from_v86 && (!inner || dpl != 0))
+        return cpu_fault_err(c, EXC_GP, sel_error(sel, ext));
+
+    uint32_t frame[10];
+    int n = 0;
+    if (inner) {
+        uint16_t nss;
+        uint32_t nesp;
+        if (from_v86) {
+            frame[n++] = c->seg[SEG_GS].sel;
+            frame[n++] = c->seg[SEG_FS].sel;
+            frame[n++] = c->seg[SEG_DS].sel;
+            frame[n++] = c->seg[SEG_ES].sel;
+        }
+        frame[n++] = c->seg[SEG_SS].sel;
+        frame[n++] = c->r[R_ESP];
+        TRY(tss_stack(c, dpl, &nss, &nesp));
+        c->eflags &= ~(uint32_t)FL_VM; /* the new stack is loaded in protected mode */
+        TRY(load_stack_for_cpl(c, dpl, nss, nesp));
     }
-    uint16_t sel = (uint16_t)(lo >> 16);
-    uint32_t off = (lo & 0xffff) | (hi & 0xffff0000u);
-    int size = (type & 0x08) ? 4 : 2;
-    if (size == 2)
-        off &= 0xffff;
-    uint32_t eflags = eflags_for_push(c);
-    uint16_t old_cs = c->seg[SEG_CS].sel;
-    struct seg_cache saved_cs = c->seg[SEG_CS];
-    TRY(seg_load(c, SEG_CS, sel));
-    if (c->cpl != (saved_cs.sel & 3) && c->cpl != (saved_cs.attr >> 5 & 3)) {
-        c->seg[SEG_CS] = saved_cs;
-        log_msg(LOG_STUB, "cpu", "interrupts that change privilege are not modelled yet");
-        return cpu_fault_err(c, EXC_GP, sel & 0xfffc);
-    }
-    uint32_t frame[4] = {eflags, old_cs, ret_eip, err};
-    int rc = stack_push_n(c, size, frame, has_err ? 4 : 3);
-    if (rc) {
-        c->seg[SEG_CS] = saved_cs;
-        return rc;
+    frame[n++] = eflags;
+    frame[n++] = c->seg[SEG_CS].sel;
+    frame[n++] = ret_eip;
+    if (has_err)
+        frame[n++] = err;
+    TRY(load_cs(c, sel, &d, inner ? dpl : c->cpl, size == 2 ? off & 0xffff : off));
+    TRY(stack_push_n(c, size, frame, n));
+    if (from_v86) {
+        static const int data[4] = {SEG_ES, SEG_DS, SEG_FS, SEG_GS};
+        for (int i = 0; i < 4; i++)
+            c->seg[data[i]] = (struct seg_cache){.sel = 0};
     }
     c->eflags &= ~(uint32_t)(FL_TF | FL_NT | FL_RF | FL_VM);
-    if (!(type & 1))
-        c->eflags &= ~(uint32_t)FL_IF;
-    c->next_eip = off;
+    if (!(desc_type(&g) & 1))
+        c->eflags &= ~(uint32_t)FL_IF; /* interrupt gate, not trap gate */
     return 0;
 }
 

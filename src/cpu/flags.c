@@ -94,7 +94,7 @@ void eflags_write(struct cpu *c, uint32_t val, int size)
     const struct cpu_model_info *m = c->model;
     uint32_t cur = flags_get(c);
     uint32_t mask = m->flags_supported & ~(uint32_t)(FL_VM | FL_RF | FL_VIP | FL_VIF | FL_R1);
-    if (cpu_pmode(c)) {
+    if (c->cr[0] & CR0_PE) { /* protected and V86 mode (CPL 3) */
         unsigned iopl = (cur >> 12) & 3;
         if (c->cpl > 0)
             mask &= ~(uint32_t)FL_IOPL;

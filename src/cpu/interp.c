@@ -31,6 +31,9 @@ void interp_commit(struct cpu *c)
     u->lf_res = c->lf_res;
     u->lf_dst = c->lf_dst;
     u->lf_src = c->lf_src;
+    u->cpl = c->cpl;
+    for (int s = 0; s < SEG_COUNT; s++)
+        u->seg[s] = c->seg[s];
 }
 
 static void undo_insn(struct cpu *c)
@@ -44,6 +47,9 @@ static void undo_insn(struct cpu *c)
     c->lf_res = u->lf_res;
     c->lf_dst = u->lf_dst;
     c->lf_src = u->lf_src;
+    c->cpl = u->cpl;
+    for (int s = 0; s < SEG_COUNT; s++)
+        c->seg[s] = u->seg[s];
 }
 
 static int fetch_cb(void *ctx, unsigned index, uint8_t *out)
@@ -67,6 +73,8 @@ static enum step_result deliver_fault(struct cpu *c, uint32_t ret_eip)
     int first = c->exc_vector;
     if (!cpu_interrupt(c, first, ret_eip, c->exc_has_error, c->exc_error, false))
         return STEP_OK;
+    /* Each attempt starts again from the state before the instruction. */
+    undo_insn(c);
     int second = c->exc_vector;
     bool dbl = first == EXC_DF || (contributory(first) && contributory(second)) ||
                (first == EXC_PF && (second == EXC_PF || contributory(second)));
@@ -78,6 +86,7 @@ static enum step_result deliver_fault(struct cpu *c, uint32_t ret_eip)
         /* Benign: the second exception is delivered instead, serially. */
         if (!cpu_interrupt(c, second, ret_eip, c->exc_has_error, c->exc_error, false))
             return STEP_OK;
+        undo_insn(c);
     }
     if (!cpu_interrupt(c, EXC_DF, ret_eip, true, 0, false))
         return STEP_OK;

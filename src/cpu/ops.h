@@ -78,8 +78,22 @@ KILN_MUST_CHECK int seg_load(struct cpu *c, int seg, uint16_t sel);
  * #GP(0) when it lies beyond the CS limit. */
 KILN_MUST_CHECK int jump_near(struct cpu *c, uint32_t target, int opsize);
 
-/* Far transfer: load CS with 'sel' and continue at 'off'. */
-KILN_MUST_CHECK int jump_far(struct cpu *c, uint16_t sel, uint32_t off, int opsize);
+/* Far JMP (call = false) or CALL to sel:off in the current mode: real-mode
+ * CS loads, or in protected mode code segments, call gates, task gates and
+ * TSS descriptors. CALL pushes the return address. */
+KILN_MUST_CHECK int far_transfer(struct cpu *c, uint16_t sel, uint32_t off, int opsize, bool call);
+
+struct desc;
+
+/* Load CS from descriptor 'd' at privilege 'cpl' and continue at 'off'. */
+KILN_MUST_CHECK int load_cs(struct cpu *c, uint16_t sel, struct desc *d, unsigned cpl,
+                            uint32_t off);
+
+/* Load SS:ESP for privilege 'cpl' with the checks of a stack switch (#TS). */
+KILN_MUST_CHECK int load_stack_for_cpl(struct cpu *c, unsigned cpl, uint16_t ss, uint32_t esp);
+
+/* The SS:ESP the current TSS holds for privilege 'dpl' (0-2). */
+KILN_MUST_CHECK int tss_stack(struct cpu *c, unsigned dpl, uint16_t *ss, uint32_t *esp);
 
 /* Store EFLAGS from a POPF/IRET image, keeping bits the mode protects. */
 void eflags_write(struct cpu *c, uint32_t val, int size);
@@ -91,6 +105,15 @@ uint32_t eflags_for_push(struct cpu *c);
  * exceptions): real-mode IVT or protected-mode IDT. */
 KILN_MUST_CHECK int cpu_interrupt(struct cpu *c, int vector, uint32_t ret_eip, bool has_err,
                                   uint32_t err, bool software);
+
+/* How a task switch was started; decides busy bits, NT and the back link. */
+enum task_source { TASK_JMP, TASK_CALL, TASK_IRET, TASK_INT };
+
+/* Switch to the task whose TSS descriptor 'd' was read through 'sel'.
+ * 'ret_eip' is saved as the outgoing task's EIP; an error code, if any, is
+ * pushed on the new task's stack. */
+KILN_MUST_CHECK int task_switch(struct cpu *c, uint16_t sel, struct desc *d, enum task_source src,
+                                uint32_t ret_eip, bool has_err, uint32_t err);
 
 /* Port I/O with the privilege checks of the current mode. */
 KILN_MUST_CHECK int io_read(struct cpu *c, uint16_t port, int size, uint32_t *v);

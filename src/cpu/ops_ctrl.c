@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Control transfer: Jcc, JMP, CALL and RET (near and far), LOOP/JCXZ,
- * INT n/INT3/INTO/INT1, IRET and BOUND. Far transfers in protected mode
- * go through seg_load's descriptor checks; gates and privilege changes are
- * the system-architecture work.
- * Spec: Intel SDM Vol. 2 (Jcc, JMP, CALL, RET, LOOP, INT n, IRET, BOUND).
+ * Control transfer: Jcc, JMP and CALL (near and far), LOOP/JCXZ, INT n,
+ * INT3, INTO, INT1 and BOUND. Far targets are resolved by far_transfer
+ * (ops_seg.c); returns are in ops_ret.c.
+ * Spec: Intel SDM Vol. 2 (Jcc, JMP, CALL, LOOP, INT n, BOUND).
  */
-#include "common/log.h"
 #include "cpu/ops.h"
 
 int jump_near(struct cpu *c, uint32_t target, int opsize)
@@ -51,14 +49,14 @@ static int read_far_ptr(struct cpu *c, const struct insn *in, uint32_t *off, uin
 
 int op_jmp_Ap(struct cpu *c, const struct insn *in)
 {
-    return jump_far(c, (uint16_t)in->imm2, in->imm, in->opsize);
+    return far_transfer(c, (uint16_t)in->imm2, in->imm, in->opsize, false);
 }
 
 int op_jmp_Mp(struct cpu *c, const struct insn *in)
 {
     uint32_t off, sel;
     TRY(read_far_ptr(c, in, &off, &sel));
-    return jump_far(c, (uint16_t)sel, off, in->opsize);
+    return far_transfer(c, (uint16_t)sel, off, in->opsize, false);
 }
 
 static int call_near(struct cpu *c, uint32_t target, int opsize)
@@ -80,76 +78,16 @@ int op_call_Ev(struct cpu *c, const struct insn *in)
     return call_near(c, t, in->opsize);
 }
 
-static int call_far(struct cpu *c, uint16_t sel, uint32_t off, int opsize)
-{
-    uint32_t frame[2] = {c->seg[SEG_CS].sel, c->next_eip};
-    struct seg_cache old_cs = c->seg[SEG_CS];
-    uint8_t old_cpl = c->cpl;
-    TRY(jump_far(c, sel, off, opsize));
-    int rc = stack_push_n(c, opsize, frame, 2);
-    if (rc) {
-        c->seg[SEG_CS] = old_cs;
-        c->cpl = old_cpl;
-    }
-    return rc;
-}
-
 int op_call_Ap(struct cpu *c, const struct insn *in)
 {
-    return call_far(c, (uint16_t)in->imm2, in->imm, in->opsize);
+    return far_transfer(c, (uint16_t)in->imm2, in->imm, in->opsize, true);
 }
 
 int op_call_Mp(struct cpu *c, const struct insn *in)
 {
     uint32_t off, sel;
     TRY(read_far_ptr(c, in, &off, &sel));
-    return call_far(c, (uint16_t)sel, off, in->opsize);
-}
-
-static int ret_near(struct cpu *c, const struct insn *in, uint32_t release)
-{
-    uint32_t t;
-    TRY(stack_pop(c, in->opsize, &t));
-    TRY(jump_near(c, t, in->opsize));
-    sp_set(c, sp_get(c) + release);
-    if (cpu_stack_size(c) == 2)
-        sp_set(c, sp_get(c) & 0xffff);
-    return 0;
-}
-
-int op_ret_near(struct cpu *c, const struct insn *in)
-{
-    return ret_near(c, in, 0);
-}
-
-int op_ret_near_Iw(struct cpu *c, const struct insn *in)
-{
-    return ret_near(c, in, in->imm & 0xffff);
-}
-
-static int ret_far(struct cpu *c, const struct insn *in, uint32_t release)
-{
-    uint32_t off, sel;
-    TRY(stack_peek(c, in->opsize, 0, &off));
-    TRY(stack_peek(c, in->opsize, 1, &sel));
-    if (cpu_pmode(c) && (sel & 3) > c->cpl) {
-        log_msg(LOG_STUB, "cpu", "far RET to an outer privilege level is not modelled yet");
-        return cpu_fault_err(c, EXC_GP, sel & 0xfffc);
-    }
-    TRY(jump_far(c, (uint16_t)sel, off, in->opsize));
-    uint32_t sp = sp_get(c) + (uint32_t)(2 * in->opsize) + release;
-    sp_set(c, cpu_stack_size(c) == 2 ? sp & 0xffff : sp);
-    return 0;
-}
-
-int op_ret_far(struct cpu *c, const struct insn *in)
-{
-    return ret_far(c, in, 0);
-}
-
-int op_ret_far_Iw(struct cpu *c, const struct insn *in)
-{
-    return ret_far(c, in, in->imm & 0xffff);
+    return far_transfer(c, (uint16_t)sel, off, in->opsize, true);
 }
 
 int op_loop(struct cpu *c, const struct insn *in)
@@ -201,30 +139,6 @@ int op_int1(struct cpu *c, const struct insn *in)
 {
     (void)in;
     return cpu_interrupt(c, EXC_DB, c->next_eip, false, 0, false);
-}
-
-int op_iret(struct cpu *c, const struct insn *in)
-{
-    int size = in->opsize;
-    uint32_t ip, cs, fl;
-    if (cpu_pmode(c) && (c->eflags & FL_NT)) {
-        log_msg(LOG_STUB, "cpu", "IRET task return is not modelled yet");
-        return cpu_fault_err(c, EXC_GP, 0);
-    }
-    if ((c->eflags & FL_VM) && ((c->eflags >> 12) & 3) < 3)
-        return cpu_fault_err(c, EXC_GP, 0);
-    TRY(stack_peek(c, size, 0, &ip));
-    TRY(stack_peek(c, size, 1, &cs));
-    TRY(stack_peek(c, size, 2, &fl));
-    if (cpu_pmode(c) && ((cs & 3) != c->cpl || (fl & FL_VM))) {
-        log_msg(LOG_STUB, "cpu", "IRET to another privilege level or V86 is not modelled yet");
-        return cpu_fault_err(c, EXC_GP, cs & 0xfffc);
-    }
-    TRY(jump_far(c, (uint16_t)cs, ip, size));
-    uint32_t sp = sp_get(c) + (uint32_t)(3 * size);
-    sp_set(c, cpu_stack_size(c) == 2 ? sp & 0xffff : sp);
-    eflags_write(c, fl, size);
-    return 0;
 }
 
 int op_bound(struct cpu *c, const struct insn *in)

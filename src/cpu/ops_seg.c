@@ -1,76 +1,43 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Segment registers: loads in real, V86 and protected mode (descriptor
- * fetch, type/privilege/presence checks, accessed bit), far jumps' CS load,
- * PUSH/POP Sreg, MOV to/from Sreg, and LDS/LES/LSS/LFS/LGS. Gates, TSS and
- * privilege-changing transfers belong to the system-architecture work.
- * Spec: Intel SDM Vol. 3A 3.4 (selectors, descriptors), 5.5-5.8 (checks).
+ * Segment registers and far transfers: loads in real, V86 and protected
+ * mode with every check and its error code, far JMP/CALL to code segments
+ * and through call gates (with the privilege change and parameter copy),
+ * task gates and TSS descriptors, and the Sreg instructions (PUSH/POP, MOV,
+ * LDS/LES/LSS/LFS/LGS).
+ * Spec: Intel SDM Vol. 3A 3.4 (descriptors), 5.5-5.8 (privilege checks,
+ * call gates), 7.3 (task switches through JMP/CALL).
  */
-#include "common/log.h"
+#include "cpu/desc.h"
 #include "cpu/ops.h"
-
-/* Read the descriptor that 'sel' names from the GDT or LDT. */
-static int read_descriptor(struct cpu *c, uint16_t sel, uint32_t *lo, uint32_t *hi,
-                           uint32_t *addr)
-{
-    bool ldt = sel & 4;
-    uint32_t base = ldt ? c->ldtr.base : c->gdtr.base;
-    uint32_t limit = ldt ? c->ldtr.limit : c->gdtr.limit;
-    uint32_t idx = sel & 0xfff8u;
-    if ((ldt && !(c->ldtr.attr & SEG_ATTR_P)) || idx + 7 > limit)
-        return cpu_fault_err(c, EXC_GP, sel & 0xfffc);
-    *addr = base + idx;
-    TRY(lin_read(c, *addr, 4, lo));
-    return lin_read(c, *addr + 4, 4, hi);
-}
-
-static void descriptor_to_cache(uint16_t sel, uint32_t lo, uint32_t hi, struct seg_cache *s)
-{
-    s->sel = sel;
-    s->base = (lo >> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000u);
-    s->limit = (lo & 0xffff) | (hi & 0xf0000);
-    if (hi & (1u << 23))
-        s->limit = (s->limit << 12) | 0xfff;
-    s->attr = (uint16_t)((hi >> 8) & 0xf0ff);
-}
-
-/* Set the accessed bit in memory as the processor does on a load. */
-static int mark_accessed(struct cpu *c, uint32_t addr, uint32_t hi)
-{
-    if (hi & 0x100)
-        return 0;
-    return lin_write(c, addr + 4, 4, hi | 0x100);
-}
 
 static int seg_load_prot(struct cpu *c, int seg, uint16_t sel)
 {
     unsigned rpl = sel & 3;
-    uint16_t err = sel & 0xfffc;
+    uint32_t err = sel_error(sel, false);
     if (!(sel & 0xfffc)) {
         if (seg == SEG_SS)
             return cpu_fault_err(c, EXC_GP, 0);
-        c->seg[seg] = (struct seg_cache){.sel = sel};
+        c->seg[seg] = (struct seg_cache){.sel = sel}; /* a null selector: any use faults */
         return 0;
     }
-    uint32_t lo, hi, addr;
-    TRY(read_descriptor(c, sel, &lo, &hi, &addr));
-    unsigned type = (hi >> 8) & 0x1f, dpl = (hi >> 13) & 3;
-    bool data = (type & 0x18) == 0x10, code = (type & 0x18) == 0x18;
+    struct desc d;
+    TRY(desc_read(c, sel, EXC_GP, &d));
+    unsigned type = desc_type(&d), dpl = desc_dpl(&d);
     if (seg == SEG_SS) {
-        if (rpl != c->cpl || !data || !(type & 2) || dpl != c->cpl)
+        if (rpl != c->cpl || !desc_is_data(&d) || !(type & 2) || dpl != c->cpl)
             return cpu_fault_err(c, EXC_GP, err);
-        if (!(hi & 0x8000))
+        if (!desc_present(&d))
             return cpu_fault_err(c, EXC_SS, err);
     } else {
-        bool readable = data || (code && (type & 2));
-        bool conforming = code && (type & 4);
-        if (!readable || (!conforming && (dpl < c->cpl || dpl < rpl)))
+        bool readable = desc_is_data(&d) || (desc_is_code(&d) && (type & 2));
+        if (!readable || (!desc_is_conforming(&d) && (dpl < c->cpl || dpl < rpl)))
             return cpu_fault_err(c, EXC_GP, err);
-        if (!(hi & 0x8000))
+        if (!desc_present(&d))
             return cpu_fault_err(c, EXC_NP, err);
     }
-    TRY(mark_accessed(c, addr, hi));
-    descriptor_to_cache(sel, lo, hi | 0x100, &c->seg[seg]);
+    TRY(desc_set_accessed(c, &d));
+    desc_to_cache(sel, &d, &c->seg[seg]);
     return 0;
 }
 
@@ -83,42 +50,152 @@ int seg_load(struct cpu *c, int seg, uint16_t sel)
         return 0;
     }
     if (seg == SEG_CS)
-        return cpu_fault_err(c, EXC_UD, 0);
+        return cpu_fault(c, EXC_UD);
     return seg_load_prot(c, seg, sel);
 }
 
-int jump_far(struct cpu *c, uint16_t sel, uint32_t off, int opsize)
+/* Make 'd' (read through 'sel') the code segment at privilege 'cpl' and
+ * continue at 'off', which must lie within its limit. */
+int load_cs(struct cpu *c, uint16_t sel, struct desc *d, unsigned cpl, uint32_t off)
+{
+    struct seg_cache cs;
+    desc_to_cache((uint16_t)((sel & 0xfffc) | cpl), d, &cs);
+    if (off > cs.limit)
+        return cpu_fault_err(c, EXC_GP, 0);
+    TRY(desc_set_accessed(c, d));
+    c->seg[SEG_CS] = cs;
+    c->cpl = (uint8_t)cpl;
+    c->next_eip = off;
+    return 0;
+}
+
+/* Read and check a code-segment descriptor that a far transfer targets. */
+static int code_descriptor(struct cpu *c, uint16_t sel, struct desc *d)
+{
+    if (!(sel & 0xfffc))
+        return cpu_fault_err(c, EXC_GP, 0);
+    TRY(desc_read(c, sel, EXC_GP, d));
+    if (!desc_is_code(d))
+        return cpu_fault_err(c, EXC_GP, sel_error(sel, false));
+    return 0;
+}
+
+int load_stack_for_cpl(struct cpu *c, unsigned cpl, uint16_t ss, uint32_t esp)
+{
+    struct desc d;
+    uint32_t err = sel_error(ss, false);
+    if (!(ss & 0xfffc))
+        return cpu_fault_err(c, EXC_TS, 0);
+    TRY(desc_read(c, ss, EXC_TS, &d));
+    if ((ss & 3) != cpl || desc_dpl(&d) != cpl || !desc_is_data(&d) || !(desc_type(&d) & 2))
+        return cpu_fault_err(c, EXC_TS, err);
+    if (!desc_present(&d))
+        return cpu_fault_err(c, EXC_SS, err);
+    TRY(desc_set_accessed(c, &d));
+    desc_to_cache(ss, &d, &c->seg[SEG_SS]);
+    c->r[R_ESP] = esp;
+    return 0;
+}
+
+/* Through a call gate (SDM Vol. 3A 5.8.4-5.8.5): CALL may enter a more
+ * privileged non-conforming segment on the stack the TSS names, copying the
+ * gate's parameter count of arguments; JMP stays at the current privilege. */
+static int via_call_gate(struct cpu *c, uint16_t gsel, struct desc *gate, bool call)
+{
+    uint32_t gerr = sel_error(gsel, false);
+    if (desc_dpl(gate) < c->cpl || desc_dpl(gate) < (gsel & 3u))
+        return cpu_fault_err(c, EXC_GP, gerr);
+    if (!desc_present(gate))
+        return cpu_fault_err(c, EXC_NP, gerr);
+    uint16_t sel = gate_selector(gate);
+    uint32_t off = gate_offset(gate);
+    int size = (desc_type(gate) & 0x08) ? 4 : 2;
+    struct desc d;
+    TRY(code_descriptor(c, sel, &d));
+    unsigned dpl = desc_dpl(&d);
+    if (dpl > c->cpl || (!call && !desc_is_conforming(&d) && dpl != c->cpl))
+        return cpu_fault_err(c, EXC_GP, sel_error(sel, false));
+    if (!desc_present(&d))
+        return cpu_fault_err(c, EXC_NP, sel_error(sel, false));
+    uint32_t ret[2] = {c->seg[SEG_CS].sel, c->next_eip};
+    if (!call || desc_is_conforming(&d) || dpl == c->cpl) {
+        TRY(load_cs(c, sel, &d, c->cpl, off));
+        return call ? stack_push_n(c, size, ret, 2) : 0;
+    }
+    /* More privileged: switch stacks and copy the parameters. */
+    unsigned nparams = gate->hi & 0x1f;
+    uint32_t frame[2 + 31 + 2];
+    int n = 0;
+    frame[n++] = c->seg[SEG_SS].sel;
+    frame[n++] = sp_get(c);
+    for (unsigned i = 0; i < nparams; i++)
+        TRY(stack_peek(c, size, (int)(nparams - 1 - i), &frame[n++]));
+    frame[n++] = ret[0];
+    frame[n++] = ret[1];
+    uint16_t nss;
+    uint32_t nesp;
+    TRY(tss_stack(c, dpl, &nss, &nesp));
+    TRY(load_stack_for_cpl(c, dpl, nss, nesp));
+    TRY(load_cs(c, sel, &d, dpl, off));
+    return stack_push_n(c, size, frame, n);
+}
+
+/* Far JMP/CALL in protected mode: to a code segment, or through a call
+ * gate, task gate or TSS descriptor. */
+static int far_prot(struct cpu *c, uint16_t sel, uint32_t off, int opsize, bool call)
+{
+    struct desc d;
+    if (!(sel & 0xfffc))
+        return cpu_fault_err(c, EXC_GP, 0);
+    TRY(desc_read(c, sel, EXC_GP, &d));
+    uint32_t err = sel_error(sel, false);
+    unsigned type = desc_type(&d), dpl = desc_dpl(&d), rpl = sel & 3;
+    if (desc_is_code(&d)) {
+        bool ok = desc_is_conforming(&d) ? dpl <= c->cpl : (rpl <= c->cpl && dpl == c->cpl);
+        if (!ok)
+            return cpu_fault_err(c, EXC_GP, err);
+        if (!desc_present(&d))
+            return cpu_fault_err(c, EXC_NP, err);
+        uint32_t ret[2] = {c->seg[SEG_CS].sel, c->next_eip};
+        TRY(load_cs(c, sel, &d, c->cpl, opsize == 2 ? off & 0xffff : off));
+        return call ? stack_push_n(c, opsize, ret, 2) : 0;
+    }
+    switch (type) {
+    case DT_CALL16:
+    case DT_CALL32: return via_call_gate(c, sel, &d, call);
+    case DT_TASK: {
+        if (dpl < c->cpl || dpl < rpl)
+            return cpu_fault_err(c, EXC_GP, err);
+        if (!desc_present(&d))
+            return cpu_fault_err(c, EXC_NP, err);
+        uint16_t tss = gate_selector(&d);
+        struct desc t;
+        if (tss & 4)
+            return cpu_fault_err(c, EXC_GP, sel_error(tss, false));
+        TRY(desc_read(c, tss, EXC_GP, &t));
+        return task_switch(c, tss, &t, call ? TASK_CALL : TASK_JMP, c->next_eip, false, 0);
+    }
+    case DT_TSS16_AVAIL:
+    case DT_TSS32_AVAIL:
+        if (dpl < c->cpl || dpl < rpl)
+            return cpu_fault_err(c, EXC_GP, err);
+        return task_switch(c, sel, &d, call ? TASK_CALL : TASK_JMP, c->next_eip, false, 0);
+    default: return cpu_fault_err(c, EXC_GP, err);
+    }
+}
+
+int far_transfer(struct cpu *c, uint16_t sel, uint32_t off, int opsize, bool call)
 {
     if (opsize == 2)
         off &= 0xffff;
-    if (!cpu_pmode(c)) {
-        if (!c->model->offset_wraps && off > 0xffff && !(c->cr[0] & CR0_PE))
-            return cpu_fault_err(c, EXC_GP, 0);
-        cpu_load_seg_real(c, SEG_CS, sel);
-        c->next_eip = off;
-        return 0;
-    }
-    uint16_t err = sel & 0xfffc;
-    if (!err)
+    if (cpu_pmode(c))
+        return far_prot(c, sel, off, opsize, call);
+    uint32_t ret[2] = {c->seg[SEG_CS].sel, c->next_eip};
+    if (!c->model->offset_wraps && off > 0xffff)
         return cpu_fault_err(c, EXC_GP, 0);
-    uint32_t lo, hi, addr;
-    TRY(read_descriptor(c, sel, &lo, &hi, &addr));
-    unsigned type = (hi >> 8) & 0x1f, dpl = (hi >> 13) & 3, rpl = sel & 3;
-    if ((type & 0x18) != 0x18) {
-        log_msg(LOG_STUB, "cpu", "far transfers through gates and TSS are not modelled yet");
-        return cpu_fault_err(c, EXC_GP, err);
-    }
-    bool conforming = type & 4;
-    if (conforming ? dpl > c->cpl : (rpl > c->cpl || dpl != c->cpl))
-        return cpu_fault_err(c, EXC_GP, err);
-    if (!(hi & 0x8000))
-        return cpu_fault_err(c, EXC_NP, err);
-    struct seg_cache cs;
-    descriptor_to_cache((uint16_t)((sel & 0xfffc) | c->cpl), lo, hi | 0x100, &cs);
-    if (off > cs.limit)
-        return cpu_fault_err(c, EXC_GP, 0);
-    TRY(mark_accessed(c, addr, hi));
-    c->seg[SEG_CS] = cs;
+    if (call)
+        TRY(stack_push_n(c, opsize, ret, 2));
+    cpu_load_seg_real(c, SEG_CS, sel);
     c->next_eip = off;
     return 0;
 }
