@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "cpu/debug.h"
 #include "cpu/mmu.h"
 
 void cpu_init(struct cpu *c, const struct cpu_model_info *model, const struct cpu_bus *bus)
@@ -66,6 +67,7 @@ void cpu_reset(struct cpu *c)
     memset(c->dr, 0, sizeof(c->dr));
     c->dr[6] = 0xffff0ff0;
     c->dr[7] = 0x400;
+    debug_update(c);
     c->gdtr = (struct dtr){0, 0xffff};
     c->idtr = (struct dtr){0, 0xffff};
     seg_reset(&c->ldtr, 0, 0);

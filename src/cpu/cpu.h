@@ -189,6 +189,12 @@ struct cpu {
     struct msr_state msr;
     struct fpu fpu;
 
+    /* --- DR7 decoded (debug.c) and data breakpoints hit by this instruction --- */
+    struct {
+        uint8_t exec_armed, data_armed, write_only, pending;
+        uint32_t len_mask[4];
+    } dbg;
+
     /* --- pending fault, filled by cpu_fault() --- */
     uint8_t exc_vector;
     uint8_t exc_has_error;

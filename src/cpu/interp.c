@@ -9,6 +9,7 @@
 #include "cpu/interp.h"
 
 #include "common/log.h"
+#include "cpu/debug.h"
 #include "cpu/decode.h"
 #include "cpu/ops.h"
 
@@ -106,9 +107,20 @@ enum step_result interp_step(struct cpu *c)
     c->insn_eip = c->eip;
     interp_commit(c);
     bool trap_after = c->eflags & FL_TF;
+    int rc;
+    c->dbg.pending = 0;
+    if (KILN_UNLIKELY(c->dbg.exec_armed)) {
+        rc = debug_check_exec(c, c->seg[SEG_CS].base + c->eip);
+        if (rc) {
+            enum step_result r = deliver_fault(c, c->insn_eip);
+            if (r == STEP_OK)
+                c->eip = c->next_eip;
+            return r;
+        }
+    }
 
     struct insn in;
-    int fetch_rc = 0, rc;
+    int fetch_rc = 0;
     enum decode_status ds =
         decode_insn(c->model->gen, cpu_code_size(c), fetch_cb, c, &in, &fetch_rc);
     switch (ds) {
@@ -130,6 +142,17 @@ enum step_result interp_step(struct cpu *c)
         goto fault;
     c->eip = c->next_eip;
     c->icount++;
+    /* RF lets one instruction past an instruction breakpoint; IRET may set it again. */
+    if (in.op != OP_IRET)
+        c->eflags &= ~(uint32_t)FL_RF;
+    if (KILN_UNLIKELY(c->dbg.pending)) {
+        /* Data breakpoints trap after the instruction (SDM 17.3.1.2). */
+        c->dr[6] = (c->dr[6] & ~0xfu) | c->dbg.pending;
+        if (cpu_interrupt(c, EXC_DB, c->eip, false, 0, false))
+            return deliver_fault(c, c->eip);
+        c->eip = c->next_eip;
+        return STEP_OK;
+    }
     /* Software interrupts clear TF on entry and take no single-step trap themselves. */
     bool soft_int = in.op == OP_INT3 || in.op == OP_INT_Ib || in.op == OP_INTO || in.op == OP_INT1;
     if (trap_after && !c->rep_active && !soft_int) {

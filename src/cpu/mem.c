@@ -8,6 +8,7 @@
 #include "cpu/mem.h"
 
 #include "common/bits.h"
+#include "cpu/debug.h"
 #include "cpu/mmu.h"
 
 static bool in_ram(const struct cpu *c, uint32_t pa, int size)
@@ -205,6 +206,18 @@ static bool wraps_offset(const struct cpu *c, uint32_t off, int size)
     return c->model->offset_wraps && (off & 0xffff) + (uint32_t)size > 0x10000;
 }
 
+/* Alignment check (SDM Vol. 3A 6.15, #AC): CPL 3, CR0.AM and EFLAGS.AC set,
+ * and a data access not aligned to its size. Also notes data breakpoints. */
+static int data_access_checks(struct cpu *c, uint32_t lin, int size, bool write)
+{
+    if (KILN_UNLIKELY(c->dbg.data_armed))
+        debug_note_access(c, lin, size, write);
+    if (KILN_UNLIKELY((lin & (uint32_t)(size - 1)) && c->cpl == 3 && (c->cr[0] & CR0_AM) &&
+                      (c->eflags & FL_AC)))
+        return cpu_fault_err(c, EXC_AC, 0);
+    return 0;
+}
+
 int mem_read(struct cpu *c, int seg, uint32_t off, int size, uint32_t *val)
 {
     uint32_t lin;
@@ -218,6 +231,7 @@ int mem_read(struct cpu *c, int seg, uint32_t off, int size, uint32_t *val)
         return 0;
     }
     TRY(seg_linear(c, seg, off, size, ACC_READ, &lin));
+    TRY(data_access_checks(c, lin, size, false));
     return lin_read_priv(c, lin, size, ACC_READ, user_access(c), val);
 }
 
@@ -230,6 +244,7 @@ int mem_write(struct cpu *c, int seg, uint32_t off, int size, uint32_t val)
         return 0;
     }
     TRY(seg_linear(c, seg, off, size, ACC_WRITE, &lin));
+    TRY(data_access_checks(c, lin, size, true));
     return lin_write_priv(c, lin, size, user_access(c), val);
 }
 

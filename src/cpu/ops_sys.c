@@ -3,13 +3,12 @@
  * System instructions that real-mode and flat protected-mode code use: HLT,
  * CLI/STI, descriptor-table registers, MSW/CR0, MOV to/from CRn and DRn,
  * CLTS, INVD/WBINVD/INVLPG, SYSENTER/SYSEXIT, RDTSC/RDPMC, ARPL, UD2 and
- * invalid encodings. Descriptor-table instructions of group 6 and LAR/LSL
- * are real-mode #UD here; their protected-mode forms are logged as not yet
- * modelled. Control-register writes keep the shadow page table coherent.
+ * invalid encodings (group 6 and LAR/LSL are in ops_desc.c). Control-
+ * register writes keep the shadow page table coherent.
  * Spec: Intel SDM Vol. 2 (each instruction), Vol. 3A 2.5 (control registers).
  */
 #include "common/log.h"
-#include "cpu/decode.h"
+#include "cpu/debug.h"
 #include "cpu/mmu.h"
 #include "cpu/ops.h"
 
@@ -203,10 +202,22 @@ static int dr_index(struct cpu *c, int dr, int *out)
     return 0;
 }
 
+/* DR7.GD: any MOV DRn raises #DB first, with DR6.BD, and clears GD (SDM 17.2.4). */
+static int general_detect(struct cpu *c)
+{
+    if (!(c->dr[7] & (1u << 13)))
+        return 0;
+    c->dr[6] |= 1u << 13;
+    c->dr[7] &= ~(1u << 13);
+    debug_update(c);
+    return cpu_fault(c, EXC_DB);
+}
+
 int op_mov_Rd_Dd(struct cpu *c, const struct insn *in)
 {
     int dr = 0;
     TRY(need_cpl0(c));
+    TRY(general_detect(c));
     TRY(dr_index(c, in->reg, &dr));
     c->r[in->rm] = c->dr[dr];
     return 0;
@@ -216,6 +227,7 @@ int op_mov_Dd_Rd(struct cpu *c, const struct insn *in)
 {
     int dr = 0;
     TRY(need_cpl0(c));
+    TRY(general_detect(c));
     TRY(dr_index(c, in->reg, &dr));
     uint32_t v = c->r[in->rm];
     if (dr == 6)
@@ -223,6 +235,7 @@ int op_mov_Dd_Rd(struct cpu *c, const struct insn *in)
     else if (dr == 7)
         v = (v & 0xffff2fffu) | 0x400u;
     c->dr[dr] = v;
+    debug_update(c);
     return 0;
 }
 
@@ -240,26 +253,6 @@ int op_invlpg(struct cpu *c, const struct insn *in)
     lin = c->seg[in->seg].base + ea_offset(c, in);
     tlb_flush_page(&c->tlb, lin);
     return 0;
-}
-
-int op_sys_grp6(struct cpu *c, const struct insn *in)
-{
-    if (!cpu_pmode(c))
-        return cpu_fault(c, EXC_UD);
-    if (in->reg == 0 || in->reg == 1) {
-        uint32_t sel = in->reg == 0 ? c->ldtr.sel : c->tr.sel;
-        return e_write(c, in, in->is_mem ? 2 : in->opsize, sel);
-    }
-    log_msg(LOG_STUB, "cpu", "%s is not modelled yet", insn_mnemonic(in));
-    return cpu_fault(c, EXC_UD);
-}
-
-int op_lar_lsl(struct cpu *c, const struct insn *in)
-{
-    if (!cpu_pmode(c))
-        return cpu_fault(c, EXC_UD);
-    log_msg(LOG_STUB, "cpu", "%s is not modelled yet", insn_mnemonic(in));
-    return cpu_fault(c, EXC_UD);
 }
 
 int op_arpl(struct cpu *c, const struct insn *in)

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Debug registers: instruction breakpoints (faults before the instruction,
+ * suppressed by RF), data breakpoints (traps after the accessing
+ * instruction), DR6 status bits and DR7 general detect. Owns the decoding
+ * of DR7 into the armed sets the access paths test cheaply.
+ * Spec: Intel SDM Vol. 3A 17.2 (debug registers), 17.3 (#DB conditions).
+ */
+#ifndef KILN_CPU_DEBUG_H
+#define KILN_CPU_DEBUG_H
+
+#include "cpu/cpu.h"
+
+/* Recompute the armed breakpoint sets after a DR0-DR3 or DR7 write. */
+void debug_update(struct cpu *c);
+
+/* Before an instruction at linear 'lin': #DB fault if an execute
+ * breakpoint matches and EFLAGS.RF is clear. */
+KILN_MUST_CHECK int debug_check_exec(struct cpu *c, uint32_t lin);
+
+/* Note a data access of 'size' bytes at 'lin' against the armed data breakpoints. */
+void debug_note_access(struct cpu *c, uint32_t lin, int size, bool write);
+
+#endif
