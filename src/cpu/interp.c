@@ -155,7 +155,7 @@ enum step_result interp_step(struct cpu *c)
     }
     /* Software interrupts clear TF on entry and take no single-step trap themselves. */
     bool soft_int = in.op == OP_INT3 || in.op == OP_INT_Ib || in.op == OP_INTO || in.op == OP_INT1;
-    if (trap_after && !c->rep_active && !soft_int) {
+    if (trap_after && !soft_int) {
         /* Single-step trap after the instruction (SDM Vol. 3A 17.3.1.4). */
         c->dr[6] |= 1u << 14;
         if (cpu_interrupt(c, EXC_DB, c->eip, false, 0, false))

@@ -126,7 +126,9 @@ static int string_op(struct cpu *c, const struct insn *in, enum str_kind kind)
         return rc ? iteration_fault(c, in, cnt, rc) : 0;
     }
     bool conditional = kind == STR_CMPS || kind == STR_SCAS;
-    for (int n = 0; n < STRING_CHUNK; n++) {
+    /* Under single-step each iteration traps, returning to the REP prefix. */
+    int chunk = (c->eflags & FL_TF) ? 1 : STRING_CHUNK;
+    for (int n = 0; n < chunk; n++) {
         uint32_t count = addr_reg_get(c, R_ECX, as);
         if (!count)
             return 0;

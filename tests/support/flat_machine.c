@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The flat test machine (see flat_machine.h): owns the bus, the CPU, the
+ * console and exit ports and the stop flag they raise. Touches no CPU
+ * internals beyond the reset-time start state the header documents.
+ * Port conventions follow QEMU's -debugcon (0xE9) and isa-debug-exit (0xF4).
+ */
+#include "flat_machine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "devices/bus.h"
+#include "jit/exec.h"
+
+struct flat_machine {
+    struct bus *bus;
+    struct cpu cpu;
+    struct cpu_bus cpu_bus;
+    const struct cpu_model_info *model;
+    FILE *console;
+    volatile int stop;
+    uint32_t exit_value;
+};
+
+/* QEMU's debugcon reads back 0xE9 so that a guest can detect it. */
+static uint32_t console_read(void *opaque, uint32_t addr, int size)
+{
+    (void)opaque;
+    (void)addr;
+    (void)size;
+    return FLAT_PORT_CONSOLE;
+}
+
+static void console_write(void *opaque, uint32_t addr, int size, uint32_t val)
+{
+    struct flat_machine *m = opaque;
+    (void)addr;
+    (void)size;
+    fputc((int)(val & 0xff), m->console);
+    if ((val & 0xff) == '\n')
+        fflush(m->console);
+}
+
+static const struct io_ops console_ops = {console_read, console_write};
+
+/* The exit port spans 4 ports so that a word or dword OUT reaches it whole. */
+static void exit_write(void *opaque, uint32_t addr, int size, uint32_t val)
+{
+    struct flat_machine *m = opaque;
+    (void)size;
+    if (addr != 0)
+        return;
+    m->exit_value = val;
+    m->stop = 1;
+}
+
+static const struct io_ops exit_ops = {NULL, exit_write};
+
+struct flat_machine *flat_machine_new(const struct cpu_model_info *model, FILE *console)
+{
+    struct flat_machine *m = calloc(1, sizeof(*m));
+    if (!m)
+        return NULL;
+    m->bus = bus_new(FLAT_RAM_SIZE);
+    if (!m->bus) {
+        free(m);
+        return NULL;
+    }
+    m->model = model;
+    m->console = console;
+    if (!bus_map_io(m->bus, FLAT_PORT_CONSOLE, 1, &console_ops, m) ||
+        !bus_map_io(m->bus, FLAT_PORT_EXIT, 4, &exit_ops, m)) {
+        flat_machine_free(m);
+        return NULL;
+    }
+    exec_connect_bus(&m->cpu_bus, m->bus);
+    cpu_init(&m->cpu, model, &m->cpu_bus);
+    return m;
+}
+
+void flat_machine_free(struct flat_machine *m)
+{
+    if (!m)
+        return;
+    bus_free(m->bus);
+    free(m);
+}
+
+bool flat_machine_load(struct flat_machine *m, const uint8_t *image, size_t len)
+{
+    if (len > FLAT_RAM_SIZE - FLAT_LOAD_ADDR)
+        return false;
+    memcpy(bus_ram(m->bus) + FLAT_LOAD_ADDR, image, len);
+    cpu_init(&m->cpu, m->model, &m->cpu_bus);
+    struct cpu *c = &m->cpu;
+    cpu_load_seg_real(c, SEG_CS, FLAT_START_CS);
+    c->eip = 0;
+    cpu_load_seg_real(c, SEG_SS, 0);
+    c->r[R_ESP] = FLAT_START_SP;
+    m->stop = 0;
+    m->exit_value = 0;
+    return true;
+}
+
+bool flat_machine_load_file(struct flat_machine *m, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open %s", path);
+        return false;
+    }
+    size_t cap = FLAT_RAM_SIZE - FLAT_LOAD_ADDR;
+    uint8_t *buf = malloc(cap + 1);
+    if (!buf) {
+        fclose(f);
+        snprintf(err, errlen, "out of memory reading %s", path);
+        return false;
+    }
+    size_t len = fread(buf, 1, cap + 1, f);
+    bool bad = ferror(f);
+    fclose(f);
+    bool ok = !bad && len <= cap && flat_machine_load(m, buf, len);
+    free(buf);
+    if (!ok)
+        snprintf(err, errlen, bad ? "cannot read %s" : "%s does not fit in the test machine",
+                 path);
+    return ok;
+}
+
+enum flat_result flat_machine_run(struct flat_machine *m, uint64_t max_insns)
+{
+    switch (exec_run(&m->cpu, max_insns, &m->stop)) {
+    case EXEC_STOPPED: return FLAT_EXITED;
+    case EXEC_HALTED: return m->stop ? FLAT_EXITED : FLAT_HALTED;
+    case EXEC_SHUTDOWN: return FLAT_SHUTDOWN;
+    case EXEC_BUDGET: break;
+    }
+    return m->stop ? FLAT_EXITED : FLAT_BUDGET;
+}
+
+uint32_t flat_machine_exit_value(const struct flat_machine *m)
+{
+    return m->exit_value;
+}
+
+struct cpu *flat_machine_cpu(struct flat_machine *m)
+{
+    return &m->cpu;
+}
