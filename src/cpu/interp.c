@@ -105,6 +105,7 @@ enum step_result interp_step(struct cpu *c)
     if (c->halted)
         return STEP_HALT;
     c->insn_eip = c->eip;
+    c->irq_shadow = 0; /* the STI/MOV SS shadow lasted one boundary */
     interp_commit(c);
     bool trap_after = c->eflags & FL_TF;
     int rc;
@@ -173,6 +174,22 @@ fault:
     if (c->exc_vector == EXC_DE && c->model->div_fault_next)
         ret = ip_wrap(c, c->insn_eip + in.len);
     enum step_result r = deliver_fault(c, ret);
+    if (r == STEP_OK)
+        c->eip = c->next_eip;
+    return r;
+}
+
+enum step_result interp_external_interrupt(struct cpu *c, int vector)
+{
+    c->insn_eip = c->eip;
+    interp_commit(c);
+    c->halted = 0;
+    if (!cpu_interrupt(c, vector, c->eip, false, 0, false)) {
+        c->eip = c->next_eip;
+        return STEP_OK;
+    }
+    undo_insn(c);
+    enum step_result r = deliver_fault(c, c->eip);
     if (r == STEP_OK)
         c->eip = c->next_eip;
     return r;

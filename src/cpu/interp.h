@@ -18,6 +18,18 @@ enum step_result {
 /* Execute one instruction (or one bounded chunk of a REP string instruction). */
 enum step_result interp_step(struct cpu *c);
 
+/* Take external interrupt 'vector' (from the interrupt controller) at the
+ * current instruction boundary: wakes a halted CPU, escalates a failed
+ * delivery to #DF and shutdown like any other event. */
+enum step_result interp_external_interrupt(struct cpu *c, int vector);
+
+/* True when an external interrupt may be taken now: IF set and no
+ * STI/MOV SS shadow on this boundary. */
+static inline bool interp_interruptible(const struct cpu *c)
+{
+    return (c->eflags & FL_IF) && !c->irq_shadow;
+}
+
 /* Save the GPRs and flags as the state a fault returns to. */
 void interp_commit(struct cpu *c);
 
