@@ -209,6 +209,12 @@ START_TEST(test_rotation)
     irq(&f, 7, true);
     ck_assert_uint_eq(pic_acknowledge(&f.pic), 0x0f);
     ck_assert_uint_eq(read_isr(&f, 0x20), 0x80);
+    /* IR7 in service now outranks IR0: no nesting until its EOI. */
+    irq(&f, 0, false);
+    irq(&f, 0, true);
+    ck_assert(!pic_intr_pending(&f.pic));
+    outb(&f, 0x20, 0x20);
+    ck_assert_uint_eq(pic_acknowledge(&f.pic), 0x08);
     bus_free(f.bus);
 }
 END_TEST

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PC assembly (see pc.h): RAM, the BIOS ROM at the top of the first
+ * megabyte and below 4 GiB (as real chipsets alias it), the 8259A pair,
+ * the 8254, the MC146818 with the CMOS memory sizes a BIOS reads, and the
+ * 16550A UARTs at the standard COM ports.
+ * Spec: IBM PC AT Technical Reference (ports, IRQs, CMOS layout).
+ */
+#include "devices/pc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ROM reads come from the image; writes are ignored, as a ROM's are. */
+static uint32_t rom_read(void *opaque, uint32_t addr, int size)
+{
+    const struct pc *pc = opaque;
+    uint32_t v = 0;
+    for (int i = 0; i < size; i++) {
+        uint32_t a = addr + (uint32_t)i;
+        v |= (uint32_t)(a < pc->rom_size ? pc->rom[a] : 0xff) << (8 * i);
+    }
+    return v;
+}
+
+static void rom_write(void *opaque, uint32_t addr, int size, uint32_t val)
+{
+    (void)opaque;
+    (void)addr;
+    (void)size;
+    (void)val;
+}
+
+static const struct io_ops rom_ops = {rom_read, rom_write};
+
+static bool map_bios(struct pc *pc, const struct pc_config *cfg, char *err, size_t errlen)
+{
+    if (!cfg->bios)
+        return true;
+    if (cfg->bios_size < 0x10000 || cfg->bios_size > 0x100000 || cfg->bios_size % 0x10000) {
+        snprintf(err, errlen, "BIOS image of %zu bytes: expected a multiple of 64 KiB up to 1 MiB",
+                 cfg->bios_size);
+        return false;
+    }
+    pc->rom = malloc(cfg->bios_size);
+    if (!pc->rom) {
+        snprintf(err, errlen, "out of memory for the BIOS image");
+        return false;
+    }
+    memcpy(pc->rom, cfg->bios, cfg->bios_size);
+    pc->rom_size = cfg->bios_size;
+    /* Below 1 MiB only the last 128 KiB are visible (E0000-FFFFF); the whole image at 4 GiB. */
+    size_t low = pc->rom_size > 0x20000 ? 0x20000 : pc->rom_size;
+    bool ok = bus_map_mmio(pc->bus, (uint32_t)(0x100000 - low), (uint32_t)low, &rom_ops, pc) &&
+              bus_map_mmio(pc->bus, (uint32_t)(0x100000000ull - pc->rom_size),
+                           (uint32_t)pc->rom_size, &rom_ops, pc);
+    if (!ok)
+        snprintf(err, errlen, "cannot map the BIOS ROM");
+    return ok;
+}
+
+/* CMOS bytes a BIOS and OS read for memory sizes (AT layout, plus the
+ * 0x34/0x35 and 0x5b-0x5d extensions QEMU-era BIOSes use). */
+static void cmos_memory(struct rtc *r, uint32_t ram_size)
+{
+    uint32_t base_kb = 640;
+    uint32_t ext_kb = ram_size > 0x100000 ? (ram_size - 0x100000) >> 10 : 0;
+    if (ext_kb > 0xffff)
+        ext_kb = 0xffff;
+    rtc_cmos_set(r, 0x15, (uint8_t)base_kb);
+    rtc_cmos_set(r, 0x16, (uint8_t)(base_kb >> 8));
+    rtc_cmos_set(r, 0x17, (uint8_t)ext_kb);
+    rtc_cmos_set(r, 0x18, (uint8_t)(ext_kb >> 8));
+    rtc_cmos_set(r, 0x30, (uint8_t)ext_kb);
+    rtc_cmos_set(r, 0x31, (uint8_t)(ext_kb >> 8));
+    uint32_t above16 = ram_size > 0x1000000 ? (ram_size - 0x1000000) >> 16 : 0; /* 64 KiB units */
+    if (above16 > 0xffff)
+        above16 = 0xffff;
+    rtc_cmos_set(r, 0x34, (uint8_t)above16);
+    rtc_cmos_set(r, 0x35, (uint8_t)(above16 >> 8));
+    rtc_cmos_set(r, 0x14, 0x06); /* equipment: display adapter EGA/VGA, math coprocessor */
+    rtc_cmos_checksum(r);
+}
+
+static const uint16_t com_base[4] = {UART_COM1_BASE, UART_COM2_BASE, UART_COM3_BASE,
+                                     UART_COM4_BASE};
+static const int com_irq[4] = {UART_COM1_IRQ, UART_COM2_IRQ, UART_COM3_IRQ, UART_COM4_IRQ};
+
+struct pc *pc_new(const struct pc_config *cfg, char *err, size_t errlen)
+{
+    struct pc *pc = calloc(1, sizeof(*pc));
+    if (!pc) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    pc->host = cfg->host;
+    pc->ram_size = cfg->ram_size;
+    pc->bus = bus_new(cfg->ram_size);
+    if (!pc->bus) {
+        snprintf(err, errlen, "cannot allocate %u MiB of guest memory", cfg->ram_size >> 20);
+        free(pc);
+        return NULL;
+    }
+    clock_init(&pc->clock);
+    struct irq_line no_line = {0};
+    bool ok = map_bios(pc, cfg, err, errlen);
+    if (ok)
+        ok = pic_init(&pc->pic, pc->bus, &pc->clock, no_line) &&
+             pit_init(&pc->pit, pc->bus, &pc->clock, pic_irq(&pc->pic, 0)) &&
+             rtc_init(&pc->rtc, pc->bus, &pc->clock, pic_irq(&pc->pic, 8), cfg->rtc_epoch);
+    for (int i = 0; ok && i < cfg->n_serial && i < 4; i++) {
+        ok = uart_init(&pc->uart[i], pc->bus, &pc->clock, com_base[i], pic_irq(&pc->pic, com_irq[i]),
+                       cfg->serial[i]);
+        pc->n_uart = i + 1;
+    }
+    if (!ok) {
+        if (!err[0])
+            snprintf(err, errlen, "cannot set up the PC devices");
+        pc_free(pc);
+        return NULL;
+    }
+    cmos_memory(&pc->rtc, cfg->ram_size);
+    return pc;
+}
+
+void pc_free(struct pc *pc)
+{
+    if (!pc)
+        return;
+    bus_free(pc->bus);
+    free(pc->rom);
+    free(pc);
+}
+
+bool pc_intr_pending(struct pc *pc)
+{
+    return pic_intr_pending(&pc->pic);
+}
+
+uint8_t pc_intr_acknowledge(struct pc *pc)
+{
+    return pic_acknowledge(&pc->pic);
+}

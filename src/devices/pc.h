@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The PC: assembles the bus, RAM, the BIOS ROM mapping and the chipset
+ * devices into one machine with the IBM AT's port and IRQ assignments.
+ * Knows nothing of the CPU: the machine loop (frontend) asks it for
+ * interrupts and gives it callbacks for A20, reset and exit.
+ */
+#ifndef KILN_DEVICES_PC_H
+#define KILN_DEVICES_PC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "devices/bus.h"
+#include "devices/clock.h"
+#include "devices/pic.h"
+#include "devices/pit.h"
+#include "devices/rtc.h"
+#include "devices/uart.h"
+
+/* What the machine wants from the outside world. */
+struct pc_host {
+    void *opaque;
+    void (*set_a20)(void *opaque, bool on);
+    void (*reset)(void *opaque);
+    void (*exit)(void *opaque, int status); /* isa-debug-exit */
+};
+
+struct pc_config {
+    uint32_t ram_size;
+    int64_t rtc_epoch; /* wall-clock seconds at virtual time 0 */
+    struct uart_backend serial[4];
+    int n_serial;
+    const uint8_t *bios; /* ROM image, a multiple of 64 KiB up to 1 MiB... */
+    size_t bios_size;    /* ...mapped to end at 1 MiB and at 4 GiB */
+    struct pc_host host;
+};
+
+struct pc {
+    struct bus *bus;
+    struct clock clock;
+    struct pic pic;
+    struct pit pit;
+    struct rtc rtc;
+    struct uart uart[4];
+    int n_uart;
+    uint8_t *rom;
+    size_t rom_size;
+    struct pc_host host;
+    uint32_t ram_size;
+};
+
+/* Build the machine. Returns NULL with a message in err on a host error. */
+struct pc *pc_new(const struct pc_config *cfg, char *err, size_t errlen);
+void pc_free(struct pc *pc);
+
+/* The interrupt controller's view for the CPU loop. */
+bool pc_intr_pending(struct pc *pc);
+uint8_t pc_intr_acknowledge(struct pc *pc);
+
+#endif
