@@ -53,9 +53,22 @@ static void undo_insn(struct cpu *c)
         c->seg[s] = u->seg[s];
 }
 
+/* Instruction bytes: from the host window when the code page is mapped, else
+ * one byte at a time through segmentation and paging (which may fault). */
+struct fetch_ctx {
+    struct cpu *c;
+    const uint8_t *win;
+    unsigned len;
+};
+
 static int fetch_cb(void *ctx, unsigned index, uint8_t *out)
 {
-    struct cpu *c = ctx;
+    struct fetch_ctx *f = ctx;
+    if (index < f->len) {
+        *out = f->win[index];
+        return 0;
+    }
+    struct cpu *c = f->c;
     uint32_t off = c->insn_eip + index;
     if (cpu_code_size(c) == 2 && c->model->offset_wraps)
         off &= 0xffff;
@@ -122,8 +135,10 @@ enum step_result interp_step(struct cpu *c)
 
     struct insn in;
     int fetch_rc = 0;
+    struct fetch_ctx fc = {c, NULL, 0};
+    fc.win = mem_fetch_window(c, c->eip, &fc.len);
     enum decode_status ds =
-        decode_insn(c->model->gen, cpu_code_size(c), fetch_cb, c, &in, &fetch_rc);
+        decode_insn(c->model->gen, cpu_code_size(c), fetch_cb, &fc, &in, &fetch_rc);
     switch (ds) {
     case DEC_OK: break;
     case DEC_FETCH_FAULT: goto fault;

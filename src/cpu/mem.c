@@ -267,3 +267,22 @@ int mem_fetch(struct cpu *c, uint32_t off, uint8_t *out)
     *out = (uint8_t)v;
     return 0;
 }
+
+const uint8_t *mem_fetch_window(struct cpu *c, uint32_t off, unsigned *len)
+{
+    const struct seg_cache *s = &c->seg[SEG_CS];
+    uint32_t limit = c->model->offset_wraps ? 0xffff : s->limit;
+    if (off > limit)
+        return NULL;
+    uint32_t lin = s->base + off;
+    struct tlb_entry *e = &c->tlb.e[user_access(c) ? TLB_USER : TLB_SUPERVISOR][tlb_index(lin)];
+    if (e->tag_read != (lin & ~0xfffu) || !e->host)
+        return NULL; /* the slow path walks, faults or reads MMIO */
+    uint64_t in_seg = (uint64_t)limit - off + 1;
+    uint32_t in_page = 0x1000 - (lin & 0xfff);
+    *len = (unsigned)(in_seg < in_page ? in_seg : in_page);
+    if (*len > 16)
+        *len = 16;
+    c->tlb.hits++;
+    return e->host + (lin & 0xfff);
+}

@@ -30,6 +30,11 @@ KILN_MUST_CHECK int mem_probe_write(struct cpu *c, int seg, uint32_t off, int si
 /* Fetch one instruction byte at CS:off. */
 KILN_MUST_CHECK int mem_fetch(struct cpu *c, uint32_t off, uint8_t *out);
 
+/* Host bytes of the code at CS:off when they sit in RAM that the TLB maps
+ * for execution: returns a pointer valid for *len bytes (at most 16, never
+ * past the page or the CS limit), or NULL when the byte-wise path must run. */
+const uint8_t *mem_fetch_window(struct cpu *c, uint32_t off, unsigned *len);
+
 /* Read/write at a linear address (no segmentation). */
 KILN_MUST_CHECK int lin_read(struct cpu *c, uint32_t lin, int size, uint32_t *val);
 KILN_MUST_CHECK int lin_write(struct cpu *c, uint32_t lin, int size, uint32_t val);

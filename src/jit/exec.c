@@ -41,14 +41,22 @@ void exec_connect_bus(struct cpu_bus *out, struct bus *b)
 
 enum exec_stop exec_run(struct cpu *c, uint64_t max_insns, const volatile int *stop_flag)
 {
+    enum exec_stop r = exec_run_intr(c, max_insns, stop_flag, NULL);
+    /* Without an interrupt controller a halted CPU stays halted. */
+    return r == EXEC_HALTED && stop_flag && *stop_flag ? EXEC_STOPPED : r;
+}
+
+enum exec_stop exec_run_intr(struct cpu *c, uint64_t max_insns, const volatile int *stop_flag,
+                             const volatile int *intr_line)
+{
     for (uint64_t n = 0; n < max_insns; n++) {
         if (stop_flag && *stop_flag)
             return EXEC_STOPPED;
+        if (intr_line && *intr_line && interp_interruptible(c))
+            return EXEC_INTR;
         switch (interp_step(c)) {
         case STEP_OK: break;
-        case STEP_HALT:
-            /* No interrupt controller yet: a halted CPU stays halted. */
-            return stop_flag && *stop_flag ? EXEC_STOPPED : EXEC_HALTED;
+        case STEP_HALT: return EXEC_HALTED;
         case STEP_SHUTDOWN: return EXEC_SHUTDOWN;
         }
     }

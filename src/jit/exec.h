@@ -17,6 +17,7 @@ enum exec_stop {
     EXEC_HALTED,   /* HLT with interrupts disabled, or nothing can wake the CPU */
     EXEC_SHUTDOWN, /* triple fault */
     EXEC_STOPPED,  /* a device asked to stop (e.g. an exit port) */
+    EXEC_INTR,     /* the interrupt line is asserted and the CPU can take it */
 };
 
 /* Fill 'out' so that the CPU reaches RAM directly and everything else through 'b'. */
@@ -24,5 +25,10 @@ void exec_connect_bus(struct cpu_bus *out, struct bus *b);
 
 /* Run up to 'max_insns' instructions, or until *stop_flag becomes non-zero. */
 enum exec_stop exec_run(struct cpu *c, uint64_t max_insns, const volatile int *stop_flag);
+
+/* As exec_run, and also stop with EXEC_INTR when *intr_line is asserted at a
+ * boundary where the CPU may take an interrupt. */
+enum exec_stop exec_run_intr(struct cpu *c, uint64_t max_insns, const volatile int *stop_flag,
+                             const volatile int *intr_line);
 
 #endif

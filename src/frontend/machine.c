@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The machine loop (see machine.h). Time: in deterministic mode (-icount)
+ * virtual time is 2^shift ns per retired instruction plus the time skipped
+ * while halted, so two runs with the same input are identical; in real-time
+ * mode it follows the host's monotonic clock and HLT sleeps until the next
+ * timer or host input, so an idle guest costs almost nothing.
+ */
+#include "frontend/machine.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "cpu/interp.h"
+#include "frontend/chardev.h"
+#include "frontend/loader.h"
+#include "jit/exec.h"
+
+/* Instructions run between device/clock/input checks in real-time mode. */
+#define SLICE_INSNS 20000
+
+struct machine {
+    struct cpu cpu;
+    struct pc *pc;
+    struct kiln_config cfg;
+    struct chardev serial[4];
+    int n_serial;
+    volatile int intr_line; /* the PIC's INT output */
+    volatile int stop;      /* exit or reset requested */
+    bool reset_requested;
+    int exit_status;
+    uint64_t idle_ns;       /* deterministic mode: time skipped while halted */
+    uint64_t host_start_ns; /* real-time mode */
+    uint8_t *bios;
+    size_t bios_size;
+};
+
+static uint64_t host_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static bool deterministic(const struct machine *m)
+{
+    return m->cfg.icount_shift >= 0;
+}
+
+static uint64_t virtual_now(const struct machine *m)
+{
+    if (deterministic(m))
+        return (m->cpu.icount << m->cfg.icount_shift) + m->idle_ns;
+    return host_now_ns() - m->host_start_ns;
+}
+
+static void serial_out(void *opaque, uint8_t byte)
+{
+    chardev_write(opaque, byte);
+}
+
+static void intr_set(void *opaque, int n, bool level)
+{
+    (void)n;
+    struct machine *m = opaque;
+    m->intr_line = level;
+}
+
+static void host_set_a20(void *opaque, bool on)
+{
+    struct machine *m = opaque;
+    cpu_set_a20(&m->cpu, on);
+}
+
+static void host_reset(void *opaque)
+{
+    struct machine *m = opaque;
+    m->reset_requested = true;
+    m->stop = 1;
+}
+
+static void host_exit(void *opaque, int status)
+{
+    struct machine *m = opaque;
+    m->exit_status = status;
+    m->stop = 1;
+}
+
+static int load_bios(struct machine *m, char *err, size_t errlen)
+{
+    if (!m->cfg.bios)
+        return 0;
+    m->bios = loader_read_file(m->cfg.bios, 0x100000, &m->bios_size, err, errlen);
+    return m->bios ? 0 : -1;
+}
+
+struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t errlen)
+{
+    struct machine *m = calloc(1, sizeof(*m));
+    if (!m) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    m->cfg = *cfg;
+    if (!cfg->kernel && !cfg->bios) {
+        snprintf(err, errlen, "nothing to boot: Kiln's own BIOS is not built yet; "
+                              "use -kernel FILE or -bios FILE");
+        goto fail;
+    }
+    if (load_bios(m, err, errlen))
+        goto fail;
+    struct pc_config pcc = {
+        .ram_size = cfg->ram_mib << 20,
+        .rtc_epoch = deterministic(m) ? 946684800 /* 2000-01-01, for repeatable runs */
+                                      : (int64_t)time(NULL),
+        .bios = m->bios,
+        .bios_size = m->bios_size,
+        .host = {m, host_set_a20, host_reset, host_exit},
+    };
+    for (int i = 0; i < cfg->n_serial; i++) {
+        if (!chardev_open(&m->serial[i], &cfg->serial[i], err, errlen))
+            goto fail;
+        m->n_serial = i + 1;
+        pcc.serial[i] = (struct uart_backend){serial_out, &m->serial[i]};
+    }
+    pcc.n_serial = cfg->n_serial;
+    m->pc = pc_new(&pcc, err, errlen);
+    if (!m->pc)
+        goto fail;
+    m->pc->pic.intr = (struct irq_line){intr_set, m, 0};
+
+    struct cpu_bus bus;
+    exec_connect_bus(&bus, m->pc->bus);
+    bus.hole_start = 0xa0000; /* VGA window and ROMs take the slow path */
+    bus.hole_end = 0x100000;
+    cpu_init(&m->cpu, cfg->cpu, &bus);
+    if (cfg->kernel) {
+        struct loader_args la = {cfg->kernel, cfg->initrd, cfg->append, bus.ram, bus.ram_size};
+        if (loader_load_kernel(&m->cpu, &la, err, errlen))
+            goto fail;
+    }
+    m->host_start_ns = host_now_ns();
+    return m;
+fail:
+    machine_free(m);
+    return NULL;
+}
+
+void machine_free(struct machine *m)
+{
+    if (!m)
+        return;
+    for (int i = 0; i < m->n_serial; i++)
+        chardev_close(&m->serial[i]);
+    pc_free(m->pc);
+    free(m->bios);
+    free(m);
+}
+
+/* Feed host input to the serial ports; returns false when the user quit. */
+static bool poll_input(struct machine *m)
+{
+    for (int i = 0; i < m->n_serial; i++) {
+        struct chardev *d = &m->serial[i];
+        uint8_t b;
+        while (uart_can_receive(&m->pc->uart[i]) && chardev_read(d, &b) == 1)
+            uart_receive(&m->pc->uart[i], b);
+        if (d->quit)
+            return false;
+    }
+    return true;
+}
+
+/* Halted with interrupts possible: let time pass until the next event. */
+static void idle(struct machine *m)
+{
+    uint64_t deadline = clock_next_deadline(&m->pc->clock);
+    if (deterministic(m)) {
+        uint64_t now = virtual_now(m);
+        if (deadline != CLOCK_NEVER && deadline > now)
+            m->idle_ns += deadline - now;
+        return;
+    }
+    uint64_t now = virtual_now(m);
+    int timeout_ms = 10;
+    if (deadline != CLOCK_NEVER)
+        timeout_ms = deadline <= now ? 0 : (int)((deadline - now + 999999) / 1000000);
+    if (timeout_ms > 10)
+        timeout_ms = 10; /* stay responsive to host input */
+    struct pollfd fds[4];
+    int n = 0;
+    for (int i = 0; i < m->n_serial; i++)
+        if (chardev_poll_fd(&m->serial[i]) >= 0)
+            fds[n++] = (struct pollfd){.fd = chardev_poll_fd(&m->serial[i]), .events = POLLIN};
+    poll(fds, (nfds_t)n, timeout_ms);
+}
+
+int machine_run(struct machine *m)
+{
+    struct cpu *c = &m->cpu;
+    for (;;) {
+        clock_advance(&m->pc->clock, virtual_now(m));
+        if (!poll_input(m))
+            return 0;
+        if (m->intr_line && interp_interruptible(c)) {
+            uint8_t vector = pc_intr_acknowledge(m->pc);
+            if (interp_external_interrupt(c, vector) == STEP_SHUTDOWN)
+                goto shutdown;
+        }
+        uint64_t slice = SLICE_INSNS;
+        if (deterministic(m)) {
+            uint64_t deadline = clock_next_deadline(&m->pc->clock), now = virtual_now(m);
+            if (deadline != CLOCK_NEVER)
+                slice = deadline <= now ? 1 : ((deadline - now) >> m->cfg.icount_shift) + 1;
+            if (slice > SLICE_INSNS)
+                slice = SLICE_INSNS;
+        }
+        switch (exec_run_intr(c, slice, &m->stop, &m->intr_line)) {
+        case EXEC_BUDGET:
+        case EXEC_INTR: break;
+        case EXEC_HALTED:
+            if (!(c->eflags & FL_IF) && !m->stop) {
+                log_msg(LOG_GUEST, "machine", "CPU halted with interrupts disabled");
+                fprintf(stderr, "kiln: the guest halted with interrupts disabled\n");
+                return 1;
+            }
+            idle(m);
+            break;
+        case EXEC_SHUTDOWN: goto shutdown;
+        case EXEC_STOPPED: break;
+        }
+        if (m->stop) {
+            if (!m->reset_requested)
+                return m->exit_status;
+            goto shutdown;
+        }
+    }
+shutdown:
+    if (m->cfg.no_reboot)
+        return 0;
+    fprintf(stderr, "kiln: the guest reset the machine; rebooting is not supported yet\n");
+    return 0;
+}

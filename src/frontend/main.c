@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kiln command: parse options, build the machine, run it. Every host
+ * error is one line on stderr and exit status 2.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "frontend/machine.h"
+#include "frontend/options.h"
+
+int main(int argc, char **argv)
+{
+    struct kiln_config cfg;
+    char err[512] = "";
+    if (options_parse(argc, argv, &cfg, err, sizeof(err))) {
+        fprintf(stderr, "kiln: %s\n", err);
+        return 2;
+    }
+    if (cfg.help) {
+        fputs(options_usage(), stdout);
+        return 0;
+    }
+    if (cfg.log_items) {
+        unsigned kinds = 0;
+        if (strstr(cfg.log_items, "guest_errors"))
+            kinds |= LOG_GUEST;
+        if (strstr(cfg.log_items, "unimp"))
+            kinds |= LOG_STUB;
+        log_enable(kinds);
+    }
+    struct machine *m = machine_new(&cfg, err, sizeof(err));
+    if (!m) {
+        fprintf(stderr, "kiln: %s\n", err);
+        return 2;
+    }
+    int status = machine_run(m);
+    machine_free(m);
+    return status;
+}
