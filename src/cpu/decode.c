@@ -16,10 +16,12 @@
 #include "cpu/opcodes.h"
 
 struct fetcher {
-    decode_fetch_fn fn;
-    void *ctx;
+    const uint8_t *win; /* bytes readable without the callback */
+    unsigned avail;     /* how many: never more than max_len */
     unsigned idx;
     unsigned max_len;
+    decode_fetch_fn fn;
+    void *ctx;
     int rc;
     enum decode_status status;
 };
@@ -28,7 +30,7 @@ struct fetcher {
  * a guest cannot make the decoder loop forever. */
 #define DECODE_8086_MAX_LEN 64
 
-static bool next_byte(struct fetcher *f, uint8_t *out)
+static bool next_byte_slow(struct fetcher *f, uint8_t *out)
 {
     if (f->idx >= f->max_len) {
         f->status = DEC_TOO_LONG;
@@ -42,6 +44,15 @@ static bool next_byte(struct fetcher *f, uint8_t *out)
     }
     f->idx++;
     return true;
+}
+
+static inline bool next_byte(struct fetcher *f, uint8_t *out)
+{
+    if (KILN_LIKELY(f->idx < f->avail)) {
+        *out = f->win[f->idx++];
+        return true;
+    }
+    return next_byte_slow(f, out);
 }
 
 /* Read an n-byte little-endian value (n = 1, 2 or 4). */
@@ -181,11 +192,19 @@ static bool apply_prefix(enum cpu_gen gen, uint8_t b, struct insn *in, bool *p66
 enum decode_status decode_insn(enum cpu_gen gen, int code_size, decode_fetch_fn fetch, void *ctx,
                                struct insn *out, int *fetch_rc)
 {
+    return decode_insn_window(gen, code_size, NULL, 0, fetch, ctx, out, fetch_rc);
+}
+
+enum decode_status decode_insn_window(enum cpu_gen gen, int code_size, const uint8_t *win,
+                                      unsigned winlen, decode_fetch_fn fetch, void *ctx,
+                                      struct insn *out, int *fetch_rc)
+{
     const struct decode_table *t = decode_table_for(gen);
     const struct cpu_model_info *mi = cpu_model_get(gen);
-    struct fetcher f = {.fn = fetch, .ctx = ctx, .max_len = mi->max_insn_len};
+    struct fetcher f = {.fn = fetch, .ctx = ctx, .max_len = mi->max_insn_len, .win = win};
     if (!f.max_len)
         f.max_len = DECODE_8086_MAX_LEN;
+    f.avail = winlen < f.max_len ? winlen : f.max_len;
     struct insn *in = out;
     memset(in, 0, sizeof(*in));
     in->seg_ovr = SEG_NONE;

@@ -38,6 +38,13 @@ KILN_MUST_CHECK enum decode_status decode_insn(enum cpu_gen gen, int code_size,
                                                decode_fetch_fn fetch, void *ctx,
                                                struct insn *out, int *fetch_rc);
 
+/* As decode_insn, reading the first 'winlen' bytes from 'win' and only the
+ * rest through the callback (the interpreter's fast path). */
+KILN_MUST_CHECK enum decode_status decode_insn_window(enum cpu_gen gen, int code_size,
+                                                      const uint8_t *win, unsigned winlen,
+                                                      decode_fetch_fn fetch, void *ctx,
+                                                      struct insn *out, int *fetch_rc);
+
 /* Decode from a byte buffer (bytes past 'len' fetch as a fault). */
 KILN_MUST_CHECK enum decode_status decode_buffer(enum cpu_gen gen, int code_size,
                                                  const uint8_t *buf, size_t len,

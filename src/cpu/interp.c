@@ -53,22 +53,11 @@ static void undo_insn(struct cpu *c)
         c->seg[s] = u->seg[s];
 }
 
-/* Instruction bytes: from the host window when the code page is mapped, else
- * one byte at a time through segmentation and paging (which may fault). */
-struct fetch_ctx {
-    struct cpu *c;
-    const uint8_t *win;
-    unsigned len;
-};
-
+/* Instruction bytes past the host window (see mem_fetch_window): one at a
+ * time through segmentation and paging, which may fault. */
 static int fetch_cb(void *ctx, unsigned index, uint8_t *out)
 {
-    struct fetch_ctx *f = ctx;
-    if (index < f->len) {
-        *out = f->win[index];
-        return 0;
-    }
-    struct cpu *c = f->c;
+    struct cpu *c = ctx;
     uint32_t off = c->insn_eip + index;
     if (cpu_code_size(c) == 2 && c->model->offset_wraps)
         off &= 0xffff;
@@ -81,14 +70,28 @@ static bool contributory(int v)
     return v == EXC_DE || (v >= EXC_TS && v <= EXC_GP);
 }
 
-/* Deliver the pending exception in c->exc_*; escalates to #DF and shutdown. */
-static enum step_result deliver_fault(struct cpu *c, uint32_t ret_eip)
+/* Deliver the pending exception in c->exc_*; escalates to #DF and shutdown.
+ * 'fault' marks a fault-class exception: its EFLAGS image carries RF = 1, so
+ * that returning to the faulting instruction does not hit an instruction
+ * breakpoint on it again (SDM Vol. 3A 17.3.1.1). An instruction-breakpoint
+ * #DB is the exception: it pushes RF as it was (0). */
+/* RF exists from the 386 on; earlier CPUs push no such bit. */
+static void mark_fault_rf(struct cpu *c)
+{
+    c->eflags |= c->model->flags_supported & FL_RF;
+}
+
+static enum step_result deliver_fault(struct cpu *c, uint32_t ret_eip, bool fault)
 {
     int first = c->exc_vector;
+    if (fault)
+        mark_fault_rf(c);
     if (!cpu_interrupt(c, first, ret_eip, c->exc_has_error, c->exc_error, false))
         return STEP_OK;
-    /* Each attempt starts again from the state before the instruction. */
+    /* Each attempt starts again from the state before the instruction; a
+     * fault raised by the delivery is itself a fault (RF = 1). */
     undo_insn(c);
+    mark_fault_rf(c);
     int second = c->exc_vector;
     bool dbl = first == EXC_DF || (contributory(first) && contributory(second)) ||
                (first == EXC_PF && (second == EXC_PF || contributory(second)));
@@ -101,6 +104,7 @@ static enum step_result deliver_fault(struct cpu *c, uint32_t ret_eip)
         if (!cpu_interrupt(c, second, ret_eip, c->exc_has_error, c->exc_error, false))
             return STEP_OK;
         undo_insn(c);
+        mark_fault_rf(c);
     }
     if (!cpu_interrupt(c, EXC_DF, ret_eip, true, 0, false))
         return STEP_OK;
@@ -126,7 +130,7 @@ enum step_result interp_step(struct cpu *c)
     if (KILN_UNLIKELY(c->dbg.exec_armed)) {
         rc = debug_check_exec(c, c->seg[SEG_CS].base + c->eip);
         if (rc) {
-            enum step_result r = deliver_fault(c, c->insn_eip);
+            enum step_result r = deliver_fault(c, c->insn_eip, false);
             if (r == STEP_OK)
                 c->eip = c->next_eip;
             return r;
@@ -135,10 +139,10 @@ enum step_result interp_step(struct cpu *c)
 
     struct insn in;
     int fetch_rc = 0;
-    struct fetch_ctx fc = {c, NULL, 0};
-    fc.win = mem_fetch_window(c, c->eip, &fc.len);
-    enum decode_status ds =
-        decode_insn(c->model->gen, cpu_code_size(c), fetch_cb, &fc, &in, &fetch_rc);
+    unsigned win_len = 0;
+    const uint8_t *win = mem_fetch_window(c, c->eip, &win_len);
+    enum decode_status ds = decode_insn_window(c->model->gen, cpu_code_size(c), win, win_len,
+                                               fetch_cb, c, &in, &fetch_rc);
     switch (ds) {
     case DEC_OK: break;
     case DEC_FETCH_FAULT: goto fault;
@@ -165,7 +169,7 @@ enum step_result interp_step(struct cpu *c)
         /* Data breakpoints trap after the instruction (SDM 17.3.1.2). */
         c->dr[6] = (c->dr[6] & ~0xfu) | c->dbg.pending;
         if (cpu_interrupt(c, EXC_DB, c->eip, false, 0, false))
-            return deliver_fault(c, c->eip);
+            return deliver_fault(c, c->eip, true);
         c->eip = c->next_eip;
         return STEP_OK;
     }
@@ -175,7 +179,7 @@ enum step_result interp_step(struct cpu *c)
         /* Single-step trap after the instruction (SDM Vol. 3A 17.3.1.4). */
         c->dr[6] |= 1u << 14;
         if (cpu_interrupt(c, EXC_DB, c->eip, false, 0, false))
-            return deliver_fault(c, c->eip);
+            return deliver_fault(c, c->eip, true);
         c->eip = c->next_eip;
     }
     return c->halted ? STEP_HALT : STEP_OK;
@@ -188,7 +192,7 @@ fault:
     uint32_t ret = c->insn_eip;
     if (c->exc_vector == EXC_DE && c->model->div_fault_next)
         ret = ip_wrap(c, c->insn_eip + in.len);
-    enum step_result r = deliver_fault(c, ret);
+    enum step_result r = deliver_fault(c, ret, true);
     if (r == STEP_OK)
         c->eip = c->next_eip;
     return r;
@@ -204,7 +208,7 @@ enum step_result interp_external_interrupt(struct cpu *c, int vector)
         return STEP_OK;
     }
     undo_insn(c);
-    enum step_result r = deliver_fault(c, c->eip);
+    enum step_result r = deliver_fault(c, c->eip, true);
     if (r == STEP_OK)
         c->eip = c->next_eip;
     return r;

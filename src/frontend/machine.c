@@ -38,6 +38,7 @@ struct machine {
     uint64_t host_start_ns; /* real-time mode */
     uint8_t *bios;
     size_t bios_size;
+    uint64_t run_start_ns; /* host time when machine_run started */
 };
 
 static uint64_t host_now_ns(void)
@@ -200,9 +201,27 @@ static void idle(struct machine *m)
     poll(fds, (nfds_t)n, timeout_ms);
 }
 
+void machine_request_stop(struct machine *m, int status)
+{
+    m->exit_status = status;
+    m->stop = 1;
+}
+
+void machine_print_stats(const struct machine *m, FILE *f)
+{
+    double secs = (double)(host_now_ns() - m->run_start_ns) / 1e9;
+    const struct tlb *t = &m->cpu.tlb;
+    fprintf(f, "kiln: %llu instructions in %.2f s (%.1f MIPS, interpreter)\n",
+            (unsigned long long)m->cpu.icount, secs,
+            secs > 0 ? (double)m->cpu.icount / secs / 1e6 : 0.0);
+    fprintf(f, "kiln: TLB %llu hits, %llu misses, %llu flushes\n", (unsigned long long)t->hits,
+            (unsigned long long)t->misses, (unsigned long long)t->flushes);
+}
+
 int machine_run(struct machine *m)
 {
     struct cpu *c = &m->cpu;
+    m->run_start_ns = host_now_ns();
     for (;;) {
         clock_advance(&m->pc->clock, virtual_now(m));
         if (!poll_input(m))

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cpu/cpu.h"
 #include "devices/pc.h"
@@ -22,8 +23,14 @@ struct machine;
 struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t errlen);
 void machine_free(struct machine *m);
 
-/* Run until the guest exits, resets with -no-reboot, or fails. Returns the
- * process exit status. */
+/* Run until the guest exits, resets with -no-reboot, fails, or
+ * machine_request_stop() is called. Returns the process exit status. */
 int machine_run(struct machine *m);
+
+/* Ask the loop to stop at the next instruction boundary (async-signal-safe). */
+void machine_request_stop(struct machine *m, int status);
+
+/* Print execution statistics (-d jitstats) to 'f'. */
+void machine_print_stats(const struct machine *m, FILE *f);
 
 #endif

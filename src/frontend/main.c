@@ -3,12 +3,22 @@
  * The kiln command: parse options, build the machine, run it. Every host
  * error is one line on stderr and exit status 2.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "common/log.h"
 #include "frontend/machine.h"
 #include "frontend/options.h"
+
+/* The machine a termination signal stops: one per process. */
+static struct machine *running;
+
+static void on_signal(int sig)
+{
+    if (running)
+        machine_request_stop(running, 128 + sig);
+}
 
 int main(int argc, char **argv)
 {
@@ -35,7 +45,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "kiln: %s\n", err);
         return 2;
     }
+    running = m;
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     int status = machine_run(m);
+    if (cfg.log_items && strstr(cfg.log_items, "jitstats"))
+        machine_print_stats(m, stderr);
+    running = NULL;
     machine_free(m);
     return status;
 }
