@@ -291,9 +291,11 @@ static int buffer_fetch(void *ctx, unsigned index, uint8_t *out)
 enum decode_status decode_buffer(enum cpu_gen gen, int code_size, const uint8_t *buf, size_t len,
                                  struct insn *out)
 {
+    /* The buffer is the window; the callback only reports running past its end. */
     struct buffer_ctx b = {buf, len};
     int rc = 0;
-    return decode_insn(gen, code_size, buffer_fetch, &b, out, &rc);
+    unsigned win = len > 16 ? 16 : (unsigned)len;
+    return decode_insn_window(gen, code_size, buf, win, buffer_fetch, &b, out, &rc);
 }
 
 const char *insn_mnemonic(const struct insn *in)
