@@ -2,8 +2,10 @@
 /*
  * PC assembly (see pc.h): RAM, the BIOS ROM at the top of the first
  * megabyte and below 4 GiB (as real chipsets alias it), the 8259A pair,
- * the 8254, the MC146818 with the CMOS memory sizes a BIOS reads, and the
- * 16550A UARTs at the standard COM ports.
+ * the 8254, the MC146818 with the CMOS memory sizes a BIOS reads, the
+ * 16550A UARTs at the standard COM ports, the 8042 with a PS/2 keyboard
+ * and mouse, and ports 92h/80h/E9h and isa-debug-exit. A20 is the OR of
+ * the 8042 output port and port 92h, as chipsets combine them.
  * Spec: IBM PC AT Technical Reference (ports, IRQs, CMOS layout).
  */
 #include "devices/pc.h"
@@ -83,6 +85,73 @@ static void cmos_memory(struct rtc *r, uint32_t ram_size)
     rtc_cmos_checksum(r);
 }
 
+static void update_a20(struct pc *pc)
+{
+    if (pc->host.set_a20)
+        pc->host.set_a20(pc->host.opaque, pc->a20_kbc || pc->a20_port92);
+}
+
+static void kbc_a20(void *opaque, bool on)
+{
+    struct pc *pc = opaque;
+    pc->a20_kbc = on;
+    update_a20(pc);
+}
+
+static void port92_a20(void *opaque, bool on)
+{
+    struct pc *pc = opaque;
+    pc->a20_port92 = on;
+    update_a20(pc);
+}
+
+static void guest_reset(void *opaque)
+{
+    struct pc *pc = opaque;
+    if (pc->host.reset)
+        pc->host.reset(pc->host.opaque);
+}
+
+static void guest_exit(void *opaque, uint32_t status)
+{
+    struct pc *pc = opaque;
+    if (pc->host.exit)
+        pc->host.exit(pc->host.opaque, (int)(status & 0xff));
+}
+
+static void guest_debugcon(void *opaque, uint8_t byte)
+{
+    struct pc *pc = opaque;
+    pc->host.debugcon(pc->host.opaque, byte);
+}
+
+static bool init_input(struct pc *pc)
+{
+    const struct kbc_host kh = {kbc_a20, guest_reset, pc};
+    if (!kbc_init(&pc->kbc, pc->bus, &pc->clock, pic_irq(&pc->pic, 1), pic_irq(&pc->pic, 12), &kh))
+        return false;
+    ps2kbd_init(&pc->kbd, &pc->clock, kbc_ready_line(&pc->kbc, KBC_PORT_KBD));
+    kbc_attach(&pc->kbc, KBC_PORT_KBD, (struct kbc_device){ps2kbd_write, ps2kbd_read, &pc->kbd});
+    ps2mouse_init(&pc->mouse, &pc->clock, kbc_ready_line(&pc->kbc, KBC_PORT_AUX));
+    kbc_attach(&pc->kbc, KBC_PORT_AUX,
+               (struct kbc_device){ps2mouse_write, ps2mouse_read, &pc->mouse});
+    return true;
+}
+
+static bool init_sysports(struct pc *pc, const struct pc_config *cfg)
+{
+    struct sysports_config sc = {
+        .set_a20 = port92_a20,
+        .reset = guest_reset,
+        .debugcon = cfg->host.debugcon ? guest_debugcon : NULL,
+        .debug_exit = cfg->debug_exit ? guest_exit : NULL,
+        .opaque = pc,
+        .debug_exit_base = cfg->debug_exit_base,
+        .debug_exit_size = cfg->debug_exit_size,
+    };
+    return sysports_init(&pc->ports, pc->bus, &sc);
+}
+
 static const uint16_t com_base[4] = {UART_COM1_BASE, UART_COM2_BASE, UART_COM3_BASE,
                                      UART_COM4_BASE};
 static const int com_irq[4] = {UART_COM1_IRQ, UART_COM2_IRQ, UART_COM3_IRQ, UART_COM4_IRQ};
@@ -114,6 +183,8 @@ struct pc *pc_new(const struct pc_config *cfg, char *err, size_t errlen)
                        cfg->serial[i]);
         pc->n_uart = i + 1;
     }
+    ok = ok && init_input(pc) && init_sysports(pc, cfg);
+    pc->a20_kbc = true; /* the 8042 output port powers up with A20 enabled */
     if (!ok) {
         if (!err[0])
             snprintf(err, errlen, "cannot set up the PC devices");

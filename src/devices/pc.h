@@ -14,9 +14,13 @@
 
 #include "devices/bus.h"
 #include "devices/clock.h"
+#include "devices/kbc.h"
 #include "devices/pic.h"
 #include "devices/pit.h"
+#include "devices/ps2kbd.h"
+#include "devices/ps2mouse.h"
 #include "devices/rtc.h"
+#include "devices/sysports.h"
 #include "devices/uart.h"
 
 /* What the machine wants from the outside world. */
@@ -25,6 +29,7 @@ struct pc_host {
     void (*set_a20)(void *opaque, bool on);
     void (*reset)(void *opaque);
     void (*exit)(void *opaque, int status); /* isa-debug-exit */
+    void (*debugcon)(void *opaque, uint8_t byte); /* port E9h, or NULL */
 };
 
 struct pc_config {
@@ -34,6 +39,8 @@ struct pc_config {
     int n_serial;
     const uint8_t *bios; /* ROM image, a multiple of 64 KiB up to 1 MiB... */
     size_t bios_size;    /* ...mapped to end at 1 MiB and at 4 GiB */
+    bool debug_exit;     /* -device isa-debug-exit */
+    uint16_t debug_exit_base, debug_exit_size;
     struct pc_host host;
 };
 
@@ -45,6 +52,11 @@ struct pc {
     struct rtc rtc;
     struct uart uart[4];
     int n_uart;
+    struct kbc kbc;
+    struct ps2kbd kbd;
+    struct ps2mouse mouse;
+    struct sysports ports;
+    bool a20_kbc, a20_port92; /* the gate is open when either asks for it */
     uint8_t *rom;
     size_t rom_size;
     struct pc_host host;

@@ -30,6 +30,7 @@ struct machine {
     struct kiln_config cfg;
     struct chardev serial[4];
     int n_serial;
+    struct chardev debugcon;
     volatile int intr_line; /* the PIC's INT output */
     volatile int stop;      /* exit or reset requested */
     bool reset_requested;
@@ -63,6 +64,12 @@ static uint64_t virtual_now(const struct machine *m)
 static void serial_out(void *opaque, uint8_t byte)
 {
     chardev_write(opaque, byte);
+}
+
+static void debugcon_out(void *opaque, uint8_t byte)
+{
+    struct machine *m = opaque;
+    chardev_write(&m->debugcon, byte);
 }
 
 static void intr_set(void *opaque, int n, bool level)
@@ -121,8 +128,16 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
                                       : (int64_t)time(NULL),
         .bios = m->bios,
         .bios_size = m->bios_size,
-        .host = {m, host_set_a20, host_reset, host_exit},
+        .host = {m, host_set_a20, host_reset, host_exit, NULL},
+        .debug_exit = cfg->debug_exit,
+        .debug_exit_base = cfg->debug_exit_iobase,
+        .debug_exit_size = cfg->debug_exit_iosize,
     };
+    if (cfg->debugcon.kind != CHR_NONE) {
+        if (!chardev_open(&m->debugcon, &cfg->debugcon, err, errlen))
+            goto fail;
+        pcc.host.debugcon = debugcon_out;
+    }
     for (int i = 0; i < cfg->n_serial; i++) {
         if (!chardev_open(&m->serial[i], &cfg->serial[i], err, errlen))
             goto fail;
@@ -158,6 +173,7 @@ void machine_free(struct machine *m)
         return;
     for (int i = 0; i < m->n_serial; i++)
         chardev_close(&m->serial[i]);
+    chardev_close(&m->debugcon);
     pc_free(m->pc);
     free(m->bios);
     free(m);
