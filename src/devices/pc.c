@@ -5,7 +5,9 @@
  * the 8254, the MC146818 with the CMOS memory sizes a BIOS reads, the
  * 16550A UARTs at the standard COM ports, the 8042 with a PS/2 keyboard
  * and mouse, and ports 92h/80h/E9h and isa-debug-exit. A20 is the OR of
- * the 8042 output port and port 92h, as chipsets combine them.
+ * the 8042 output port and port 92h, as chipsets combine them. The ROM and
+ * shadow RAM are pc_rom.c's, PCI and the VGA pc_pci.c's, the DMA, floppy
+ * and IDE pc_storage.c's.
  * Spec: IBM PC AT Technical Reference (ports, IRQs, CMOS layout).
  */
 #include "devices/pc.h"
@@ -13,54 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ROM reads come from the image; writes are ignored, as a ROM's are. */
-static uint32_t rom_read(void *opaque, uint32_t addr, int size)
-{
-    const struct pc *pc = opaque;
-    uint32_t v = 0;
-    for (int i = 0; i < size; i++) {
-        uint32_t a = addr + (uint32_t)i;
-        v |= (uint32_t)(a < pc->rom_size ? pc->rom[a] : 0xff) << (8 * i);
-    }
-    return v;
-}
-
-static void rom_write(void *opaque, uint32_t addr, int size, uint32_t val)
-{
-    (void)opaque;
-    (void)addr;
-    (void)size;
-    (void)val;
-}
-
-static const struct io_ops rom_ops = {rom_read, rom_write};
-
-static bool map_bios(struct pc *pc, const struct pc_config *cfg, char *err, size_t errlen)
-{
-    if (!cfg->bios)
-        return true;
-    if (cfg->bios_size < 0x10000 || cfg->bios_size > 0x100000 || cfg->bios_size % 0x10000) {
-        snprintf(err, errlen, "BIOS image of %zu bytes: expected a multiple of 64 KiB up to 1 MiB",
-                 cfg->bios_size);
-        return false;
-    }
-    pc->rom = malloc(cfg->bios_size);
-    if (!pc->rom) {
-        snprintf(err, errlen, "out of memory for the BIOS image");
-        return false;
-    }
-    memcpy(pc->rom, cfg->bios, cfg->bios_size);
-    pc->rom_size = cfg->bios_size;
-    /* Below 1 MiB only the last 128 KiB are visible (E0000-FFFFF); the whole image at 4 GiB. */
-    size_t low = pc->rom_size > 0x20000 ? 0x20000 : pc->rom_size;
-    bool ok = bus_map_mmio(pc->bus, (uint32_t)(0x100000 - low), (uint32_t)low, &rom_ops, pc) &&
-              bus_map_mmio(pc->bus, (uint32_t)(0x100000000ull - pc->rom_size),
-                           (uint32_t)pc->rom_size, &rom_ops, pc);
-    if (!ok)
-        snprintf(err, errlen, "cannot map the BIOS ROM");
-    return ok;
-}
 
 /* CMOS bytes a BIOS and OS read for memory sizes (AT layout, plus the
  * 0x34/0x35 and 0x5b-0x5d extensions QEMU-era BIOSes use). */
@@ -173,7 +127,7 @@ struct pc *pc_new(const struct pc_config *cfg, char *err, size_t errlen)
     }
     clock_init(&pc->clock);
     struct irq_line no_line = {0};
-    bool ok = map_bios(pc, cfg, err, errlen);
+    bool ok = pc_init_rom(pc, cfg, err, errlen);
     if (ok)
         ok = pic_init(&pc->pic, pc->bus, &pc->clock, no_line) &&
              pit_init(&pc->pit, pc->bus, &pc->clock, pic_irq(&pc->pic, 0)) &&
@@ -183,7 +137,8 @@ struct pc *pc_new(const struct pc_config *cfg, char *err, size_t errlen)
                        cfg->serial[i]);
         pc->n_uart = i + 1;
     }
-    ok = ok && init_input(pc) && init_sysports(pc, cfg);
+    ok = ok && init_input(pc) && init_sysports(pc, cfg) && pc_init_pci(pc) &&
+         pc_init_storage(pc, cfg, err, errlen);
     pc->a20_kbc = true; /* the 8042 output port powers up with A20 enabled */
     if (!ok) {
         if (!err[0])
@@ -199,6 +154,8 @@ void pc_free(struct pc *pc)
 {
     if (!pc)
         return;
+    ide_free(&pc->ide);
+    vga_free(&pc->vga);
     bus_free(pc->bus);
     free(pc->rom);
     free(pc);

@@ -12,9 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "devices/blockdev.h"
 #include "devices/bus.h"
 #include "devices/clock.h"
+#include "devices/dma.h"
+#include "devices/fdc.h"
+#include "devices/ide.h"
 #include "devices/kbc.h"
+#include "devices/pci.h"
 #include "devices/pic.h"
 #include "devices/pit.h"
 #include "devices/ps2kbd.h"
@@ -22,6 +27,7 @@
 #include "devices/rtc.h"
 #include "devices/sysports.h"
 #include "devices/uart.h"
+#include "devices/vga.h"
 
 /* What the machine wants from the outside world. */
 struct pc_host {
@@ -41,6 +47,11 @@ struct pc_config {
     size_t bios_size;    /* ...mapped to end at 1 MiB and at 4 GiB */
     bool debug_exit;     /* -device isa-debug-exit */
     uint16_t debug_exit_base, debug_exit_size;
+    struct blockdev *hd[4]; /* IDE primary master/slave, secondary master/slave */
+    struct blockdev *fd[2];
+    struct blockdev *cdrom; /* on the secondary master unless hd[2] is set; may be NULL */
+    bool cdrom_present;     /* an ATAPI drive exists (with or without a disc) */
+    const char *boot_order; /* letters a c d */
     struct pc_host host;
 };
 
@@ -57,6 +68,13 @@ struct pc {
     struct ps2mouse mouse;
     struct sysports ports;
     bool a20_kbc, a20_port92; /* the gate is open when either asks for it */
+    struct dma dma;
+    struct fdc fdc;
+    struct pci pci;
+    struct ide ide;
+    struct vga vga;
+    struct pci_device vga_pci;
+    bool vga_lfb_mapped;
     uint8_t *rom;
     size_t rom_size;
     struct pc_host host;
@@ -66,6 +84,11 @@ struct pc {
 /* Build the machine. Returns NULL with a message in err on a host error. */
 struct pc *pc_new(const struct pc_config *cfg, char *err, size_t errlen);
 void pc_free(struct pc *pc);
+
+/* Internal to the pc_*.c files: each sets up one part of the machine. */
+bool pc_init_rom(struct pc *pc, const struct pc_config *cfg, char *err, size_t errlen);
+bool pc_init_pci(struct pc *pc);
+bool pc_init_storage(struct pc *pc, const struct pc_config *cfg, char *err, size_t errlen);
 
 /* The interrupt controller's view for the CPU loop. */
 bool pc_intr_pending(struct pc *pc);

@@ -31,6 +31,7 @@ struct machine {
     struct chardev serial[4];
     int n_serial;
     struct chardev debugcon;
+    struct blockdev *disks[7]; /* hda-hdd, fda, fdb, cdrom: closed after the devices */
     volatile int intr_line; /* the PIC's INT output */
     volatile int stop;      /* exit or reset requested */
     bool reset_requested;
@@ -99,6 +100,35 @@ static void host_exit(void *opaque, int status)
     m->stop = 1;
 }
 
+/* Open the images named on the command line into pcc. */
+static bool open_disks(struct machine *m, struct pc_config *pcc, char *err, size_t errlen)
+{
+    const struct kiln_config *cfg = &m->cfg;
+    for (int i = 0; i < 4; i++) {
+        if (!cfg->hd[i])
+            continue;
+        m->disks[i] = pcc->hd[i] = blockdev_open(cfg->hd[i], false, cfg->snapshot, err, errlen);
+        if (!m->disks[i])
+            return false;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (!cfg->fd[i])
+            continue;
+        m->disks[4 + i] = pcc->fd[i] =
+            blockdev_open(cfg->fd[i], false, cfg->snapshot, err, errlen);
+        if (!m->disks[4 + i])
+            return false;
+    }
+    if (cfg->cdrom) {
+        m->disks[6] = pcc->cdrom = blockdev_open(cfg->cdrom, true, cfg->snapshot, err, errlen);
+        if (!m->disks[6])
+            return false;
+        pcc->cdrom_present = true;
+    }
+    pcc->boot_order = cfg->boot_order;
+    return true;
+}
+
 static int load_bios(struct machine *m, char *err, size_t errlen)
 {
     if (!m->cfg.bios)
@@ -145,6 +175,8 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
         pcc.serial[i] = (struct uart_backend){serial_out, &m->serial[i]};
     }
     pcc.n_serial = cfg->n_serial;
+    if (!open_disks(m, &pcc, err, errlen))
+        goto fail;
     m->pc = pc_new(&pcc, err, errlen);
     if (!m->pc)
         goto fail;
@@ -175,6 +207,9 @@ void machine_free(struct machine *m)
         chardev_close(&m->serial[i]);
     chardev_close(&m->debugcon);
     pc_free(m->pc);
+    for (int i = 0; i < 7; i++)
+        if (m->disks[i])
+            blockdev_close(m->disks[i]);
     free(m->bios);
     free(m);
 }

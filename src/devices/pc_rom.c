@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The BIOS ROM and the shadow RAM at C0000-FFFFF. Below 1 MiB the last
+ * 128 KiB of the image appear at E0000-FFFFF; each 16 KiB (64 KiB for
+ * F0000) region reads from ROM or DRAM and writes to DRAM or nowhere as the
+ * 82441FX PAM registers say, so a BIOS can copy itself into shadow RAM. The
+ * whole image is also mapped at the top of the 4 GiB space.
+ * Spec: Intel 82441FX datasheet, PAM registers (59h-5Fh).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "devices/pc.h"
+
+enum { SHADOW_BASE = 0xc0000, SHADOW_SIZE = 0x40000, LOW_ROM_BASE = 0xe0000 };
+
+/* Byte of the ROM image visible at physical 'phys' below 1 MiB. */
+static uint8_t low_rom_byte(const struct pc *pc, uint32_t phys)
+{
+    if (phys < LOW_ROM_BASE || !pc->rom)
+        return 0xff;
+    size_t low = pc->rom_size < 0x20000 ? pc->rom_size : 0x20000;
+    uint32_t start = 0x100000 - (uint32_t)low;
+    if (phys < start)
+        return 0xff;
+    return pc->rom[pc->rom_size - low + (phys - start)];
+}
+
+static int pam_region_of(uint32_t phys)
+{
+    return phys >= 0xf0000 ? 0 : 1 + (int)((phys - SHADOW_BASE) >> 14);
+}
+
+static uint32_t shadow_read(void *opaque, uint32_t addr, int size)
+{
+    struct pc *pc = opaque;
+    uint8_t *ram = bus_ram(pc->bus);
+    uint32_t v = 0;
+    for (int i = 0; i < size; i++) {
+        uint32_t phys = SHADOW_BASE + addr + (uint32_t)i;
+        uint8_t attr = pci_pam_attr(&pc->pci, pam_region_of(phys));
+        uint8_t b = (attr & PCI_PAM_RE) && phys < pc->ram_size ? ram[phys] : low_rom_byte(pc, phys);
+        v |= (uint32_t)b << (8 * i);
+    }
+    return v;
+}
+
+static void shadow_write(void *opaque, uint32_t addr, int size, uint32_t val)
+{
+    struct pc *pc = opaque;
+    uint8_t *ram = bus_ram(pc->bus);
+    for (int i = 0; i < size; i++) {
+        uint32_t phys = SHADOW_BASE + addr + (uint32_t)i;
+        uint8_t attr = pci_pam_attr(&pc->pci, pam_region_of(phys));
+        if ((attr & PCI_PAM_WE) && phys < pc->ram_size)
+            ram[phys] = (uint8_t)(val >> (8 * i)); /* else: a write to ROM goes nowhere */
+    }
+}
+
+static const struct io_ops shadow_ops = {shadow_read, shadow_write};
+
+static uint32_t high_rom_read(void *opaque, uint32_t addr, int size)
+{
+    const struct pc *pc = opaque;
+    uint32_t v = 0;
+    for (int i = 0; i < size; i++) {
+        uint32_t a = addr + (uint32_t)i;
+        v |= (uint32_t)(a < pc->rom_size ? pc->rom[a] : 0xff) << (8 * i);
+    }
+    return v;
+}
+
+static void rom_ignore_write(void *opaque, uint32_t addr, int size, uint32_t val)
+{
+    (void)opaque;
+    (void)addr;
+    (void)size;
+    (void)val;
+}
+
+static const struct io_ops high_rom_ops = {high_rom_read, rom_ignore_write};
+
+bool pc_init_rom(struct pc *pc, const struct pc_config *cfg, char *err, size_t errlen)
+{
+    if (cfg->bios) {
+        if (cfg->bios_size < 0x10000 || cfg->bios_size > 0x100000 || cfg->bios_size % 0x10000) {
+            snprintf(err, errlen,
+                     "BIOS image of %zu bytes: expected a multiple of 64 KiB up to 1 MiB",
+                     cfg->bios_size);
+            return false;
+        }
+        pc->rom = malloc(cfg->bios_size);
+        if (!pc->rom) {
+            snprintf(err, errlen, "out of memory for the BIOS image");
+            return false;
+        }
+        memcpy(pc->rom, cfg->bios, cfg->bios_size);
+        pc->rom_size = cfg->bios_size;
+        if (!bus_map_mmio(pc->bus, (uint32_t)(0x100000000ull - pc->rom_size),
+                          (uint32_t)pc->rom_size, &high_rom_ops, pc)) {
+            snprintf(err, errlen, "cannot map the BIOS ROM below 4 GiB");
+            return false;
+        }
+    }
+    if (!bus_map_mmio(pc->bus, SHADOW_BASE, SHADOW_SIZE, &shadow_ops, pc)) {
+        snprintf(err, errlen, "cannot map the ROM and shadow RAM area");
+        return false;
+    }
+    return true;
+}
