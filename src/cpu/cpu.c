@@ -79,7 +79,7 @@ void cpu_reset(struct cpu *c)
     c->msr.apic_base = 0xfee00900; /* BSP, enabled, at the default base */
     memset(&c->fpu, 0, sizeof(c->fpu));
     c->fpu.cw = 0x0040; /* SDM Vol. 3A table 9-1: x87 control word after reset */
-    c->fpu.tw = 0xffff; /* all empty */
+    c->fpu.tw = 0x5555; /* SDM Vol. 3A table 9-1: after RESET all registers hold +0 (tag 01) */
     c->r[R_EDX] = m->gen >= CPU_386 ? m->cpuid_signature : 0;
     cpu_set_a20(c, c->a20); /* also empties the shadow page table */
 }

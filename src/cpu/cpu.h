@@ -15,8 +15,12 @@
 #include <stdint.h>
 
 #include "common/compiler.h"
+#include "cpu/insn.h"
 #include "cpu/models.h"
 #include "cpu/tlb.h"
+
+/* Entries of the decoded-instruction cache (a power of two). */
+#define ICACHE_ENTRIES 1024
 
 /* General registers in encoding order (ModRM reg field). */
 enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI };
@@ -118,6 +122,19 @@ struct fpu {
     uint16_t fop;
     uint16_t fcs, fds;
     uint32_t fip, fdp;
+    /* FERR# output pin: high while SW.ES is set, i.e. from the end of the
+     * instruction that flagged an unmasked exception until FNCLEX, FNINIT,
+     * FNSAVE or a state load clears it (P6 and 386 timing, SDM Vol. 3A
+     * "Assertion of the FERR# Pin"). With CR0.NE = 0 a PC routes it to
+     * IRQ13; the machine polls it after each step. See docs/x87.md. */
+    uint8_t ferr;
+    /* IGNNE# input pin, driven by the machine (a PC asserts it when the
+     * IRQ13 handler writes port F0h, until FERR# drops). With CR0.NE = 0
+     * and IGNNE# low, a waiting x87/MMX instruction that finds ES set
+     * freezes: it is not executed, EIP stays on it and 'halted' is set,
+     * so the next interrupt (IRQ13) is taken with the frozen instruction
+     * as its return address. With IGNNE# high it runs normally. */
+    uint8_t ignne;
 };
 
 /* Model-specific registers that a Pentium II has and software uses. */
@@ -189,7 +206,8 @@ struct cpu {
     struct msr_state msr;
     struct fpu fpu;
 
-    /* --- DR7 decoded (debug.c) and data breakpoints hit by this instruction --- */
+    /* --- DR7 decoded (debug.c) and debug traps pending after this instruction
+     * (data breakpoints hit, task-switch trap: see debug.h) --- */
     struct {
         uint8_t exec_armed, data_armed, write_only, pending;
         uint32_t len_mask[4];
@@ -216,6 +234,14 @@ struct cpu {
 
     /* --- the shadow page table (tlb.h), last: it is large --- */
     struct tlb tlb;
+
+    /* --- decoded instructions, validated against their bytes (interp.c) --- */
+    struct icache_entry {
+        uint32_t lin;     /* linear address of the instruction */
+        uint8_t key;      /* code size when decoded; 0 = empty */
+        uint8_t bytes[15];
+        struct insn insn;
+    } icache[ICACHE_ENTRIES];
 };
 
 /* Fault codes: 0 means success; CPU_FAULT means c->exc_* describe a pending exception. */

@@ -11,6 +11,11 @@
 
 #include "cpu/cpu.h"
 
+/* c->dbg.pending: bits 0-3 are the data breakpoints B0-B3 this instruction
+ * hit; DBG_PENDING_BT is a task switch into a TSS with T set. Each traps
+ * after the instruction with the matching DR6 bits. */
+enum { DBG_PENDING_BT = 1u << 4, DR6_BT = 1u << 15 };
+
 /* Recompute the armed breakpoint sets after a DR0-DR3 or DR7 write. */
 void debug_update(struct cpu *c);
 

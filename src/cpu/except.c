@@ -48,14 +48,28 @@ static int idt_gate(struct cpu *c, int vector, bool software, struct desc *g)
     return 0;
 }
 
+/* Read the descriptor 'sel' names for a delivery; a selector beyond its
+ * table is #GP(selector), with EXT for an external event (SDM 6.13). */
+static int delivery_desc(struct cpu *c, uint16_t sel, bool ext, struct desc *d)
+{
+    if (desc_read(c, sel, EXC_GP, d)) {
+        if (c->exc_vector == EXC_GP)
+            c->exc_error = sel_error(sel, ext);
+        return CPU_FAULT;
+    }
+    return 0;
+}
+
+/* Through a task gate: the TSS selector must name the GDT and lie within
+ * it, else #GP(TSS selector) (SDM Vol. 2, INT n, TASK-GATE). */
 static int interrupt_task_gate(struct cpu *c, struct desc *g, uint32_t ret_eip, bool has_err,
                                uint32_t err, bool ext)
 {
     uint16_t tss = gate_selector(g);
     struct desc t;
     if (tss & 4)
-        return cpu_fault_err(c, EXC_TS, sel_error(tss, ext));
-    TRY(desc_read(c, tss, EXC_TS, &t));
+        return cpu_fault_err(c, EXC_GP, sel_error(tss, ext));
+    TRY(delivery_desc(c, tss, ext, &t));
     return task_switch(c, tss, &t, TASK_INT, ret_eip, has_err, err);
 }
 
@@ -74,14 +88,18 @@ static int interrupt_prot(struct cpu *c, int vector, uint32_t ret_eip, bool has_
     struct desc d;
     if (!(sel & 0xfffc))
         return cpu_fault_err(c, EXC_GP, ext ? 1 : 0);
-    TRY(desc_read(c, sel, EXC_GP, &d));
+    TRY(delivery_desc(c, sel, ext, &d));
     unsigned dpl = desc_dpl(&d);
     if (!desc_is_code(&d) || dpl > c->cpl)
         return cpu_fault_err(c, EXC_GP, sel_error(sel, ext));
     if (!desc_present(&d))
         return cpu_fault_err(c, EXC_NP, sel_error(sel, ext));
 
-    uint32_t eflags = eflags_for_push(c) | (c->eflags & FL_VM);
+    /* The image keeps VM and RF: RF is 1 for faults (interp.c sets it) and
+     * as it stands for external interrupts; INT n pushes 0 (SDM 17.3.1.1). */
+    uint32_t eflags = flags_get(c);
+    if (software)
+        eflags &= ~(uint32_t)FL_RF;
     bool from_v86 = c->eflags & FL_VM;
     bool inner = !desc_is_conforming(&d) && dpl < c->cpl;
     if (from_v86 && (!inner || dpl != 0))
@@ -102,7 +120,7 @@ static int interrupt_prot(struct cpu *c, int vector, uint32_t ret_eip, bool has_
         frame[n++] = c->r[R_ESP];
         TRY(tss_stack(c, dpl, &nss, &nesp));
         c->eflags &= ~(uint32_t)FL_VM; /* the new stack is loaded in protected mode */
-        TRY(load_stack_for_cpl(c, dpl, nss, nesp));
+        TRY(load_stack_for_cpl(c, dpl, nss, nesp, ext));
     }
     frame[n++] = eflags;
     frame[n++] = c->seg[SEG_CS].sel;
@@ -110,7 +128,10 @@ static int interrupt_prot(struct cpu *c, int vector, uint32_t ret_eip, bool has_
     if (has_err)
         frame[n++] = err;
     TRY(load_cs(c, sel, &d, inner ? dpl : c->cpl, size == 2 ? off & 0xffff : off));
-    TRY(stack_push_n(c, size, frame, n));
+    if (inner)
+        TRY(stack_push_switched(c, size, frame, n, ext));
+    else
+        TRY(stack_push_n(c, size, frame, n));
     if (from_v86) {
         static const int data[4] = {SEG_ES, SEG_DS, SEG_FS, SEG_GS};
         for (int i = 0; i < 4; i++)

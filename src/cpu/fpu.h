@@ -141,6 +141,11 @@ static inline void fpu_set_cc(struct fpu *f, unsigned sw)
     f->sw = (uint16_t)((f->sw & ~FPU_SW_CC) | (sw & FPU_SW_CC));
 }
 
+/* Exceptions that, unmasked, stop an instruction before it writes its
+ * destination or pops: invalid operation, zero divide, denormal operand.
+ * Unmasked overflow, underflow and precision still deliver the result. */
+enum { FPU_SUPPRESS = FPU_SW_IE | FPU_SW_ZE | FPU_SW_DE };
+
 /* FNINIT: control 037F, status 0, all empty, pointers and opcode 0. */
 void fpu_init_state(struct fpu *f);
 
@@ -169,8 +174,8 @@ struct fpu_reg fpu_from_int(int64_t v);
  * their binary value, the undefined case of the SDM. */
 struct fpu_reg fpu_from_bcd(const uint8_t b[10]);
 
-/* Read/write 'n' bytes (2, 4, 8 or 10) at the instruction's memory operand
- * plus 'disp'. Writes probe every part before storing any. */
+/* Read/write 'n' bytes (an even number: 2 to 512) at the instruction's
+ * memory operand plus 'disp'. Writes probe every part before storing any. */
 KILN_MUST_CHECK int fpu_mem_read(struct cpu *c, const struct insn *in, uint32_t disp, int n,
                                  uint8_t *buf);
 KILN_MUST_CHECK int fpu_mem_probe(struct cpu *c, const struct insn *in, uint32_t disp, int n);
@@ -236,21 +241,28 @@ bool fpu_host_available(void);
 /* Run 'op' on 'j' (see struct fpu_host_job). Only when fpu_host_available(). */
 void fpu_host_run(struct fpu_host_job *j, enum fpu_host_op op);
 
-/* Exceptions in a kernel result that the guest has unmasked. */
-static inline unsigned fpu_unmasked(const struct fpu *f, unsigned sw)
-{
-    return sw & FPU_SW_EXC & ~f->cw;
-}
+/* Run the kernel form 'op' on j->a/j->b (and j->mem) under the guest's
+ * control word and condition codes; take C0-C3 and the exception flags of
+ * the result into the guest status word. Returns the unmasked exceptions. */
+unsigned fpu_compute(struct fpu *f, enum fpu_host_op op, struct fpu_host_job *j);
 
 /* --- per-escape handlers (ops_x87_*.c), called by op_x87 after the checks --- */
+/* FCOM/FUCOM of ST(0) with ST(i), then 'pops' pops (FCOMP, FCOMPP, ...). */
+KILN_MUST_CHECK int x87_compare(struct cpu *c, int i, bool unordered, int pops);
+KILN_MUST_CHECK int x87_fcmov(struct cpu *c, const struct insn *in); /* DA/DB C0-DF */
+KILN_MUST_CHECK int x87_fcomi(struct cpu *c, const struct insn *in); /* DB/DF E8-F7 */
 KILN_MUST_CHECK int x87_arith(struct cpu *c, const struct insn *in);   /* D8 DA DC DE */
 KILN_MUST_CHECK int x87_load_store(struct cpu *c, const struct insn *in); /* D9 DB DD DF memory */
 KILN_MUST_CHECK int x87_reg_misc(struct cpu *c, const struct insn *in); /* D9 DB DD DF registers */
 KILN_MUST_CHECK int x87_env(struct cpu *c, const struct insn *in);     /* FLDENV FSTENV FSAVE FRSTOR */
 
-/* FNSTENV/FNSAVE image of 14/28 (+80) bytes for the current mode and
- * operand size, and its inverse; exported for FXSAVE's neighbours and tests. */
-void fpu_env_image(const struct cpu *c, int opsize, uint8_t *out);
-void fpu_env_load(struct cpu *c, int opsize, const uint8_t *img);
+/* Register moves (ops_x87_ldst.c): FLD ST(i), FST(P) ST(i), FXCH, FFREE(P). */
+void x87_fld_sti(struct fpu *f, int i);
+void x87_fst_sti(struct fpu *f, int i, bool pop, bool nocheck);
+void x87_fxch(struct fpu *f, int i);
+void x87_ffree(struct fpu *f, int i, bool pop);
+
+/* FXSAVE/FXRSTOR (ops_x87_env.c), after op_fxsave's CR0 checks. */
+KILN_MUST_CHECK int x87_fxsave(struct cpu *c, const struct insn *in);
 
 #endif

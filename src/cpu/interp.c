@@ -8,6 +8,8 @@
  */
 #include "cpu/interp.h"
 
+#include <string.h>
+
 #include "common/log.h"
 #include "cpu/debug.h"
 #include "cpu/decode.h"
@@ -141,8 +143,32 @@ enum step_result interp_step(struct cpu *c)
     int fetch_rc = 0;
     unsigned win_len = 0;
     const uint8_t *win = mem_fetch_window(c, c->eip, &win_len);
-    enum decode_status ds = decode_insn_window(c->model->gen, cpu_code_size(c), win, win_len,
-                                               fetch_cb, c, &in, &fetch_rc);
+    const struct insn *insn = &in;
+    enum decode_status ds = DEC_OK;
+    struct icache_entry *ce = NULL;
+    if (win) {
+        /* Decoding is a function of the bytes and the code size alone, so a
+         * cached decode whose bytes still match is exact, even for code that
+         * was rewritten in between. */
+        uint32_t lin = c->seg[SEG_CS].base + c->eip;
+        uint8_t key = (uint8_t)cpu_code_size(c);
+        ce = &c->icache[(lin ^ (lin >> 10)) & (ICACHE_ENTRIES - 1)];
+        if (ce->lin == lin && ce->key == key && ce->insn.len <= win_len &&
+            !memcmp(ce->bytes, win, ce->insn.len)) {
+            insn = &ce->insn;
+            goto decoded;
+        }
+        ce->lin = lin;
+        ce->key = 0;
+    }
+    ds = decode_insn_window(c->model->gen, cpu_code_size(c), win, win_len, fetch_cb, c, &in,
+                            &fetch_rc);
+    if (ce && ds == DEC_OK && in.len <= win_len) {
+        ce->key = (uint8_t)cpu_code_size(c);
+        memcpy(ce->bytes, win, in.len);
+        ce->insn = in;
+    }
+decoded:
     switch (ds) {
     case DEC_OK: break;
     case DEC_FETCH_FAULT: goto fault;
@@ -150,32 +176,44 @@ enum step_result interp_step(struct cpu *c)
     case DEC_TOO_LONG:
         if (!c->model->max_insn_len) {
             /* 8086: a run of prefixes longer than Kiln follows executes as a no-op. */
-            c->eip = ip_wrap(c, c->eip + in.len);
+            c->eip = ip_wrap(c, c->eip + insn->len);
             return STEP_OK;
         }
         rc = cpu_fault_err(c, EXC_GP, 0);
         goto fault;
     }
-    c->next_eip = ip_wrap(c, c->eip + in.len);
-    rc = handlers[in.op](c, &in);
+    c->next_eip = ip_wrap(c, c->eip + insn->len);
+    rc = handlers[insn->op](c, insn);
     if (rc)
         goto fault;
     c->eip = c->next_eip;
     c->icount++;
     /* RF lets one instruction past an instruction breakpoint; IRET may set it again. */
-    if (in.op != OP_IRET)
+    if (insn->op != OP_IRET)
         c->eflags &= ~(uint32_t)FL_RF;
+    /* A trap after an iteration of a REP that is not its last pushes RF = 1,
+     * so that the REP resumes past an instruction breakpoint (17.3.1.1). */
+    if (c->rep_active && (c->dbg.pending || trap_after))
+        c->eflags |= c->model->flags_supported & FL_RF;
     if (KILN_UNLIKELY(c->dbg.pending)) {
-        /* Data breakpoints trap after the instruction (SDM 17.3.1.2). */
-        c->dr[6] = (c->dr[6] & ~0xfu) | c->dbg.pending;
+        /* Data breakpoints trap after the instruction (SDM 17.3.1.2), as
+         * does a switch to a task whose TSS has T set (17.3.1.5). */
+        if (c->dbg.pending & 0xf)
+            c->dr[6] = (c->dr[6] & ~0xfu) | (c->dbg.pending & 0xfu);
+        if (c->dbg.pending & DBG_PENDING_BT)
+            c->dr[6] |= DR6_BT;
         if (cpu_interrupt(c, EXC_DB, c->eip, false, 0, false))
             return deliver_fault(c, c->eip, true);
         c->eip = c->next_eip;
         return STEP_OK;
     }
     /* Software interrupts clear TF on entry and take no single-step trap themselves. */
-    bool soft_int = in.op == OP_INT3 || in.op == OP_INT_Ib || in.op == OP_INTO || in.op == OP_INT1;
-    if (trap_after && !soft_int) {
+    bool soft_int = insn->op == OP_INT3 || insn->op == OP_INT_Ib || insn->op == OP_INTO || insn->op == OP_INT1;
+    /* MOV SS and POP SS hold debug exceptions back to the boundary after the
+     * next instruction (SDM Vol. 3A 6.8.3): no single-step trap here. */
+    bool ss_load = insn->op == OP_POP_SS ||
+                   ((insn->op == OP_MOV_Sw_Ew || insn->op == OP_MOV_Sw_Ew_86) && (insn->reg & 3) == SEG_SS);
+    if (trap_after && !soft_int && !ss_load) {
         /* Single-step trap after the instruction (SDM Vol. 3A 17.3.1.4). */
         c->dr[6] |= 1u << 14;
         if (cpu_interrupt(c, EXC_DB, c->eip, false, 0, false))
@@ -191,7 +229,7 @@ fault:
     /* The 8086 pushes the address after a dividing instruction (SingleStepTests notes). */
     uint32_t ret = c->insn_eip;
     if (c->exc_vector == EXC_DE && c->model->div_fault_next)
-        ret = ip_wrap(c, c->insn_eip + in.len);
+        ret = ip_wrap(c, c->insn_eip + insn->len);
     enum step_result r = deliver_fault(c, ret, true);
     if (r == STEP_OK)
         c->eip = c->next_eip;

@@ -89,8 +89,15 @@ struct desc;
 KILN_MUST_CHECK int load_cs(struct cpu *c, uint16_t sel, struct desc *d, unsigned cpl,
                             uint32_t off);
 
-/* Load SS:ESP for privilege 'cpl' with the checks of a stack switch (#TS). */
-KILN_MUST_CHECK int load_stack_for_cpl(struct cpu *c, unsigned cpl, uint16_t ss, uint32_t esp);
+/* Load SS:ESP for privilege 'cpl' with the checks of a stack switch to an
+ * inner ring (#TS, #SS); 'ext' sets EXT in their error codes. */
+KILN_MUST_CHECK int load_stack_for_cpl(struct cpu *c, unsigned cpl, uint16_t ss, uint32_t esp,
+                                       bool ext);
+
+/* Push n values on the stack just switched to: a limit fault there is #SS
+ * with the new SS selector (+EXT), not #SS(0) (SDM Vol. 2, CALL, INT n). */
+KILN_MUST_CHECK int stack_push_switched(struct cpu *c, int size, const uint32_t *vals, int n,
+                                        bool ext);
 
 /* The SS:ESP the current TSS holds for privilege 'dpl' (0-2). */
 KILN_MUST_CHECK int tss_stack(struct cpu *c, unsigned dpl, uint16_t *ss, uint32_t *esp);

@@ -112,11 +112,12 @@ int op_jcxz(struct cpu *c, const struct insn *in)
 
 static int soft_int(struct cpu *c, int vector)
 {
-    if ((c->eflags & FL_VM) && ((c->eflags >> 12) & 3) < 3)
-        return cpu_fault_err(c, EXC_GP, 0);
     return cpu_interrupt(c, vector, c->next_eip, false, 0, true);
 }
 
+/* Only INT n (CD ib) is IOPL-sensitive in V86 mode; INT3 (CC) and INTO go
+ * to the IDT at any IOPL, subject to the gate's DPL (SDM Vol. 2, INT n:
+ * "IF VM = 1 and IOPL < 3 AND INT n THEN #GP(0)"; Vol. 3A 20.2.7). */
 int op_int3(struct cpu *c, const struct insn *in)
 {
     (void)in;
@@ -125,6 +126,8 @@ int op_int3(struct cpu *c, const struct insn *in)
 
 int op_int_Ib(struct cpu *c, const struct insn *in)
 {
+    if ((c->eflags & FL_VM) && ((c->eflags >> 12) & 3) < 3)
+        return cpu_fault_err(c, EXC_GP, 0);
     return soft_int(c, (int)(in->imm & 0xff));
 }
 

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Coprocessor escapes until the x87/MMX unit is built: ESC on FPU-less
- * models (8086, 286), WAIT, and the device-not-available checks (#NM, #UD)
- * that precede any x87, MMX or FXSAVE instruction. The arithmetic itself is
- * the system-architecture issue's; until then such instructions are logged
- * as unimplemented and raise #UD.
- * Spec: Intel SDM Vol. 3A 2.5 (CR0.EM/MP/TS), table 12-8 (EM/MP/TS actions).
+ * The coprocessor entry points: ESC on FPU-less models (8086, 286), WAIT,
+ * FXSAVE/FXRSTOR, and op_x87, which makes the checks every x87 instruction
+ * shares - #NM from CR0.EM/TS, the pending-exception check of waiting
+ * instructions (#MF or the FERR# freeze) - dispatches by escape byte to
+ * ops_x87_*.c and records the instruction and data pointers afterwards.
+ * Must not do arithmetic itself. Spec: Intel SDM Vol. 3A 2.5 (CR0.EM/MP/
+ * TS/NE), table 12-8; Vol. 1 8.3.11-8.3.12 (control and non-waiting
+ * instructions), 8.1.8 (last instruction pointers).
  */
 #include "common/log.h"
 #include "cpu/decode.h"
+#include "cpu/fpu.h"
 #include "cpu/ops.h"
 
 /* 8086/286 without a coprocessor: the escape reads nothing back and does
@@ -27,35 +30,60 @@ int op_esc(struct cpu *c, const struct insn *in)
     return 0;
 }
 
+/* WAIT/FWAIT: #NM only when both MP and TS are set; then the pending check. */
 int op_wait(struct cpu *c, const struct insn *in)
 {
     (void)in;
     if ((c->cr[0] & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS))
         return cpu_fault(c, EXC_NM);
-    return 0;
+    if (c->model->gen < CPU_386)
+        return 0; /* no coprocessor to wait for */
+    int rc = fpu_check_pending(c);
+    return rc == FPU_STALLED ? 0 : rc;
 }
 
-static int unimplemented(struct cpu *c, const struct insn *in, const char *what)
+/* The non-waiting forms: FNSTENV, FNSTCW (D9 /6 /7), FNSAVE, FNSTSW m16
+ * (DD /6 /7), FNSTSW AX (DF E0) and DB E0-E4 (FNENI, FNDISI, FNCLEX,
+ * FNINIT, FNSETPM). They run even with an exception pending. */
+static bool x87_nowait(const struct insn *in)
 {
-    log_msg(LOG_STUB, "cpu", "%s instruction %s at %04x:%08x is not modelled yet", what,
-            insn_mnemonic(in), c->seg[SEG_CS].sel, c->insn_eip);
-    return cpu_fault(c, EXC_UD);
+    if (in->is_mem)
+        return (in->opcode == 0xd9 || in->opcode == 0xdd) && in->reg >= 6;
+    return (in->opcode == 0xdb && in->reg == 4) || (in->opcode == 0xdf && in->modrm == 0xe0);
+}
+
+/* Control instructions leave FIP, FCS, FOP, FDP and FDS alone: the no-wait
+ * forms, FLDCW, FLDENV and FRSTOR (the host shows the same). FNOP, FFREE,
+ * FINCSTP and FDECSTP do record themselves. */
+static bool x87_control(const struct insn *in)
+{
+    if (x87_nowait(in))
+        return true;
+    return in->is_mem && (in->opcode == 0xd9 || in->opcode == 0xdd) && (in->reg == 4 || in->reg == 5);
 }
 
 int op_x87(struct cpu *c, const struct insn *in)
 {
     if (c->cr[0] & (CR0_EM | CR0_TS))
         return cpu_fault(c, EXC_NM);
-    return unimplemented(c, in, "x87");
-}
-
-int op_mmx(struct cpu *c, const struct insn *in)
-{
-    if (c->cr[0] & CR0_EM)
+    if (!fpu_host_available()) {
+        log_msg(LOG_STUB, "cpu", "x87 instruction %s at %04x:%08x: no x87 kernel on this host",
+                insn_mnemonic(in), c->seg[SEG_CS].sel, c->insn_eip);
         return cpu_fault(c, EXC_UD);
-    if (c->cr[0] & CR0_TS)
-        return cpu_fault(c, EXC_NM);
-    return unimplemented(c, in, "MMX");
+    }
+    if (!x87_nowait(in)) {
+        int rc = fpu_check_pending(c);
+        if (rc == FPU_STALLED)
+            return 0;
+        TRY(rc);
+    }
+    switch (in->opcode) {
+    case 0xd8: case 0xda: case 0xdc: case 0xde: TRY(x87_arith(c, in)); break;
+    default: TRY(in->is_mem ? x87_load_store(c, in) : x87_reg_misc(c, in)); break;
+    }
+    if (!x87_control(in))
+        fpu_note_insn(c, in);
+    return 0;
 }
 
 int op_fxsave(struct cpu *c, const struct insn *in)
@@ -64,5 +92,5 @@ int op_fxsave(struct cpu *c, const struct insn *in)
         return cpu_fault(c, EXC_UD);
     if (c->cr[0] & CR0_TS)
         return cpu_fault(c, EXC_NM);
-    return unimplemented(c, in, "FXSAVE/FXRSTOR");
+    return x87_fxsave(c, in);
 }

@@ -65,6 +65,27 @@ static int return_cs(struct cpu *c, uint16_t sel, struct desc *d)
     return 0;
 }
 
+/* Load the SS:ESP of a return to the outer ring 'cpl'. Unlike a stack
+ * switch inward, nothing here is #TS (SDM Vol. 2, RET and IRET): a null SS
+ * is #GP(0); RPL or DPL other than the new CPL, or a segment that is not
+ * writable data, is #GP(SS); a not-present one is #SS(SS). */
+static int return_ss(struct cpu *c, unsigned cpl, uint16_t ss, uint32_t esp)
+{
+    struct desc d;
+    uint32_t err = sel_error(ss, false);
+    if (!(ss & 0xfffc))
+        return cpu_fault_err(c, EXC_GP, 0);
+    TRY(desc_read(c, ss, EXC_GP, &d));
+    if ((ss & 3) != cpl || desc_dpl(&d) != cpl || !desc_is_data(&d) || !(desc_type(&d) & 2))
+        return cpu_fault_err(c, EXC_GP, err);
+    if (!desc_present(&d))
+        return cpu_fault_err(c, EXC_SS, err);
+    TRY(desc_set_accessed(c, &d));
+    desc_to_cache(ss, &d, &c->seg[SEG_SS]);
+    c->r[R_ESP] = esp;
+    return 0;
+}
+
 /* Protected-mode return to sel:off; 'above' bytes of the frame lie above
  * CS:EIP before an outer ring's ESP/SS (EFLAGS for IRET, plus 'release'). */
 static int return_prot(struct cpu *c, int size, uint16_t sel, uint32_t off, uint32_t frame,
@@ -89,7 +110,7 @@ static int return_prot(struct cpu *c, int size, uint16_t sel, uint32_t off, uint
                                                    : base + (uint32_t)size,
                  size, &ss));
     TRY(load_cs(c, sel, &d, rpl, off));
-    TRY(load_stack_for_cpl(c, rpl, (uint16_t)ss, size == 2 ? esp & 0xffff : esp));
+    TRY(return_ss(c, rpl, (uint16_t)ss, size == 2 ? esp & 0xffff : esp));
     if (size == 2)
         c->r[R_ESP] = (c->r[R_ESP] & 0xffff0000u) | (esp & 0xffff);
     sp_add(c, release);

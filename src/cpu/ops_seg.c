@@ -80,13 +80,17 @@ static int code_descriptor(struct cpu *c, uint16_t sel, struct desc *d)
     return 0;
 }
 
-int load_stack_for_cpl(struct cpu *c, unsigned cpl, uint16_t ss, uint32_t esp)
+int load_stack_for_cpl(struct cpu *c, unsigned cpl, uint16_t ss, uint32_t esp, bool ext)
 {
     struct desc d;
-    uint32_t err = sel_error(ss, false);
+    uint32_t err = sel_error(ss, ext);
     if (!(ss & 0xfffc))
-        return cpu_fault_err(c, EXC_TS, 0);
-    TRY(desc_read(c, ss, EXC_TS, &d));
+        return cpu_fault_err(c, EXC_TS, ext ? 1 : 0);
+    if (desc_read(c, ss, EXC_TS, &d)) {
+        if (c->exc_vector == EXC_TS)
+            c->exc_error = err;
+        return CPU_FAULT;
+    }
     if ((ss & 3) != cpl || desc_dpl(&d) != cpl || !desc_is_data(&d) || !(desc_type(&d) & 2))
         return cpu_fault_err(c, EXC_TS, err);
     if (!desc_present(&d))
@@ -95,6 +99,14 @@ int load_stack_for_cpl(struct cpu *c, unsigned cpl, uint16_t ss, uint32_t esp)
     desc_to_cache(ss, &d, &c->seg[SEG_SS]);
     c->r[R_ESP] = esp;
     return 0;
+}
+
+int stack_push_switched(struct cpu *c, int size, const uint32_t *vals, int n, bool ext)
+{
+    int rc = stack_push_n(c, size, vals, n);
+    if (rc && c->exc_vector == EXC_SS)
+        c->exc_error = sel_error(c->seg[SEG_SS].sel, ext);
+    return rc;
 }
 
 /* Through a call gate (SDM Vol. 3A 5.8.4-5.8.5): CALL may enter a more
@@ -135,9 +147,9 @@ static int via_call_gate(struct cpu *c, uint16_t gsel, struct desc *gate, bool c
     uint16_t nss;
     uint32_t nesp;
     TRY(tss_stack(c, dpl, &nss, &nesp));
-    TRY(load_stack_for_cpl(c, dpl, nss, nesp));
+    TRY(load_stack_for_cpl(c, dpl, nss, nesp, false));
     TRY(load_cs(c, sel, &d, dpl, off));
-    return stack_push_n(c, size, frame, n);
+    return stack_push_switched(c, size, frame, n, false);
 }
 
 /* Far JMP/CALL in protected mode: to a code segment, or through a call

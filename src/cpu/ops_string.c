@@ -142,6 +142,10 @@ static int string_op(struct cpu *c, const struct insn *in, enum str_kind kind)
             if ((in->rep == REP_E && !zf) || (in->rep == REP_NE && zf))
                 return 0;
         }
+        /* A data breakpoint traps after the iteration that hit it; the REP
+         * resumes from there (SDM Vol. 3A 17.3.1.1, 17.3.1.2). */
+        if (KILN_UNLIKELY(c->dbg.pending))
+            break;
     }
     if (addr_reg_get(c, R_ECX, as)) {
         /* Yield: the instruction restarts where it stopped. */

@@ -2,11 +2,13 @@
 /*
  * Hardware task switching through JMP, CALL, INT (task gates) and IRET with
  * NT: TSS checks, saving the outgoing task, busy bits, the back link and NT,
- * CR3/LDTR/segment loads of the incoming task. Faults after the commit
- * point are delivered in the context of the new task, as on the hardware.
+ * CR3/LDTR/segment loads of the incoming task, and its T (debug trap)
+ * bit. Faults after the commit point are delivered in the context of the
+ * new task, as on the hardware.
  * Spec: Intel SDM Vol. 3A 7.2 (TSS formats), 7.3 (task switching),
  * 7.4 (task linking), table 7-1 (exception conditions).
  */
+#include "cpu/debug.h"
 #include "cpu/desc.h"
 #include "cpu/interp.h"
 #include "cpu/mmu.h"
@@ -16,6 +18,7 @@
 struct tss_state {
     uint32_t cr3, eip, eflags, r[8];
     uint16_t seg[SEG_COUNT], ldt;
+    bool trap; /* T: debug trap on entering the task (32-bit TSS only) */
 };
 
 /* Offsets of the dynamic fields in 32-bit and 16-bit TSSs. */
@@ -37,8 +40,11 @@ static int tss_read_state(struct cpu *c, uint32_t base, bool is32, struct tss_st
         }
         TRY(lin_read(c, base + 0x60, 2, &v));
         t->ldt = (uint16_t)v;
+        TRY(lin_read(c, base + 0x64, 2, &v));
+        t->trap = v & 1;
         return 0;
     }
+    t->trap = false;
     t->cr3 = c->cr[3];
     TRY(lin_read(c, base + 0x0e, 2, &t->eip));
     TRY(lin_read(c, base + 0x10, 2, &t->eflags));
@@ -139,8 +145,10 @@ int task_switch(struct cpu *c, uint16_t sel, struct desc *nd, enum task_source s
     unsigned type = desc_type(nd);
     bool busy_type = type == DT_TSS16_BUSY || type == DT_TSS32_BUSY;
     bool is32 = type == DT_TSS32_AVAIL || type == DT_TSS32_BUSY;
+    /* IRET reports a back link that names no TSS as #TS, the others #GP
+     * (SDM Vol. 2, IRET TASK-RETURN; JMP, CALL and INT n TASK-GATE). */
     if (!(type == DT_TSS16_AVAIL || type == DT_TSS32_AVAIL || busy_type))
-        return cpu_fault_err(c, EXC_GP, sel_error(sel, false));
+        return cpu_fault_err(c, src == TASK_IRET ? EXC_TS : EXC_GP, sel_error(sel, false));
     if (src == TASK_IRET ? !busy_type : busy_type)
         return cpu_fault_err(c, src == TASK_IRET ? EXC_TS : EXC_GP, sel_error(sel, false));
     if (!desc_present(nd))
@@ -197,6 +205,10 @@ int task_switch(struct cpu *c, uint16_t sel, struct desc *nd, enum task_source s
     }
     if (c->next_eip > c->seg[SEG_CS].limit)
         return cpu_fault_err(c, EXC_GP, 0);
+    /* T set: #DB (DR6.BT) once the switch is complete, before the new
+     * task's first instruction (SDM Vol. 3A 7.2.1, 17.3.1.5). */
+    if (t.trap)
+        c->dbg.pending |= DBG_PENDING_BT;
     return 0;
 }
 

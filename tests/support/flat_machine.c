@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The flat test machine (see flat_machine.h): owns the bus, the CPU, the
- * console and exit ports and the stop flag they raise. Touches no CPU
- * internals beyond the reset-time start state the header documents.
- * Port conventions follow QEMU's -debugcon (0xE9) and isa-debug-exit (0xF4).
+ * console and exit ports, the reset ROM and the stop flag the ports raise.
+ * Touches no CPU internals beyond the start state the header documents.
+ * Port conventions follow QEMU's -debugcon (0xE9) and isa-debug-exit (0xF4);
+ * the reset vector follows Intel SDM Vol. 3A 9.1.4 (first instruction).
  */
 #include "flat_machine.h"
 
@@ -19,6 +20,7 @@ struct flat_machine {
     struct cpu_bus cpu_bus;
     const struct cpu_model_info *model;
     FILE *console;
+    enum flat_start start;
     volatile int stop;
     uint32_t exit_value;
 };
@@ -57,6 +59,25 @@ static void exit_write(void *opaque, uint32_t addr, int size, uint32_t val)
 
 static const struct io_ops exit_ops = {NULL, exit_write};
 
+/* The reset ROM holds only the reset vector: a far JMP to the image. The
+ * rest reads as erased flash (all ones); writes are ignored, as for ROM. */
+static const uint8_t reset_stub[] = {0xea, 0x00, 0x00, FLAT_START_CS & 0xff, FLAT_START_CS >> 8};
+
+enum { RESET_VECTOR = 0xfffffff0u };
+
+static uint32_t rom_read(void *opaque, uint32_t addr, int size)
+{
+    (void)opaque;
+    uint32_t v = 0;
+    for (int i = size - 1; i >= 0; i--) {
+        uint32_t off = addr + (uint32_t)i - (RESET_VECTOR - FLAT_ROM_BASE);
+        v = v << 8 | (off < sizeof(reset_stub) ? reset_stub[off] : 0xff);
+    }
+    return v;
+}
+
+static const struct io_ops rom_ops = {rom_read, NULL};
+
 struct flat_machine *flat_machine_new(const struct cpu_model_info *model, FILE *console)
 {
     struct flat_machine *m = calloc(1, sizeof(*m));
@@ -70,7 +91,8 @@ struct flat_machine *flat_machine_new(const struct cpu_model_info *model, FILE *
     m->model = model;
     m->console = console;
     if (!bus_map_io(m->bus, FLAT_PORT_CONSOLE, 1, &console_ops, m) ||
-        !bus_map_io(m->bus, FLAT_PORT_EXIT, 4, &exit_ops, m)) {
+        !bus_map_io(m->bus, FLAT_PORT_EXIT, 4, &exit_ops, m) ||
+        !bus_map_mmio(m->bus, FLAT_ROM_BASE, FLAT_ROM_SIZE, &rom_ops, m)) {
         flat_machine_free(m);
         return NULL;
     }
@@ -87,6 +109,11 @@ void flat_machine_free(struct flat_machine *m)
     free(m);
 }
 
+void flat_machine_set_start(struct flat_machine *m, enum flat_start start)
+{
+    m->start = start;
+}
+
 bool flat_machine_load(struct flat_machine *m, const uint8_t *image, size_t len)
 {
     if (len > FLAT_RAM_SIZE - FLAT_LOAD_ADDR)
@@ -94,12 +121,23 @@ bool flat_machine_load(struct flat_machine *m, const uint8_t *image, size_t len)
     memcpy(bus_ram(m->bus) + FLAT_LOAD_ADDR, image, len);
     cpu_init(&m->cpu, m->model, &m->cpu_bus);
     struct cpu *c = &m->cpu;
+    m->stop = 0;
+    m->exit_value = 0;
+    if (m->start == FLAT_START_RESET) {
+        /* CPUs with fewer address pins see the reset vector inside RAM: the
+         * 8086 at FFFF0, the 286 at FFFFF0 (the top of its 16 MiB space),
+         * where a PC aliases the BIOS ROM. Put the same stub there. */
+        uint32_t vec = RESET_VECTOR & m->model->phys_mask;
+        if (vec < FLAT_RAM_SIZE - sizeof(reset_stub) && vec >= FLAT_LOAD_ADDR + len)
+            memcpy(bus_ram(m->bus) + vec, reset_stub, sizeof(reset_stub));
+        else if (vec < FLAT_RAM_SIZE)
+            return false; /* the image would overlap the reset vector */
+        return true;
+    }
     cpu_load_seg_real(c, SEG_CS, FLAT_START_CS);
     c->eip = 0;
     cpu_load_seg_real(c, SEG_SS, 0);
     c->r[R_ESP] = FLAT_START_SP;
-    m->stop = 0;
-    m->exit_value = 0;
     return true;
 }
 

@@ -25,6 +25,16 @@ enum {
     FLAT_START_SP = 0xfff0,
     FLAT_PORT_CONSOLE = 0xe9,
     FLAT_PORT_EXIT = 0xf4,
+    /* The reset ROM: the top 64 KiB of the 4 GiB space, where a 386 or later
+     * fetches its first instruction (CS.base FFFF0000 + IP FFF0). */
+    FLAT_ROM_BASE = 0xffff0000u,
+    FLAT_ROM_SIZE = 0x10000,
+};
+
+/* Where the CPU starts after flat_machine_load. */
+enum flat_start {
+    FLAT_START_IMAGE, /* at 1000:0000 with SS:SP = 0000:FFF0 (the default) */
+    FLAT_START_RESET, /* in the reset state (SDM Vol. 3A 9.1.4): F000:FFF0 */
 };
 
 /* Why flat_machine_run returned. */
@@ -41,6 +51,9 @@ struct flat_machine;
  * (not owned). NULL on host OOM. */
 struct flat_machine *flat_machine_new(const struct cpu_model_info *model, FILE *console);
 void flat_machine_free(struct flat_machine *m);
+
+/* Choose the start state that later loads use. */
+void flat_machine_set_start(struct flat_machine *m, enum flat_start start);
 
 /* Copy 'len' bytes to FLAT_LOAD_ADDR and reset the CPU to the start state.
  * Returns false when the image does not fit in RAM. */

@@ -4,7 +4,9 @@
  * assembled flat) on the flat test machine and exits with the value the
  * guest wrote to the exit port. A halt, a triple fault or an exhausted
  * instruction budget is a failure with its own message and status, so that
- * a hang or a crash never passes. Owns option parsing and reporting only.
+ * a hang or a crash never passes; a test that is meant to end in a triple
+ * fault says so with --expect-shutdown, and then only the shutdown passes.
+ * Owns option parsing and reporting only.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 /* Exit statuses for the ways a run can end without the guest's verdict. */
 enum {
     ASMTEST_EXIT_USAGE = 2,
+    ASMTEST_EXIT_EXITED = 123, /* exited with 0 where a triple fault was expected */
     ASMTEST_EXIT_BUDGET = 124,
     ASMTEST_EXIT_HOST = 125,
     ASMTEST_EXIT_HALTED = 126,
@@ -28,9 +31,14 @@ enum {
 
 static void usage(FILE *to)
 {
-    fprintf(to, "usage: kiln-asmtest [--cpu MODEL] [--max-insns N] FILE.bin\n"
-                "  --cpu MODEL      CPU model (%s; default pentium2)\n"
-                "  --max-insns N    stop with an error after N steps (default %llu)\n",
+    fprintf(to, "usage: kiln-asmtest [--cpu MODEL] [--max-insns N] [--reset] [--expect-shutdown] "
+                "[--trace N] FILE.bin\n"
+                "  --cpu MODEL        CPU model (%s; default pentium2)\n"
+                "  --max-insns N      stop with an error after N steps (default %llu)\n"
+                "  --reset            start from the CPU's reset state (F000:FFF0), whose\n"
+                "                     reset vector jumps to the image at 1000:0000\n"
+                "  --expect-shutdown  pass only when the guest ends in a triple fault\n"
+                "  --trace N          print the last N CS:EIP executed when the run ends\n",
             cpu_model_names(), ASMTEST_DEFAULT_BUDGET);
 }
 
@@ -45,6 +53,32 @@ static void dump_state(struct cpu *c)
             c->r[R_ECX], c->r[R_EDX], c->r[R_ESI], c->r[R_EDI], c->r[R_EBP], c->r[R_ESP],
             c->seg[SEG_DS].sel, c->seg[SEG_ES].sel, c->seg[SEG_SS].sel, c->seg[SEG_FS].sel,
             c->seg[SEG_GS].sel, (unsigned long long)c->icount);
+}
+
+/* Run one step at a time, keeping the last 'n' CS:EIP values, and print
+ * them when the run ends: a debugging aid for a failing guest test. */
+static enum flat_result run_traced(struct flat_machine *m, uint64_t budget, unsigned n)
+{
+    struct cpu *c = flat_machine_cpu(m);
+    struct { uint16_t cs; uint8_t cpl; uint32_t eip; } *ring = calloc(n, sizeof(*ring));
+    if (!ring)
+        return flat_machine_run(m, budget);
+    enum flat_result r = FLAT_BUDGET;
+    uint64_t steps = 0;
+    for (; steps < budget; steps++) {
+        ring[steps % n].cs = c->seg[SEG_CS].sel;
+        ring[steps % n].cpl = c->cpl;
+        ring[steps % n].eip = c->eip;
+        r = flat_machine_run(m, 1);
+        if (r != FLAT_BUDGET)
+            break;
+    }
+    uint64_t first = steps + 1 > n ? steps + 1 - n : 0;
+    for (uint64_t i = first; i <= steps && i < budget; i++)
+        fprintf(stderr, "trace: %04x:%08x cpl %u\n", ring[i % n].cs, ring[i % n].eip,
+                ring[i % n].cpl);
+    free(ring);
+    return r;
 }
 
 static bool parse_budget(const char *s, uint64_t *out)
@@ -63,6 +97,8 @@ int main(int argc, char **argv)
     const struct cpu_model_info *model = cpu_model_default();
     uint64_t budget = ASMTEST_DEFAULT_BUDGET;
     const char *path = NULL;
+    bool from_reset = false, expect_shutdown = false;
+    unsigned trace_len = 0;
     char err[256];
 
     for (int i = 1; i < argc; i++) {
@@ -81,6 +117,17 @@ int main(int argc, char **argv)
                 fprintf(stderr, "kiln-asmtest: bad --max-insns value '%s'\n", argv[i]);
                 return ASMTEST_EXIT_USAGE;
             }
+        } else if (!strcmp(a, "--trace") && i + 1 < argc) {
+            uint64_t v;
+            if (!parse_budget(argv[++i], &v) || v > 100000) {
+                fprintf(stderr, "kiln-asmtest: bad --trace value '%s'\n", argv[i]);
+                return ASMTEST_EXIT_USAGE;
+            }
+            trace_len = (unsigned)v;
+        } else if (!strcmp(a, "--reset")) {
+            from_reset = true;
+        } else if (!strcmp(a, "--expect-shutdown")) {
+            expect_shutdown = true;
         } else if (a[0] == '-' || path) {
             usage(stderr);
             return ASMTEST_EXIT_USAGE;
@@ -101,6 +148,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "kiln-asmtest: out of memory\n");
         return ASMTEST_EXIT_HOST;
     }
+    flat_machine_set_start(m, from_reset ? FLAT_START_RESET : FLAT_START_IMAGE);
     if (!flat_machine_load_file(m, path, err, sizeof(err))) {
         fprintf(stderr, "kiln-asmtest: %s\n", err);
         flat_machine_free(m);
@@ -109,7 +157,8 @@ int main(int argc, char **argv)
 
     int status;
     struct cpu *c = flat_machine_cpu(m);
-    enum flat_result r = flat_machine_run(m, budget);
+    enum flat_result r = trace_len ? run_traced(m, budget, trace_len)
+                                   : flat_machine_run(m, budget);
     fflush(stdout);
     switch (r) {
     case FLAT_EXITED: {
@@ -117,6 +166,11 @@ int main(int argc, char **argv)
         status = v > 255 ? 255 : (int)v;
         if (v)
             fprintf(stderr, "kiln-asmtest: guest exited with %u (model %s)\n", v, model->name);
+        if (expect_shutdown) {
+            fprintf(stderr, "kiln-asmtest: FAIL: guest exited instead of the expected triple "
+                            "fault\n");
+            status = v ? status : ASMTEST_EXIT_EXITED;
+        }
         break;
     }
     case FLAT_HALTED:
@@ -126,6 +180,11 @@ int main(int argc, char **argv)
         status = ASMTEST_EXIT_HALTED;
         break;
     case FLAT_SHUTDOWN:
+        if (expect_shutdown) {
+            fprintf(stderr, "kiln-asmtest: triple fault (shutdown), as expected\n");
+            status = 0;
+            break;
+        }
         fprintf(stderr, "kiln-asmtest: FAIL: triple fault (shutdown)\n");
         dump_state(c);
         status = ASMTEST_EXIT_SHUTDOWN;

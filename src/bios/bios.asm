@@ -1,0 +1,47 @@
+; SPDX-License-Identifier: MIT
+;
+; Kiln BIOS: the top of the image. A 128 KiB ROM mapped at E0000-FFFFF
+; (and at FFFE0000): the E segment holds fonts and VBE tables, the F segment
+; holds all code, with the IBM-compatible fixed entry points at its end
+; (entry.asm, included last). Every service lives in its own file.
+; Assemble: nasm -f bin -o kiln-bios.bin bios.asm
+
+%ifndef KILN_BIOS_VERSION
+%define KILN_BIOS_VERSION "0.1"
+%endif
+
+        cpu     686
+        bits    16
+
+%include "data.asm"
+
+section eseg start=0x00000 vstart=0
+section fseg start=0x10000 vstart=0
+
+%include "util.asm"
+%include "post.asm"
+%include "pci.asm"
+%include "misc.asm"
+%include "serial.asm"
+%include "int1a.asm"
+%include "int15.asm"
+%include "int15_sys.asm"
+%include "int16.asm"
+%include "kbd_irq.asm"
+%include "int10.asm"
+%include "vga_modes.asm"
+%include "vga_gfx.asm"
+%include "vga_font.asm"
+%include "vbe.asm"
+%include "ata.asm"
+%include "int13_disk.asm"
+%include "int13_floppy.asm"
+%include "eltorito.asm"
+%include "int19_boot.asm"
+%include "tables.asm"
+%include "font8x16.asm"
+%include "font8x8.asm"
+%include "entry.asm"
+
+section eseg
+        times   0x10000 - ($ - $$) db 0xFF
