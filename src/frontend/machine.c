@@ -41,6 +41,7 @@ struct machine {
     uint8_t *bios;
     size_t bios_size;
     uint64_t run_start_ns; /* host time when machine_run started */
+    bool ferr_latch;       /* the AT's FERR# latch driving IRQ13 */
 };
 
 static uint64_t host_now_ns(void)
@@ -72,6 +73,41 @@ static void debugcon_out(void *opaque, uint8_t byte)
     struct machine *m = opaque;
     chardev_write(&m->debugcon, byte);
 }
+
+/* The PC/AT routes the coprocessor's FERR# through a latch to IRQ13; a
+ * write to port F0h clears the latch and asserts IGNNE# so the handler's
+ * FNCLEX can run (IBM PC AT Technical Reference, math coprocessor). */
+static void ferr_update(struct machine *m)
+{
+    struct fpu *f = &m->cpu.fpu;
+    if (f->ferr && !f->ignne)
+        m->ferr_latch = true;
+    if (!f->ferr)
+        f->ignne = 0;
+    struct irq_line irq13 = pic_irq(&m->pc->pic, 13);
+    irq_set(&irq13, m->ferr_latch);
+}
+
+static uint32_t port_f0_read(void *opaque, uint32_t addr, int size)
+{
+    (void)opaque;
+    (void)addr;
+    (void)size;
+    return 0xffffffffu;
+}
+
+static void port_f0_write(void *opaque, uint32_t addr, int size, uint32_t val)
+{
+    (void)addr;
+    (void)size;
+    (void)val;
+    struct machine *m = opaque;
+    m->ferr_latch = false;
+    m->cpu.fpu.ignne = 1;
+    ferr_update(m);
+}
+
+static const struct io_ops port_f0_ops = {port_f0_read, port_f0_write};
 
 static void intr_set(void *opaque, int n, bool level)
 {
@@ -187,6 +223,10 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
     bus.hole_start = 0xa0000; /* VGA window and ROMs take the slow path */
     bus.hole_end = 0x100000;
     cpu_init(&m->cpu, cfg->cpu, &bus);
+    if (!bus_map_io(m->pc->bus, 0xf0, 1, &port_f0_ops, m)) {
+        snprintf(err, errlen, "cannot map port F0h");
+        goto fail;
+    }
     if (cfg->kernel) {
         struct loader_args la = {cfg->kernel, cfg->initrd, cfg->append, bus.ram, bus.ram_size};
         if (loader_load_kernel(&m->cpu, &la, err, errlen))
@@ -275,6 +315,7 @@ int machine_run(struct machine *m)
     m->run_start_ns = host_now_ns();
     for (;;) {
         clock_advance(&m->pc->clock, virtual_now(m));
+        ferr_update(m);
         if (!poll_input(m))
             return 0;
         if (m->intr_line && interp_interruptible(c)) {
