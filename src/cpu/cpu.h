@@ -144,6 +144,7 @@ struct msr_state {
     uint64_t mtrr_def_type;
     uint64_t mtrr_fix[11];
     uint64_t mtrr_var[16]; /* base/mask pairs for 8 variable ranges */
+    uint64_t perf[4];      /* PERFCTR0/1, EVNTSEL0/1 (stored; nothing counts) */
 };
 
 /*
@@ -210,6 +211,7 @@ struct cpu {
      * (data breakpoints hit, task-switch trap: see debug.h) --- */
     struct {
         uint8_t exec_armed, data_armed, write_only, pending;
+        uint8_t io_armed; /* R/W = 10: I/O breakpoints, live only while CR4.DE is set */
         uint32_t len_mask[4];
     } dbg;
 

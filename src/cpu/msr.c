@@ -13,10 +13,12 @@ enum {
     MSR_PLATFORM_ID = 0x17,
     MSR_APIC_BASE = 0x1b,
     MSR_BIOS_SIGN = 0x8b,
+    MSR_PERFCTR0 = 0xc1, /* and 0xc2 */
     MSR_MTRRCAP = 0xfe,
     MSR_SYSENTER_CS = 0x174,
     MSR_SYSENTER_ESP = 0x175,
     MSR_SYSENTER_EIP = 0x176,
+    MSR_EVNTSEL0 = 0x186, /* and 0x187 */
     MSR_MTRR_PHYS = 0x200, /* 0x200-0x20f: base/mask pairs */
     MSR_MTRR_FIX64K = 0x250,
     MSR_MTRR_FIX16K = 0x258,
@@ -46,6 +48,11 @@ static uint64_t *msr_slot(struct cpu *c, uint32_t idx, bool *ro, uint64_t *scrat
     case MSR_MTRR_FIX16K + 1: return &m->mtrr_fix[2];
     case MSR_MTRR_DEF_TYPE: return &m->mtrr_def_type;
     }
+    /* P6 performance monitoring: the registers exist; Kiln counts no events. */
+    if (idx == MSR_PERFCTR0 || idx == MSR_PERFCTR0 + 1)
+        return &m->perf[idx - MSR_PERFCTR0];
+    if (idx == MSR_EVNTSEL0 || idx == MSR_EVNTSEL0 + 1)
+        return &m->perf[2 + idx - MSR_EVNTSEL0];
     if (idx >= MSR_MTRR_PHYS && idx < MSR_MTRR_PHYS + 16)
         return &m->mtrr_var[idx - MSR_MTRR_PHYS];
     if (idx >= MSR_MTRR_FIX4K && idx < MSR_MTRR_FIX4K + 8)
