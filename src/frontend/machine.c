@@ -336,8 +336,10 @@ int machine_run(struct machine *m)
         case EXEC_INTR: break;
         case EXEC_HALTED:
             if (!(c->eflags & FL_IF) && !m->stop) {
-                log_msg(LOG_GUEST, "machine", "CPU halted with interrupts disabled");
-                fprintf(stderr, "kiln: the guest halted with interrupts disabled\n");
+                fprintf(stderr,
+                        "kiln: the guest halted with interrupts disabled at %04x:%08x "
+                        "(POST code %02x)\n",
+                        c->seg[SEG_CS].sel, c->eip - 1, sysports_post_code(&m->pc->ports));
                 return 1;
             }
             idle(m);
