@@ -3,7 +3,8 @@
 # Build Kiln and run the whole test suite, on a fresh Debian machine as root:
 #  1. install missing Debian packages with apt-get;
 #  2. configure and build build/ with -Werror, run every ctest label;
-#  3. build build-asan/ with AddressSanitizer + UBSan, run the unit and vectors labels.
+#  3. build build-asan/ with AddressSanitizer + UBSan, run every label but boot
+#     (unit, vectors, asm, system, diff).
 # Usage: bash scripts/test-all.sh   (environment: JOBS=N to override parallelism)
 set -euo pipefail
 
@@ -36,9 +37,9 @@ echo "== test: all labels"
 echo "== build (AddressSanitizer + UndefinedBehaviorSanitizer)"
 cmake -S . -B build-asan -DKILN_WERROR=ON -DKILN_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-asan -j"$jobs"
-echo "== test under sanitizers: unit and vectors"
+echo "== test under sanitizers: unit, vectors, asm, system, diff"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --output-on-failure -j"$jobs" -L 'unit|vectors')
+    ctest --output-on-failure -j"$jobs" -L 'unit|vectors|asm|system|diff')
 
 echo "== all tests passed in $(( $(date +%s) - start )) s"
