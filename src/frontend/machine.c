@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "cpu/interp.h"
 #include "frontend/chardev.h"
+#include "frontend/display_curses.h"
 #include "frontend/loader.h"
 #include "jit/exec.h"
 
@@ -42,6 +43,10 @@ struct machine {
     size_t bios_size;
     uint64_t run_start_ns; /* host time when machine_run started */
     bool ferr_latch;       /* the AT's FERR# latch driving IRQ13 */
+    bool curses;           /* -display curses: the terminal is screen and keyboard */
+    struct display_curses display;
+    struct chardev keyboard; /* the terminal's keys, for -display curses */
+    uint64_t next_refresh_ns;
 };
 
 static uint64_t host_now_ns(void)
@@ -232,6 +237,16 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
         if (loader_load_kernel(&m->cpu, &la, err, errlen))
             goto fail;
     }
+    if (cfg->display == DISPLAY_CURSES) {
+        struct chardev_spec tty = {CHR_STDIO, NULL};
+        if (!chardev_open(&m->keyboard, &tty, err, errlen))
+            goto fail;
+        if (!display_curses_init(&m->display, &m->pc->vga, &m->pc->kbd)) {
+            snprintf(err, errlen, "out of memory for the curses display");
+            goto fail;
+        }
+        m->curses = true;
+    }
     m->host_start_ns = host_now_ns();
     return m;
 fail:
@@ -246,6 +261,9 @@ void machine_free(struct machine *m)
     for (int i = 0; i < m->n_serial; i++)
         chardev_close(&m->serial[i]);
     chardev_close(&m->debugcon);
+    if (m->curses)
+        display_curses_close(&m->display);
+    chardev_close(&m->keyboard);
     pc_free(m->pc);
     for (int i = 0; i < 7; i++)
         if (m->disks[i])
@@ -254,9 +272,28 @@ void machine_free(struct machine *m)
     free(m);
 }
 
+/* The curses display: keys from the terminal, and a redraw 30 times a second. */
+static bool poll_display(struct machine *m)
+{
+    uint8_t b;
+    uint64_t now = host_now_ns();
+    while (chardev_read(&m->keyboard, &b) == 1)
+        display_curses_input(&m->display, b, now);
+    if (m->keyboard.quit)
+        return false;
+    display_curses_idle(&m->display, now);
+    if (now >= m->next_refresh_ns) {
+        display_curses_refresh(&m->display);
+        m->next_refresh_ns = now + 33000000;
+    }
+    return true;
+}
+
 /* Feed host input to the serial ports; returns false when the user quit. */
 static bool poll_input(struct machine *m)
 {
+    if (m->curses && !poll_display(m))
+        return false;
     for (int i = 0; i < m->n_serial; i++) {
         struct chardev *d = &m->serial[i];
         uint8_t b;
@@ -289,6 +326,8 @@ static void idle(struct machine *m)
     for (int i = 0; i < m->n_serial; i++)
         if (chardev_poll_fd(&m->serial[i]) >= 0)
             fds[n++] = (struct pollfd){.fd = chardev_poll_fd(&m->serial[i]), .events = POLLIN};
+    if (m->curses && n < 4)
+        fds[n++] = (struct pollfd){.fd = chardev_poll_fd(&m->keyboard), .events = POLLIN};
     poll(fds, (nfds_t)n, timeout_ms);
 }
 

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Terminal input for -display curses: bytes and VT100/xterm escape
+ * sequences (arrows, editing keys, F1-F12, Alt+key) turned into PS/2 key
+ * presses. Printable ASCII goes through ps2kbd_type(), which adds Shift.
+ * Spec: ECMA-48 and the xterm control-sequence list for the key encodings.
+ */
+#include <string.h>
+
+#include "frontend/display_curses.h"
+
+#define ESC_TIMEOUT_NS 50000000u /* 50 ms: a lone ESC is the Esc key */
+
+static void tap(struct ps2kbd *k, enum kiln_key key)
+{
+    ps2kbd_key(k, key, true);
+    ps2kbd_key(k, key, false);
+}
+
+static void with_modifier(struct ps2kbd *k, enum kiln_key mod, enum kiln_key key)
+{
+    ps2kbd_key(k, mod, true);
+    tap(k, key);
+    ps2kbd_key(k, mod, false);
+}
+
+/* "ESC [ n ~" codes: editing keys and F5-F12. */
+static enum kiln_key tilde_key(int n)
+{
+    switch (n) {
+    case 1: case 7: return KILN_KEY_HOME;
+    case 2: return KILN_KEY_INSERT;
+    case 3: return KILN_KEY_DELETE;
+    case 4: case 8: return KILN_KEY_END;
+    case 5: return KILN_KEY_PAGEUP;
+    case 6: return KILN_KEY_PAGEDOWN;
+    case 11: return KILN_KEY_F1;
+    case 12: return KILN_KEY_F2;
+    case 13: return KILN_KEY_F3;
+    case 14: return KILN_KEY_F4;
+    case 15: return KILN_KEY_F5;
+    case 17: return KILN_KEY_F6;
+    case 18: return KILN_KEY_F7;
+    case 19: return KILN_KEY_F8;
+    case 20: return KILN_KEY_F9;
+    case 21: return KILN_KEY_F10;
+    case 23: return KILN_KEY_F11;
+    case 24: return KILN_KEY_F12;
+    default: return KILN_KEY_NONE;
+    }
+}
+
+/* The final byte of "ESC [ x" / "ESC O x" sequences. */
+static enum kiln_key letter_key(uint8_t c)
+{
+    switch (c) {
+    case 'A': return KILN_KEY_UP;
+    case 'B': return KILN_KEY_DOWN;
+    case 'C': return KILN_KEY_RIGHT;
+    case 'D': return KILN_KEY_LEFT;
+    case 'H': return KILN_KEY_HOME;
+    case 'F': return KILN_KEY_END;
+    case 'P': return KILN_KEY_F1;
+    case 'Q': return KILN_KEY_F2;
+    case 'R': return KILN_KEY_F3;
+    case 'S': return KILN_KEY_F4;
+    default: return KILN_KEY_NONE;
+    }
+}
+
+/* A byte outside any escape sequence. */
+static void plain_byte(struct ps2kbd *k, uint8_t c)
+{
+    if (c == '\r' || c == '\n')
+        tap(k, KILN_KEY_ENTER);
+    else if (c == 0x7f || c == 0x08)
+        tap(k, KILN_KEY_BACKSPACE);
+    else if (c == '\t')
+        tap(k, KILN_KEY_TAB);
+    else if (c >= 1 && c <= 26)
+        with_modifier(k, KILN_KEY_LCTRL, (enum kiln_key)(KILN_KEY_A + c - 1));
+    else if (c >= 0x20 && c < 0x7f) {
+        char s[2] = {(char)c, 0};
+        ps2kbd_type(k, s);
+    }
+}
+
+/* Try to finish the escape sequence in d->esc; true when it was consumed. */
+static bool finish_escape(struct display_curses *d)
+{
+    const uint8_t *e = d->esc;
+    int n = d->esc_len;
+    if (n < 2)
+        return false;
+    if (e[1] != '[' && e[1] != 'O') {
+        /* ESC + key: Alt+key, as terminals send Meta. */
+        if (e[1] >= 'a' && e[1] <= 'z')
+            with_modifier(d->kbd, KILN_KEY_LALT, (enum kiln_key)(KILN_KEY_A + e[1] - 'a'));
+        else
+            plain_byte(d->kbd, e[1]);
+        return true;
+    }
+    if (n < 3)
+        return false;
+    uint8_t last = e[n - 1];
+    if (last >= '0' && last <= '9' && n < (int)sizeof(d->esc))
+        return false; /* a number is still coming */
+    enum kiln_key key = KILN_KEY_NONE;
+    if (last == '~') {
+        int v = 0;
+        for (int i = 2; i < n - 1 && e[i] >= '0' && e[i] <= '9'; i++)
+            v = v * 10 + (e[i] - '0');
+        key = tilde_key(v);
+    } else {
+        key = letter_key(last);
+    }
+    if (key != KILN_KEY_NONE)
+        tap(d->kbd, key);
+    return true; /* unknown sequences are dropped whole */
+}
+
+void display_curses_input(struct display_curses *d, uint8_t byte, uint64_t now_ns)
+{
+    if (d->esc_len) {
+        d->esc[d->esc_len++] = byte;
+        if (finish_escape(d) || d->esc_len == (int)sizeof(d->esc))
+            d->esc_len = 0;
+        return;
+    }
+    if (byte == 0x1b) {
+        d->esc[0] = byte;
+        d->esc_len = 1;
+        d->esc_ns = now_ns;
+        return;
+    }
+    plain_byte(d->kbd, byte);
+}
+
+void display_curses_idle(struct display_curses *d, uint64_t now_ns)
+{
+    if (d->esc_len == 1 && now_ns - d->esc_ns > ESC_TIMEOUT_NS) {
+        tap(d->kbd, KILN_KEY_ESC);
+        d->esc_len = 0;
+    }
+}
