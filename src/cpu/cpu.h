@@ -164,15 +164,16 @@ struct cpu_bus {
     void (*io_write)(void *ctx, uint16_t port, int size, uint32_t val);
 };
 
-/* GPRs, flags, CPL and segment caches at the start of the instruction,
- * restored when it faults so
- * that the guest sees the state exactly as before it (precise exceptions).
- * String instructions move it forward after each completed iteration. */
+/* The architectural state from r[] through seg[] in struct cpu (GPRs, EIP,
+ * EFLAGS and lazy flags, CPL, segment caches) as it was at the start of the
+ * instruction, restored when it faults so that the guest sees the state
+ * exactly as before it (precise exceptions). One block copy, so those fields
+ * stay contiguous (interp.c asserts the layout). String instructions move it
+ * forward after each completed iteration. */
+#define CPU_UNDO_BYTES 128
+
 struct insn_undo {
-    uint32_t r[8];
-    uint32_t eflags, lf_res, lf_dst, lf_src;
-    uint8_t lf_op, lf_size, cpl;
-    struct seg_cache seg[6];
+    uint8_t bytes[CPU_UNDO_BYTES];
 };
 
 /* Lazy-flags operations: which computation produced lf_res (see flags.h). */

@@ -8,6 +8,7 @@
  */
 #include "cpu/interp.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "common/log.h"
@@ -23,36 +24,29 @@ static const op_handler_fn handlers[OP_COUNT] = {
 #undef OP
 };
 
+_Static_assert(offsetof(struct cpu, seg) + sizeof(((struct cpu *)0)->seg) -
+                       offsetof(struct cpu, r) ==
+                   CPU_UNDO_BYTES,
+               "the undo record covers r[] through seg[] of struct cpu");
+
 void interp_commit(struct cpu *c)
 {
-    struct insn_undo *u = &c->undo;
-    for (int i = 0; i < 8; i++)
-        u->r[i] = c->r[i];
-    u->eflags = c->eflags;
-    u->lf_op = c->lf_op;
-    u->lf_size = c->lf_size;
-    u->lf_res = c->lf_res;
-    u->lf_dst = c->lf_dst;
-    u->lf_src = c->lf_src;
-    u->cpl = c->cpl;
-    for (int s = 0; s < SEG_COUNT; s++)
-        u->seg[s] = c->seg[s];
+    memcpy(c->undo.bytes, c->r, CPU_UNDO_BYTES);
 }
 
 static void undo_insn(struct cpu *c)
 {
-    const struct insn_undo *u = &c->undo;
-    for (int i = 0; i < 8; i++)
-        c->r[i] = u->r[i];
-    c->eflags = u->eflags;
-    c->lf_op = u->lf_op;
-    c->lf_size = u->lf_size;
-    c->lf_res = u->lf_res;
-    c->lf_dst = u->lf_dst;
-    c->lf_src = u->lf_src;
-    c->cpl = u->cpl;
-    for (int s = 0; s < SEG_COUNT; s++)
-        c->seg[s] = u->seg[s];
+    memcpy(c->r, c->undo.bytes, CPU_UNDO_BYTES);
+}
+
+/* n (at most 15) bytes equal: inline, as library memcmp costs more than
+ * the comparison itself at this size. */
+static inline bool bytes_equal(const uint8_t *a, const uint8_t *b, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
 }
 
 /* Instruction bytes past the host window (see mem_fetch_window): one at a
@@ -154,7 +148,7 @@ enum step_result interp_step(struct cpu *c)
         uint8_t key = (uint8_t)cpu_code_size(c);
         ce = &c->icache[(lin ^ (lin >> 10)) & (ICACHE_ENTRIES - 1)];
         if (ce->lin == lin && ce->key == key && ce->insn.len <= win_len &&
-            !memcmp(ce->bytes, win, ce->insn.len)) {
+            bytes_equal(ce->bytes, win, ce->insn.len)) {
             insn = &ce->insn;
             goto decoded;
         }
