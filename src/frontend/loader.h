@@ -19,6 +19,7 @@ struct loader_args {
     const char *cmdline; /* or NULL */
     uint8_t *ram;
     uint32_t ram_size;
+    const uint8_t *rng_seed; /* 32 bytes for the kernel's RNG, or NULL */
 };
 
 /* Load a Linux bzImage or a Multiboot kernel, whichever 'kernel' is, and set

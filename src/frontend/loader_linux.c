@@ -18,6 +18,7 @@ enum {
     LINUX_PARAMS = 0x10000,  /* the zero page */
     LINUX_CMDLINE = 0x20000, /* up to 64 KiB of command line */
     LINUX_GDT = 0x9000,
+    LINUX_SETUP_DATA = 0x11000, /* one setup_data record: the RNG seed */
     LINUX_KERNEL = 0x100000,
     HDR_MAGIC = 0x53726448, /* "HdrS" at 0x202 */
 };
@@ -38,6 +39,7 @@ enum {
     BP_CMD_LINE_PTR = 0x228,
     BP_INITRD_ADDR_MAX = 0x22c,
     BP_CMDLINE_SIZE = 0x238,
+    BP_SETUP_DATA = 0x250, /* 64-bit physical pointer, protocol 2.09 and later */
     BP_E820_TABLE = 0x2d0,
 };
 
@@ -117,6 +119,17 @@ int loader_linux(struct cpu *c, const struct loader_args *a, const uint8_t *img,
         free(initrd);
         store_le32(bp + BP_RAMDISK_IMAGE, (uint32_t)at);
         store_le32(bp + BP_RAMDISK_SIZE, (uint32_t)ilen);
+    }
+
+    /* An RNG seed as a SETUP_RNG_SEED record (type 9), so the kernel's random
+     * pool is ready at once instead of waiting for interrupt entropy. */
+    if (a->rng_seed && version >= 0x0209) {
+        uint8_t *sd = ram + LINUX_SETUP_DATA;
+        memset(sd, 0, 16);
+        store_le32(sd + 8, 9);
+        store_le32(sd + 12, 32);
+        memcpy(sd + 16, a->rng_seed, 32);
+        store_le32(bp + BP_SETUP_DATA, LINUX_SETUP_DATA);
     }
 
     /* The PC memory map: conventional memory, the EBDA and BIOS area, extended memory. */

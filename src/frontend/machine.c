@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "common/log.h"
@@ -233,7 +234,14 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
         goto fail;
     }
     if (cfg->kernel) {
-        struct loader_args la = {cfg->kernel, cfg->initrd, cfg->append, bus.ram, bus.ram_size};
+        /* Deterministic runs get a fixed seed so that they repeat exactly. */
+        uint8_t seed[32];
+        for (int i = 0; i < 32; i++)
+            seed[i] = (uint8_t)(0x4b + 37 * i);
+        if (!deterministic(m) && getentropy(seed, sizeof(seed)))
+            log_msg(LOG_HOST, "machine", "no host entropy; using a fixed RNG seed");
+        struct loader_args la = {cfg->kernel, cfg->initrd, cfg->append, bus.ram, bus.ram_size,
+                                 seed};
         if (loader_load_kernel(&m->cpu, &la, err, errlen))
             goto fail;
     }
