@@ -128,7 +128,7 @@ void display_curses_close(struct display_curses *d)
 
 static void set_attr(struct outbuf *o, uint8_t attr)
 {
-    char s[32];
+    char s[40];
     int fg = attr & 0x0f, bg = (attr >> 4) & 0x07;
     snprintf(s, sizeof(s), "\x1b[0;%d;%dm", fg >= 8 ? 90 + vga_to_ansi[fg - 8] : 30 + vga_to_ansi[fg],
              40 + vga_to_ansi[bg]);
@@ -156,7 +156,7 @@ void display_curses_refresh(struct display_curses *d)
             if (!all && cell == d->shown->cells[r][c])
                 continue;
             if (r != cur_r || c != cur_c) {
-                char s[24];
+                char s[32];
                 snprintf(s, sizeof(s), "\x1b[%d;%dH", r + 1, c + 1);
                 outs(o, s);
             }
@@ -170,7 +170,7 @@ void display_curses_refresh(struct display_curses *d)
         }
     }
     if (d->next->cursor_row >= 0) {
-        char s[32];
+        char s[48];
         snprintf(s, sizeof(s), "\x1b[%d;%dH\x1b[?25h", d->next->cursor_row + 1,
                  d->next->cursor_col + 1);
         outs(o, s);
