@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct irq_line {
     void (*set)(void *opaque, int n, bool level);
@@ -29,6 +30,28 @@ static inline void irq_pulse(const struct irq_line *line)
 {
     irq_set(line, true);
     irq_set(line, false);
+}
+
+/* A wired-OR of up to 32 inputs driving one line: ISA cards sharing an IRQ
+ * (COM1 and COM3, say) must not cancel each other's requests. */
+struct irq_or {
+    struct irq_line out;
+    uint32_t levels; /* bit n: input n is high */
+};
+
+static inline void irq_or_set(void *opaque, int n, bool level)
+{
+    struct irq_or *o = opaque;
+    uint32_t was = o->levels;
+    o->levels = level ? o->levels | (1u << n) : o->levels & ~(1u << n);
+    if (!was != !o->levels)
+        irq_set(&o->out, o->levels != 0);
+}
+
+/* The line for input 'n' (0-31) of the wired-OR 'o'. */
+static inline struct irq_line irq_or_input(struct irq_or *o, int n)
+{
+    return (struct irq_line){irq_or_set, o, n};
 }
 
 #endif

@@ -132,9 +132,12 @@ struct pc *pc_new(const struct pc_config *cfg, char *err, size_t errlen)
         ok = pic_init(&pc->pic, pc->bus, &pc->clock, no_line) &&
              pit_init(&pc->pit, pc->bus, &pc->clock, pic_irq(&pc->pic, 0)) &&
              rtc_init(&pc->rtc, pc->bus, &pc->clock, pic_irq(&pc->pic, 8), cfg->rtc_epoch);
+    pc->com_irq[0].out = pic_irq(&pc->pic, com_irq[0]);
+    pc->com_irq[1].out = pic_irq(&pc->pic, com_irq[1]);
     for (int i = 0; ok && i < cfg->n_serial && i < 4; i++) {
-        ok = uart_init(&pc->uart[i], pc->bus, &pc->clock, com_base[i], pic_irq(&pc->pic, com_irq[i]),
-                       cfg->serial[i]);
+        /* COM1/COM3 share IRQ4 and COM2/COM4 IRQ3 through a wired-OR. */
+        struct irq_line line = irq_or_input(&pc->com_irq[i & 1], i >> 1);
+        ok = uart_init(&pc->uart[i], pc->bus, &pc->clock, com_base[i], line, cfg->serial[i]);
         pc->n_uart = i + 1;
     }
     ok = ok && init_input(pc) && init_sysports(pc, cfg) && pc_init_pci(pc) &&

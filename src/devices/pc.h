@@ -63,6 +63,7 @@ struct pc {
     struct rtc rtc;
     struct uart uart[4];
     int n_uart;
+    struct irq_or com_irq[2]; /* IRQ4 (COM1, COM3) and IRQ3 (COM2, COM4) */
     struct kbc kbc;
     struct ps2kbd kbd;
     struct ps2mouse mouse;
