@@ -11,6 +11,7 @@ void debug_update(struct cpu *c)
     c->dbg.exec_armed = 0;
     c->dbg.data_armed = 0;
     c->dbg.write_only = 0;
+    c->dbg.io_armed = 0;
     for (int i = 0; i < 4; i++) {
         if (!((dr7 >> (2 * i)) & 3))
             continue;
@@ -18,8 +19,10 @@ void debug_update(struct cpu *c)
         c->dbg.len_mask[i] = len == 1 ? ~1u : len == 3 ? ~3u : ~0u;
         if (rw == 0)
             c->dbg.exec_armed |= (uint8_t)(1u << i);
-        else if (rw == 1 || rw == 3) /* write, or read/write; 2 is I/O (needs CR4.DE) */
+        else if (rw == 1 || rw == 3) /* write, or read/write */
             c->dbg.data_armed |= (uint8_t)(1u << i);
+        else /* I/O reads and writes; CR4.DE decides at each access */
+            c->dbg.io_armed |= (uint8_t)(1u << i);
         if (rw == 1)
             c->dbg.write_only |= (uint8_t)(1u << i);
     }
@@ -48,6 +51,23 @@ void debug_note_access(struct cpu *c, uint32_t lin, int size, bool write)
         uint32_t lo = c->dr[i] & c->dbg.len_mask[i];
         uint32_t hi = lo + ~c->dbg.len_mask[i];
         if (lin <= hi && last >= lo)
+            c->dbg.pending |= (uint8_t)(1u << i);
+    }
+}
+
+void debug_note_io(struct cpu *c, uint16_t port, int size)
+{
+    /* R/W = 10 means I/O only with CR4.DE; without it the encoding is
+     * undefined, and Kiln ignores it (SDM Vol. 3A 17.2.4). */
+    if (!(c->cr[4] & CR4_DE_BIT))
+        return;
+    uint32_t last = (uint32_t)port + (uint32_t)size - 1;
+    for (int i = 0; i < 4; i++) {
+        if (!(c->dbg.io_armed >> i & 1))
+            continue;
+        uint32_t lo = c->dr[i] & 0xffff & c->dbg.len_mask[i];
+        uint32_t hi = lo + ~c->dbg.len_mask[i];
+        if (port <= hi && last >= lo)
             c->dbg.pending |= (uint8_t)(1u << i);
     }
 }

@@ -2,9 +2,11 @@
 /*
  * Port I/O: IN/OUT and the privilege check shared with INS/OUTS. The port
  * access itself goes to the machine through struct cpu_bus.
- * Spec: Intel SDM Vol. 1 ch. 18 (I/O), 18.5.2 (I/O permission bit map).
+ * Spec: Intel SDM Vol. 1 ch. 18 (I/O), 18.5.2 (I/O permission bit map);
+ * Vol. 3A 17.2.4 (I/O breakpoints).
  */
 #include "common/log.h"
+#include "cpu/debug.h"
 #include "cpu/ops.h"
 
 /* CPL > IOPL in protected mode, or V86 mode, consults the TSS I/O bitmap. */
@@ -32,6 +34,8 @@ static int io_allowed(struct cpu *c, uint16_t port, int size)
 int io_read(struct cpu *c, uint16_t port, int size, uint32_t *v)
 {
     TRY(io_allowed(c, port, size));
+    if (KILN_UNLIKELY(c->dbg.io_armed))
+        debug_note_io(c, port, size);
     *v = c->bus.io_read ? c->bus.io_read(c->bus.ctx, port, size) & size_mask(size)
                         : size_mask(size);
     return 0;
@@ -40,6 +44,8 @@ int io_read(struct cpu *c, uint16_t port, int size, uint32_t *v)
 int io_write(struct cpu *c, uint16_t port, int size, uint32_t v)
 {
     TRY(io_allowed(c, port, size));
+    if (KILN_UNLIKELY(c->dbg.io_armed))
+        debug_note_io(c, port, size);
     if (c->bus.io_write)
         c->bus.io_write(c->bus.ctx, port, size, v & size_mask(size));
     return 0;

@@ -2,10 +2,10 @@
 ; Debug registers on the Pentium II model, from reset: instruction
 ; breakpoints (fault, RF, L/G enables), data breakpoints on writes and
 ; reads/writes (trap, LEN 1/2/4 overlap, two at once, the REP iteration
-; that hits), DR6 B0-B3/BD/BS and fixed bits, single-step after POPF and
-; its suppression after MOV SS, DR7.GD, DR4/DR5 with CR4.DE.
-; Spec: Intel SDM Vol. 3A 17.2 (debug registers), 17.3.1 (#DB conditions,
-; RF), 6.8.3 (MOV SS).
+; that hits), I/O breakpoints (CR4.DE), DR6 B0-B3/BD/BS and fixed bits,
+; single-step and MOV SS, DR7.GD, DR4/DR5 with CR4.DE.
+; Spec: Intel SDM Vol. 3A 17.2 (debug registers, 17.2.4 I/O breakpoints),
+; 17.3.1 (#DB conditions, RF), 6.8.3 (MOV SS).
 %include "sys.inc"
     BOOT16
     ENTER_PM32 pm_start
@@ -24,6 +24,7 @@ pm_start:
 %define DR7_LEN(n, len) ((len) << (18 + (n) * 4))
 RW_EXEC equ 0
 RW_WRITE equ 1
+RW_IO equ 2
 RW_RDWR equ 3
 LEN1 equ 0
 LEN2 equ 1
@@ -171,6 +172,44 @@ LEN4 equ 3
     CHECK edi, buf + 16
     ENDTEST
 
+    TEST "dbg.io_breakpoint"
+    ; With CR4.DE, R/W = 10 watches ports: a trap after the IN/OUT that
+    ; touches one, and for REP INS after its first iteration (17.3.1.2).
+    call db_reset
+    mov eax, cr4
+    or eax, 8
+    mov cr4, eax
+    mov eax, 0xE8
+    mov dr2, eax
+    mov eax, DR7_L(2) | DR7_RW(2, RW_IO) | DR7_LEN(2, LEN2)
+    mov dr7, eax
+    in al, 0xEA                 ; outside 0xE8-0xE9: nothing
+    CHECK dword [S_T + 0x40], 0
+    in al, 0xE9
+.a1:
+    CHECK dword [S_T + 0x40], 1
+    CHECK dword [S_T + 0x48], .a1
+    mov eax, [S_T + 0x44]
+    and eax, 0xF
+    CHECK eax, 4                ; B2
+    ; Every iteration reads the port, so each traps; the first after one
+    ; iteration, back to the REP with ECX = 3.
+    call db_count_reset
+    mov edi, buf
+    mov ecx, 4
+    mov dx, 0xE9
+.rep:
+    rep insb
+    CHECK dword [S_T + 0x40], 4
+    CHECK dword [S_T + 0x58], .rep
+    CHECK dword [S_T + 0x5C], 3
+    CHECK ecx, 0
+    call db_off
+    mov eax, cr4
+    and eax, ~8
+    mov cr4, eax
+    ENDTEST
+
     TEST "dbg.single_step"
     call db_reset
     mov dword [S_T + 0x54], 1   ; the handler clears TF after one trap
@@ -268,7 +307,8 @@ db_off:
     pop eax
     ret
 
-; #DB handler: count, record DR6, EIP, EFLAGS and ECX; clear DR6; set RF in
+; #DB handler: count, record DR6, EIP, EFLAGS and ECX (EIP and ECX of the
+; first trap also at S_T + 0x58); clear DR6; set RF in
 ; the image (resume past an instruction breakpoint); with [S_T + 0x54] set,
 ; clear TF in the image (stop single-stepping).
 db_handler:
@@ -281,6 +321,12 @@ db_handler:
     mov eax, [esp + 12]
     mov [S_T + 0x4C], eax
     mov [S_T + 0x50], ecx
+    cmp dword [S_T + 0x40], 1
+    jne .notfirst
+    mov eax, [esp + 4]
+    mov [S_T + 0x58], eax
+    mov [S_T + 0x5C], ecx
+.notfirst:
     xor eax, eax
     mov dr6, eax
     or dword [esp + 12], 0x10000
