@@ -16,7 +16,7 @@ enum { CR4_VME = 1u << 0, CR4_PVI = 1u << 1, CR4_TSD = 1u << 2, CR4_DE = 1u << 3
        CR4_PSE = 1u << 4, CR4_PAE = 1u << 5, CR4_MCE = 1u << 6, CR4_PGE = 1u << 7,
        CR4_PCE = 1u << 8, CR4_OSFXSR = 1u << 9 };
 
-enum { CPUID_EDX_VME = 1u << 1 };
+enum { CPUID_EDX_VME = 1u << 1, CPUID_EDX_MCE = 1u << 7 };
 
 /* Ring-0-only instructions raise #GP(0) at CPL > 0 and in V86 mode. */
 static int need_cpl0(struct cpu *c)
@@ -177,7 +177,7 @@ int op_mov_Cd_Rd(struct cpu *c, const struct insn *in)
     case 4: {
         if (!c->model->cpuid_max)
             return cpu_fault(c, EXC_UD);
-        uint32_t ok = CR4_TSD | CR4_DE | CR4_PSE | CR4_MCE;
+        uint32_t ok = CR4_TSD | CR4_DE | CR4_PSE;
         if (c->model->gen >= CPU_PENTIUM2)
             ok |= CR4_PGE | CR4_PCE | CR4_OSFXSR; /* OSFXSR exists where CPUID reports FXSR */
         /* VME and PVI exist only with the VME feature; a model that does
@@ -185,6 +185,9 @@ int op_mov_Cd_Rd(struct cpu *c, const struct insn *in)
          * setting a reserved CR4 bit is #GP(0) (SDM Vol. 3A 2.5, MOV CR). */
         if (c->model->cpuid_features & CPUID_EDX_VME)
             ok |= CR4_VME | CR4_PVI;
+        /* Likewise MCE: Kiln models no machine-check architecture and does not report it. */
+        if (c->model->cpuid_features & CPUID_EDX_MCE)
+            ok |= CR4_MCE;
         if (v & ~ok)
             return cpu_fault_err(c, EXC_GP, 0);
         uint32_t old = c->cr[4];
