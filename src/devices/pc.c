@@ -153,6 +153,16 @@ struct pc *pc_new(const struct pc_config *cfg, char *err, size_t errlen)
     return pc;
 }
 
+void pc_reset(struct pc *pc)
+{
+    pci_reset(&pc->pci); /* PAM: the BIOS ROM is visible again */
+    ide_reset(&pc->ide);
+    vga_reset(&pc->vga);
+    pc->a20_kbc = true;
+    pc->a20_port92 = false;
+    update_a20(pc);
+}
+
 void pc_free(struct pc *pc)
 {
     if (!pc)

@@ -82,6 +82,10 @@ struct pc {
     uint32_t ram_size;
 };
 
+/* A system reset (RESET# and PCIRST#): the chipset's power-on state, A20 on.
+ * Chips that a BIOS reprograms at POST keep their state. */
+void pc_reset(struct pc *pc);
+
 /* Build the machine. Returns NULL with a message in err on a host error. */
 struct pc *pc_new(const struct pc_config *cfg, char *err, size_t errlen);
 void pc_free(struct pc *pc);

@@ -179,6 +179,40 @@ static int load_bios(struct machine *m, char *err, size_t errlen)
     return m->bios ? 0 : -1;
 }
 
+/* Load -kernel (and -initrd) and point the CPU at it, as a boot loader would. */
+static int load_kernel(struct machine *m, char *err, size_t errlen)
+{
+    const struct kiln_config *cfg = &m->cfg;
+    /* Deterministic runs get a fixed seed so that they repeat exactly. */
+    uint8_t seed[32];
+    for (int i = 0; i < 32; i++)
+        seed[i] = (uint8_t)(0x4b + 37 * i);
+    if (!deterministic(m) && getentropy(seed, sizeof(seed)))
+        log_msg(LOG_HOST, "machine", "no host entropy; using a fixed RNG seed");
+    struct loader_args la = {cfg->kernel, cfg->initrd, cfg->append, m->cpu.bus.ram,
+                             m->cpu.bus.ram_size, seed};
+    return loader_load_kernel(&m->cpu, &la, err, errlen);
+}
+
+/* A machine reset (triple fault, the 8042 or port 92h/CF9h): the chipset and
+ * CPU return to their power-on state; a -kernel image is loaded again, as
+ * QEMU does. Returns false when the kernel cannot be reloaded. */
+static bool machine_reset(struct machine *m)
+{
+    pc_reset(m->pc);
+    cpu_reset(&m->cpu);
+    m->reset_requested = false;
+    m->stop = 0;
+    if (m->cfg.kernel) {
+        char err[256];
+        if (load_kernel(m, err, sizeof(err))) {
+            fprintf(stderr, "kiln: reboot: %s\n", err);
+            return false;
+        }
+    }
+    return true;
+}
+
 struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t errlen)
 {
     struct machine *m = calloc(1, sizeof(*m));
@@ -233,18 +267,8 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
         snprintf(err, errlen, "cannot map port F0h");
         goto fail;
     }
-    if (cfg->kernel) {
-        /* Deterministic runs get a fixed seed so that they repeat exactly. */
-        uint8_t seed[32];
-        for (int i = 0; i < 32; i++)
-            seed[i] = (uint8_t)(0x4b + 37 * i);
-        if (!deterministic(m) && getentropy(seed, sizeof(seed)))
-            log_msg(LOG_HOST, "machine", "no host entropy; using a fixed RNG seed");
-        struct loader_args la = {cfg->kernel, cfg->initrd, cfg->append, bus.ram, bus.ram_size,
-                                 seed};
-        if (loader_load_kernel(&m->cpu, &la, err, errlen))
-            goto fail;
-    }
+    if (cfg->kernel && load_kernel(m, err, errlen))
+        goto fail;
     if (cfg->display == DISPLAY_CURSES) {
         struct chardev_spec tty = {CHR_STDIO, NULL};
         if (!chardev_open(&m->keyboard, &tty, err, errlen))
@@ -360,6 +384,7 @@ int machine_run(struct machine *m)
 {
     struct cpu *c = &m->cpu;
     m->run_start_ns = host_now_ns();
+reset:
     for (;;) {
         clock_advance(&m->pc->clock, virtual_now(m));
         ferr_update(m);
@@ -403,6 +428,7 @@ int machine_run(struct machine *m)
 shutdown:
     if (m->cfg.no_reboot)
         return 0;
-    fprintf(stderr, "kiln: the guest reset the machine; rebooting is not supported yet\n");
-    return 0;
+    if (!machine_reset(m))
+        return 2;
+    goto reset;
 }
