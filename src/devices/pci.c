@@ -61,9 +61,11 @@ void pci_device_set_bar(struct pci_device *d, int n, uint32_t size, bool io,
         size += size & -size;
     struct pci_bar *bar = &d->bar[n];
     *bar = (struct pci_bar){size, io, ops, opaque, PCI_BAR_UNMAPPED};
+    /* I/O BARs keep bits 31:16 writable although only 16 bits are decoded.
+     * The 82371SB datasheet hardwires BMIBA's to 0, but BIOSes that size a
+     * BAR as ~value + 1 (SeaBIOS) then see a 4 GiB window; QEMU's PIIX
+     * models 32-bit I/O BARs and Kiln follows it for compatibility. */
     uint32_t mask = ~(size - 1);
-    if (io)
-        mask &= 0xffff;
     uint8_t *cfg = d->config + PCI_BAR0 + 4 * n;
     store_le32(cfg, io ? 1 : 0); /* bit 0: I/O space; memory: 32-bit, not prefetchable */
     store_le32(d->wmask + PCI_BAR0 + 4 * n, mask);

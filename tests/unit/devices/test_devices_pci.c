@@ -207,9 +207,11 @@ START_TEST(test_bar_sizing)
 {
     struct fx *f = fx_new();
     add_test_device(f, PCI_DEVFN(5, 0));
-    /* A 16-byte I/O BAR with bits 31:16 hardwired 0 (82371SB BMIBA). */
+    /* A 16-byte I/O BAR: bits 31:16 stay writable so that ~value + 1 is the
+     * size, as BIOSes compute it (see pci_device_set_bar). */
     cfg_write(f, PCI_DEVFN(1, 1), 0x20, 4, 0xffffffffu);
-    ck_assert_uint_eq(cfg_read(f, PCI_DEVFN(1, 1), 0x20, 4), 0x0000fff1u);
+    ck_assert_uint_eq(cfg_read(f, PCI_DEVFN(1, 1), 0x20, 4), 0xfffffff1u);
+    ck_assert_uint_eq(~(cfg_read(f, PCI_DEVFN(1, 1), 0x20, 4) & ~3u) + 1, 16);
     /* An unimplemented BAR reads 0 after all-ones. */
     cfg_write(f, PCI_DEVFN(1, 1), 0x10, 4, 0xffffffffu);
     ck_assert_uint_eq(cfg_read(f, PCI_DEVFN(1, 1), 0x10, 4), 0);
