@@ -15,6 +15,10 @@
 
 %include "data.asm"
 
+%ifdef KILN_MAP
+[map symbols KILN_MAP]
+%endif
+
 section eseg start=0x00000 vstart=0
 section fseg start=0x10000 vstart=0
 
@@ -26,6 +30,7 @@ section fseg start=0x10000 vstart=0
 %include "int1a.asm"
 %include "int15.asm"
 %include "int15_sys.asm"
+%include "int15_mouse.asm"
 %include "int16.asm"
 %include "kbd_irq.asm"
 %include "int10.asm"
@@ -34,8 +39,10 @@ section fseg start=0x10000 vstart=0
 %include "vga_font.asm"
 %include "vbe.asm"
 %include "ata.asm"
+%include "ata_io.asm"
 %include "int13_disk.asm"
 %include "int13_floppy.asm"
+%include "int13_fdio.asm"
 %include "eltorito.asm"
 %include "int19_boot.asm"
 %include "tables.asm"

@@ -116,8 +116,8 @@ struc ebda
   .fd_rate      resb 2              ; 9A: data rate code (CCR) of the media
   .boot_drive   resb 1              ; 9C
   .pci_lastbus  resb 1              ; 9D
-  .kbd_ok       resb 1              ; 9E
-  .misc         resb 1              ; 9F
+  .kbd_ok       resb 1              ; 9E: bit 0 keyboard found, bit 1 a byte was polled
+  .serial_lcr   resb 1              ; 9F: line control the BIOS gave the console port
   .et_active    resb 1              ; A0: El Torito emulation active (1)
   .et_media     resb 1              ; A1: boot media type (0 none, 1-3 floppy, 4 HD)
   .et_drive     resb 1              ; A2: emulated drive number

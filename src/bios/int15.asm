@@ -230,25 +230,31 @@ a20_set:
         ret
 
 ; ZF = 0 when A20 is on: 0000:0500 and FFFF:0510 are different bytes.
+; Keeps the caller's interrupt flag.
 a20_test:
         push    ds
         push    es
         push    ax
+        push    bx
         xor     ax, ax
         mov     ds, ax
         dec     ax
         mov     es, ax
-        mov     al, [0x500]
-        push    ax
+        pushf
         cli
+        mov     al, [0x500]
+        mov     bl, 1
         mov     byte [0x500], 0x5A
         cmp     byte [es:0x510], 0x5A
         jne     .diff
         mov     byte [0x500], 0xA5
         cmp     byte [es:0x510], 0xA5
-.diff:  pop     ax
-        mov     [0x500], al         ; mov keeps ZF
-        sti
+        jne     .diff
+        xor     bl, bl
+.diff:  mov     [0x500], al
+        popf
+        test    bl, bl
+        pop     bx
         pop     ax
         pop     es
         pop     ds
@@ -285,7 +291,11 @@ kbc_wait_output:
         pop     ax
         stc
         ret
-.ok:    pop     dx
+.ok:    push    ds
+        call    ds_ebda
+        or      byte [ebda.kbd_ok], 0x02    ; the caller takes this byte: see INT 09h
+        pop     ds
+        pop     dx
         pop     cx
         pop     ax
         clc

@@ -91,6 +91,7 @@ post_cold:
         call    video_post
         call    banner
         POST_CODE POST_FLOPPY
+        call    dma_init
         call    floppy_post
         POST_CODE POST_ATA
         call    ata_post
@@ -143,6 +144,19 @@ pic_init:
         out     PIC1_DATA, al
         mov     al, 0xFE            ; RTC
         out     PIC2_DATA, al
+        ret
+
+; 8237A pair: master clear, both enabled, channel 4 cascades channels 0-3.
+dma_init:
+        xor     al, al
+        out     0x0D, al            ; master clear, controller 1
+        out     0xDA, al            ; master clear, controller 2
+        out     0x08, al            ; command: enabled, normal timing
+        out     0xD0, al
+        mov     al, 0xC0            ; channel 4: cascade mode
+        out     0xD6, al
+        xor     al, al
+        out     0xD4, al            ; unmask channel 4
         ret
 
 ; 8254 counter 0: mode 3, count 65536 -> IRQ0 at 18.2 Hz.
@@ -276,6 +290,7 @@ bda_init:
         mov     ds, ax
         mov     byte [ebda.size], EBDA_KB
         mov     byte [ebda.cd_dev], 0xFF
+        mov     byte [ebda.et_drive], 0xFF  ; no El Torito boot yet
         mov     dword [ebda.hd_map], 0xFFFFFFFF
         pop     ds
         ret

@@ -71,36 +71,176 @@ serial_post:
         out     dx, al
         call    ds_ebda
         mov     word [ebda.serial_mirror], 0x3F8
+        mov     byte [ebda.serial_lcr], 0x03
 .done:  pop     es
         pop     ds
         ret
 
-; Copy character AL to the serial console, if there is one. Gives up on a
-; transmitter that stays busy rather than hang the caller.
+; Copy character AL to the serial console, if there is one. The console
+; ends for good once software programs the port itself (line control
+; other than what this BIOS set, INT 14h included; interrupts enabled;
+; loopback): the port is then someone else's. A transmitter that stays
+; busy for long loses the character rather than hang the caller.
 serial_mirror_putc:
         push    ds
         push    dx
-        push    cx
+        push    ecx
         push    ax
         call    ds_ebda
         mov     dx, [ebda.serial_mirror]
         test    dx, dx
         jz      .done
-        add     dx, 5
-        mov     cx, 0xFFFF
+        add     dx, 3
+        in      al, dx
+        cmp     al, [ebda.serial_lcr]
+        jne     .stop
+        sub     dx, 2
+        in      al, dx
+        test    al, al
+        jnz     .stop
+        add     dx, 3
+        in      al, dx
+        test    al, 0x10
+        jnz     .stop
+        inc     dx
+        mov     ecx, 0x40000
 .wait:  in      al, dx
         test    al, UART_LSR_THRE
         jnz     .send
-        loop    .wait
+        dec     ecx
+        jnz     .wait
         jmp     .done
 .send:  sub     dx, 5
         pop     ax
         push    ax
         out     dx, al
 .done:  pop     ax
-        pop     cx
+        pop     ecx
         pop     dx
         pop     ds
+        ret
+.stop:  mov     word [ebda.serial_mirror], 0
+        jmp     .done
+
+; CF = 0 and DX = the console port when the serial console is still the
+; BIOS's (same checks as serial_mirror_putc, which stops it otherwise).
+serial_console_port:
+        push    ds
+        push    ax
+        call    ds_ebda
+        mov     dx, [ebda.serial_mirror]
+        test    dx, dx
+        jz      .no
+        add     dx, 3
+        in      al, dx
+        cmp     al, [ebda.serial_lcr]
+        jne     .no
+        sub     dx, 2
+        in      al, dx
+        test    al, al
+        jnz     .no
+        dec     dx
+        pop     ax
+        pop     ds
+        clc
+        ret
+.no:    pop     ax
+        pop     ds
+        stc
+        ret
+
+; Byte waiting on the console port DX -> AL, CF = 0; CF = 1 if none.
+serial_getc:
+        push    dx
+        add     dx, 5
+        in      al, dx
+        sub     dx, 5
+        test    al, UART_LSR_DR
+        jz      .none
+        in      al, dx
+        pop     dx
+        clc
+        ret
+.none:  pop     dx
+        stc
+        ret
+
+; Keys typed on the serial console go into the keyboard buffer: ASCII
+; through the key tables (so programs see the usual scan codes), DEL as
+; Backspace, and the terminal sequences ESC [ A-D, H, F as the cursor keys.
+; DS = BDA.
+serial_console_poll:
+        push    ax
+        push    dx
+        push    si
+        call    serial_console_port
+        jc      .r
+.next:  call    serial_getc
+        jc      .r
+        cmp     al, 0x1B
+        jne     .ascii
+        call    serial_getc         ; a sequence arrives in one burst
+        jc      .esc
+        cmp     al, '['
+        jne     .esc2
+        call    serial_getc
+        jc      .esc
+        mov     si, serial_csi_keys
+.csi:   cmp     byte [cs:si], 0
+        je      .next
+        cmp     al, [cs:si]
+        je      .csik
+        add     si, 2
+        jmp     .csi
+.csik:  mov     ah, [cs:si + 1]
+        xor     al, al
+        call    kbd_put
+        jmp     .next
+.esc2:  push    ax
+        mov     ax, 0x011B
+        call    kbd_put
+        pop     ax
+        jmp     .ascii
+.esc:   mov     ax, 0x011B
+        call    kbd_put
+        jmp     .next
+.ascii: cmp     al, 0x7F
+        jne     .a1
+        mov     al, 0x08
+.a1:    call    serial_key_code
+        call    kbd_put
+        jmp     .next
+.r:     pop     si
+        pop     dx
+        pop     ax
+        ret
+
+serial_csi_keys:
+        db 'A', 0x48, 'B', 0x50, 'C', 0x4D, 'D', 0x4B, 'H', 0x47, 'F', 0x4F, 0
+
+; AX = the key code of character AL: the first key whose normal, Shift or
+; Ctrl code types it (scan code 0 if none does).
+serial_key_code:
+        push    si
+        mov     si, 8
+.k:     cmp     [cs:kbd_table + si], al
+        je      .found
+        cmp     [cs:kbd_table + si + 2], al
+        je      .found2
+        cmp     [cs:kbd_table + si + 4], al
+        je      .found4
+        add     si, 8
+        cmp     si, 0x59 * 8
+        jb      .k
+        xor     ah, ah
+        pop     si
+        ret
+.found4:
+        add     si, 2
+.found2:
+        add     si, 2
+.found: mov     ax, [cs:kbd_table + si]
+        pop     si
         ret
 
 ; INT 14h. DX = port number 0-3.
@@ -147,6 +287,7 @@ int14_handler:
         mov     al, bl
         and     al, 0x1F            ; word length, stop bits, parity map onto the LCR
         out     dx, al
+        call    serial_note_lcr
         sub     dx, 3
         jmp     .status
 .send:  mov     bl, al
@@ -221,3 +362,17 @@ int14_handler:
         ret
 
 baud_table:     dw 1047, 768, 384, 192, 96, 48, 24, 12
+
+; INT 14h set line control AL on port DX+3: if that is the console port,
+; the console follows the new settings (the port is still the BIOS's).
+serial_note_lcr:
+        push    ds
+        push    dx
+        call    ds_ebda
+        sub     dx, 3
+        cmp     dx, [ebda.serial_mirror]
+        jne     .r
+        mov     [ebda.serial_lcr], al
+.r:     pop     dx
+        pop     ds
+        ret

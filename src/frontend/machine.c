@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "common/log.h"
@@ -171,11 +172,37 @@ static bool open_disks(struct machine *m, struct pc_config *pcc, char *err, size
     return true;
 }
 
+/* Kiln's own BIOS: roms/kiln-bios.bin beside the kiln executable, where the
+ * build puts it. */
+static bool default_bios_path(char *path, size_t n)
+{
+    char exe[4096];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (len <= 0)
+        return false;
+    exe[len] = 0;
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return false;
+    *slash = 0;
+    return snprintf(path, n, "%s/roms/kiln-bios.bin", exe) < (int)n;
+}
+
+/* -bios FILE, or Kiln's BIOS when no -kernel is given (a -kernel boot needs none). */
 static int load_bios(struct machine *m, char *err, size_t errlen)
 {
-    if (!m->cfg.bios)
+    char path[4200];
+    const char *file = m->cfg.bios;
+    if (!file && m->cfg.kernel)
         return 0;
-    m->bios = loader_read_file(m->cfg.bios, 0x100000, &m->bios_size, err, errlen);
+    if (!file) {
+        if (!default_bios_path(path, sizeof(path))) {
+            snprintf(err, errlen, "cannot locate Kiln's BIOS; give -bios FILE");
+            return -1;
+        }
+        file = path;
+    }
+    m->bios = loader_read_file(file, 0x100000, &m->bios_size, err, errlen);
     return m->bios ? 0 : -1;
 }
 
@@ -221,11 +248,6 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
         return NULL;
     }
     m->cfg = *cfg;
-    if (!cfg->kernel && !cfg->bios) {
-        snprintf(err, errlen, "nothing to boot: Kiln's own BIOS is not built yet; "
-                              "use -kernel FILE or -bios FILE");
-        goto fail;
-    }
     if (load_bios(m, err, errlen))
         goto fail;
     struct pc_config pcc = {
