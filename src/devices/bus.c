@@ -80,6 +80,17 @@ bool bus_map_mmio(struct bus *b, uint32_t base, uint32_t size, const struct io_o
     return add_range(b->mmio, &b->n_mmio, base, size, ops, opaque);
 }
 
+bool bus_unmap_mmio(struct bus *b, uint32_t base)
+{
+    for (int i = 0; i < b->n_mmio; i++) {
+        if (b->mmio[i].start == base) {
+            b->mmio[i] = b->mmio[--b->n_mmio];
+            return true;
+        }
+    }
+    return false;
+}
+
 static const struct bus_range *find(const struct bus_range *tab, int n, uint32_t addr)
 {
     for (int i = 0; i < n; i++)

@@ -37,6 +37,10 @@ KILN_MUST_CHECK bool bus_map_io(struct bus *b, uint16_t port, uint32_t count,
 KILN_MUST_CHECK bool bus_map_mmio(struct bus *b, uint32_t base, uint32_t size,
                                   const struct io_ops *ops, void *opaque);
 
+/* Release the MMIO range that starts at 'base' (a moved or disabled BAR).
+ * Returns false when no range starts there. */
+bool bus_unmap_mmio(struct bus *b, uint32_t base);
+
 uint32_t bus_io_read(struct bus *b, uint16_t port, int size);
 void bus_io_write(struct bus *b, uint16_t port, int size, uint32_t val);
 uint32_t bus_mem_read(struct bus *b, uint32_t addr, int size);

@@ -140,7 +140,7 @@ struct pc *pc_new(const struct pc_config *cfg, char *err, size_t errlen)
         ok = uart_init(&pc->uart[i], pc->bus, &pc->clock, com_base[i], line, cfg->serial[i]);
         pc->n_uart = i + 1;
     }
-    ok = ok && init_input(pc) && init_sysports(pc, cfg) && pc_init_pci(pc) &&
+    ok = ok && init_input(pc) && init_sysports(pc, cfg) && pc_init_pci(pc, cfg) &&
          pc_init_storage(pc, cfg, err, errlen);
     pc->a20_kbc = true; /* the 8042 output port powers up with A20 enabled */
     if (!ok) {
@@ -155,7 +155,11 @@ struct pc *pc_new(const struct pc_config *cfg, char *err, size_t errlen)
 
 void pc_reset(struct pc *pc)
 {
-    pci_reset(&pc->pci); /* PAM: the BIOS ROM is visible again */
+    pci_reset(&pc->pci); /* PAM: the BIOS ROM is visible again; BARs stop decoding */
+    if (pc->vga_rom_base) {
+        bus_unmap_mmio(pc->bus, pc->vga_rom_base);
+        pc->vga_rom_base = 0;
+    }
     ide_reset(&pc->ide);
     vga_reset(&pc->vga);
     pc->a20_kbc = true;
@@ -170,6 +174,7 @@ void pc_free(struct pc *pc)
     ide_free(&pc->ide);
     vga_free(&pc->vga);
     bus_free(pc->bus);
+    free(pc->vga_rom);
     free(pc->rom);
     free(pc);
 }

@@ -47,6 +47,8 @@ struct pc_config {
     size_t bios_size;    /* ...mapped to end at 1 MiB and at 4 GiB */
     bool debug_exit;     /* -device isa-debug-exit */
     uint16_t debug_exit_base, debug_exit_size;
+    const uint8_t *vga_rom; /* a VGA BIOS behind the VGA's expansion-ROM BAR, or NULL */
+    size_t vga_rom_size;
     struct blockdev *hd[4]; /* IDE primary master/slave, secondary master/slave */
     struct blockdev *fd[2];
     struct blockdev *cdrom; /* on the secondary master unless hd[2] is set; may be NULL */
@@ -76,6 +78,9 @@ struct pc {
     struct vga vga;
     struct pci_device vga_pci;
     bool vga_lfb_mapped;
+    uint8_t *vga_rom;       /* copy of the option ROM, or NULL */
+    uint32_t vga_rom_size;  /* a power of two, at least 2 KiB */
+    uint32_t vga_rom_base;  /* where the ROM BAR decodes now, or 0 */
     uint8_t *rom;
     size_t rom_size;
     struct pc_host host;
@@ -92,7 +97,7 @@ void pc_free(struct pc *pc);
 
 /* Internal to the pc_*.c files: each sets up one part of the machine. */
 bool pc_init_rom(struct pc *pc, const struct pc_config *cfg, char *err, size_t errlen);
-bool pc_init_pci(struct pc *pc);
+bool pc_init_pci(struct pc *pc, const struct pc_config *cfg);
 bool pc_init_storage(struct pc *pc, const struct pc_config *cfg, char *err, size_t errlen);
 
 /* The interrupt controller's view for the CPU loop. */

@@ -43,6 +43,8 @@ struct machine {
     uint64_t host_start_ns; /* real-time mode */
     uint8_t *bios;
     size_t bios_size;
+    uint8_t *vga_rom; /* the VGA BIOS found beside -bios, or NULL */
+    size_t vga_rom_size;
     uint64_t run_start_ns; /* host time when machine_run started */
     bool ferr_latch;       /* the AT's FERR# latch driving IRQ13 */
     bool curses;           /* -display curses: the terminal is screen and keyboard */
@@ -203,7 +205,20 @@ static int load_bios(struct machine *m, char *err, size_t errlen)
         file = path;
     }
     m->bios = loader_read_file(file, 0x100000, &m->bios_size, err, errlen);
-    return m->bios ? 0 : -1;
+    if (!m->bios)
+        return -1;
+    /* A foreign BIOS such as SeaBIOS expects a VGA option ROM, as QEMU
+     * installs vgabios-stdvga.bin from the same package: use one beside it. */
+    if (m->cfg.bios) {
+        char rom[4200];
+        const char *slash = strrchr(m->cfg.bios, '/');
+        int dirlen = slash ? (int)(slash - m->cfg.bios) + 1 : 0;
+        snprintf(rom, sizeof(rom), "%.*svgabios-stdvga.bin", dirlen, m->cfg.bios);
+        char ignored[64];
+        if (access(rom, R_OK) == 0)
+            m->vga_rom = loader_read_file(rom, 0x40000, &m->vga_rom_size, ignored, sizeof(ignored));
+    }
+    return 0;
 }
 
 /* Load -kernel (and -initrd) and point the CPU at it, as a boot loader would. */
@@ -256,6 +271,8 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
                                       : (int64_t)time(NULL),
         .bios = m->bios,
         .bios_size = m->bios_size,
+        .vga_rom = m->vga_rom,
+        .vga_rom_size = m->vga_rom_size,
         .host = {m, host_set_a20, host_reset, host_exit, NULL},
         .debug_exit = cfg->debug_exit,
         .debug_exit_base = cfg->debug_exit_iobase,
@@ -319,6 +336,7 @@ void machine_free(struct machine *m)
         display_curses_close(&m->display);
     chardev_close(&m->keyboard);
     pc_free(m->pc);
+    free(m->vga_rom);
     for (int i = 0; i < 7; i++)
         if (m->disks[i])
             blockdev_close(m->disks[i]);
