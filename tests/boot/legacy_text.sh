@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Boot tests of the text-mode legacy systems in ../shared/images with Kiln's
+# BIOS, each driven as a person would through -display curses in tmux:
+# bootOS to its $ prompt; MikeOS 4.5 to its welcome dialog; ELKS 0.7.0 and
+# 0.5.0 (unreal mode) to login:, logging in as root and running `ls /`.
+# Usage: legacy_text.sh KILN BIOS IMAGE_DIR
+set -uo pipefail
+kiln=$1
+bios=$2
+dir=$3
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/tmux_screen.sh"
+screen_require_tmux
+[ -s "$bios" ] || { echo "FAIL: no BIOS image at $bios" >&2; exit 1; }
+trap 'screen_stop legacy' EXIT
+failed=0
+
+# boot NAME IMAGE: start Kiln on the floppy image.
+boot() {
+    [ -s "$2" ] || { echo "FAIL: missing $2" >&2; return 1; }
+    screen_start legacy "$kiln" -m 16 -bios "$bios" -fda "$2" -snapshot -boot a -display curses
+}
+
+check() {
+    local name=$1
+    shift
+    local start=$SECONDS
+    if "$@"; then
+        echo "ok $name in $((SECONDS - start)) s"
+    else
+        echo "FAIL: $name" >&2
+        failed=1
+    fi
+    screen_stop legacy
+}
+
+bootos() {
+    boot bootos "$dir/bootos/osall.img" && screen_wait legacy 'bootOS' 120 &&
+        screen_wait legacy '$' 60
+}
+
+mikeos() {
+    boot mikeos "$dir/mikeos-4.5/mikeos.flp" &&
+        screen_wait legacy 'Thanks for trying out MikeOS!' 180
+}
+
+elks() {
+    boot elks "$dir/elks/$1" && screen_wait legacy "ELKS $2" 240 &&
+        screen_wait legacy 'login:' 120 && screen_type legacy root &&
+        screen_wait legacy '#' 60 && screen_type legacy 'ls /' &&
+        screen_wait legacy 'bootopts' 60
+}
+
+check "bootOS" bootos
+check "MikeOS 4.5" mikeos
+check "ELKS 0.7.0" elks elks-0.7.0-fat-1440k.img 0.7.0
+check "ELKS 0.5.0" elks elks-0.5.0-minix-1440k.img 0.5.0
+[ $failed -eq 0 ] && echo "PASS: bootOS, MikeOS and ELKS 0.7.0/0.5.0 booted"
+exit $failed
