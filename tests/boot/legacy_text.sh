@@ -3,7 +3,8 @@
 # Boot tests of the text-mode legacy systems in ../shared/images with Kiln's
 # BIOS, each driven as a person would through -display curses in tmux:
 # bootOS to its $ prompt; MikeOS 4.5 to its welcome dialog; ELKS 0.7.0 and
-# 0.5.0 (unreal mode) to login:, logging in as root and running `ls /`.
+# 0.5.0 (unreal mode) to login:, logging in as root and running `ls /`; the
+# OpenBSD 5.1 installer to its first question on the VGA console.
 # Usage: legacy_text.sh KILN BIOS IMAGE_DIR
 set -uo pipefail
 kiln=$1
@@ -52,9 +53,15 @@ elks() {
         screen_wait legacy 'bootopts' 60
 }
 
+openbsd() {
+    boot openbsd "$dir/openbsd-5.1-floppy/openbsd51-floppy.img" &&
+        screen_wait legacy '(I)nstall, (U)pgrade or (S)hell?' 600
+}
+
 check "bootOS" bootos
 check "MikeOS 4.5" mikeos
 check "ELKS 0.7.0" elks elks-0.7.0-fat-1440k.img 0.7.0
 check "ELKS 0.5.0" elks elks-0.5.0-minix-1440k.img 0.5.0
-[ $failed -eq 0 ] && echo "PASS: bootOS, MikeOS and ELKS 0.7.0/0.5.0 booted"
+check "OpenBSD 5.1" openbsd
+[ $failed -eq 0 ] && echo "PASS: bootOS, MikeOS, ELKS 0.7.0/0.5.0 and OpenBSD 5.1 booted"
 exit $failed
