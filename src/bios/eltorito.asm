@@ -220,10 +220,11 @@ cd_boot:
 
 ; INT 13h on the emulated drive (an interrupt handler).
 cdemu_int13:
-        pusha
+        pushad
         push    ds
         push    es
         mov     bp, sp
+        push    fs                  ; (FS holds the EBDA here)
         push    word BDA_SEG
         pop     ds
         call    cd_device
@@ -357,18 +358,20 @@ cdemu_int13:
         test    ah, ah
         jz      .out
         or      byte [bp + R_FLAGS], 0x01
-.out:   pop     es
+.out:   pop     fs
+        pop     es
         pop     ds
-        popa
+        popad
         iret
 
 ; INT 13h on the CD-ROM drive E0h (an interrupt handler): EDD with
 ; 2048-byte sectors.
 cd_int13:
-        pusha
+        pushad
         push    ds
         push    es
         mov     bp, sp
+        push    fs                  ; (FS holds the EBDA here)
         push    word BDA_SEG
         pop     ds
         call    cd_device
@@ -445,9 +448,10 @@ cd_int13:
         test    ah, ah
         jz      .out
         or      byte [bp + R_FLAGS], 0x01
-.out:   pop     es
+.out:   pop     fs
+        pop     es
         pop     ds
-        popa
+        popad
         iret
 
 ; INT 13h AH=4Bh: AL = 00h terminate the emulation, 01h status only;

@@ -3,8 +3,9 @@
 ; Kiln BIOS: the 8x8 character set, drawn for Kiln, for the CGA-compatible
 ; graphics modes, mode 13h and 50-line text: printable ASCII, CP437 line
 ; and block drawing, arrows and a few symbols. Characters 00h-7Fh are
-; emitted at the IBM-fixed F000:FA6E (entry.asm, INT 43h); 80h-FFh here in
-; the E segment (INT 1Fh). Uses the FBLOCK/FR/FEMIT macros of font8x16.asm.
+; also emitted at the IBM-fixed F000:FA6E (entry.asm, INT 43h of the CGA
+; modes); the whole set is here in the E segment. Uses the FBLOCK/FR/FEMIT
+; macros of font8x16.asm.
 
         FBLOCK 8, 0x00   ; 00 01 02 03 04 05 06 07
         FR "........ .######. .######. .##.##.. ...#.... ..###... ...#.... ........"
@@ -234,6 +235,8 @@
 
 section eseg
 
-; Characters 80h-FFh (INT 1Fh).
-font8x8_hi:
-        FEMIT 8, 128, 255, 0, 7
+; All 256 characters (INT 43h in modes 0Dh, 0Eh and 13h, 80x50 text);
+; the upper half alone is INT 1Fh for the CGA modes.
+font8x8:
+        FEMIT 8, 0, 255, 0, 7
+font8x8_hi      equ font8x8 + 128 * 8

@@ -57,10 +57,11 @@ int13_handler:
 
 ; Hard disks 80h-83h, as an interrupt handler.
 hd_int13:
-        pusha
+        pushad
         push    ds
         push    es
         mov     bp, sp
+        push    fs                  ; (FS holds the EBDA here)
         push    word BDA_SEG
         pop     ds
         call    fs_ebda
@@ -222,9 +223,10 @@ hd_int13:
         test    ah, ah
         jz      .out
         or      byte [bp + R_FLAGS], 0x01
-.out:   pop     es
+.out:   pop     fs
+        pop     es
         pop     ds
-        popa
+        popad
         iret
 
 ; The transfer of the disk address packet DS:DI on drive FS:SI for

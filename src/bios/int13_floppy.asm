@@ -16,7 +16,6 @@ FD_ST_TIMEOUT   equ 0x80
 FD_ST_BADCMD    equ 0x01
 FD_ST_CHANGED   equ 0x06
 FD_ST_NOMEDIA   equ 0x0C
-R_FLAGS         equ 24
 
 ; Per CMOS drive type 1-5: cylinders, and the diskette parameter table.
 fd_type_cyls:   db 0, 40, 80, 80, 80, 80

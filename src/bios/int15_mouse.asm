@@ -280,8 +280,9 @@ int74_handler:
         pusha
         call    ds_ebda
         in      al, KBC_STATUS
-        test    al, 0x21
-        jz      .eoi
+        and     al, 0x21
+        cmp     al, 0x21            ; a byte, and from the mouse
+        jne     .eoi
         in      al, KBC_DATA
         test    byte [MS_FLAGS], 0x01
         jz      .eoi

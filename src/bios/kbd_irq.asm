@@ -164,6 +164,7 @@ int09_handler:
         cmp     ch, KF_CTRL | KF_ALT
         jne     .n1
         mov     word [BDA_RESETFLAG], 0x1234
+        call    .eoi_only           ; POST starts with IRQ 1 out of service
         jmp     BIOS_SEG:0xFFF0
 .n1:    ; Ctrl-Break (Ctrl + Scroll Lock key or Ctrl + E0 46).
         cmp     al, 0x46

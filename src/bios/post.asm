@@ -72,6 +72,13 @@ post_cold:
         call    pic_init
         POST_CODE POST_IVT
         call    ivt_init
+        ; Interrupt masks for the running system (the handlers are in place):
+        ; timer, keyboard, cascade, diskette on the master; RTC, x87, both
+        ; IDE channels on the slave.
+        mov     al, 0xB8
+        out     PIC1_DATA, al
+        mov     al, 0x1E
+        out     PIC2_DATA, al
         call    bda_init
         mov     [es:BDA_RESETFLAG], bp      ; es = BDA after bda_init
         POST_CODE POST_PIT
@@ -90,6 +97,7 @@ post_cold:
         POST_CODE POST_VIDEO
         call    video_post
         call    banner
+        call    cpu_report
         POST_CODE POST_FLOPPY
         call    dma_init
         call    floppy_post
@@ -97,12 +105,6 @@ post_cold:
         call    ata_post
         POST_CODE POST_OPTROM
         call    optrom_scan
-        ; Final interrupt masks: timer, keyboard, cascade, diskette on the
-        ; master; RTC, x87, both IDE channels on the slave.
-        mov     al, 0xB8
-        out     PIC1_DATA, al
-        mov     al, 0x1E
-        out     PIC2_DATA, al
         sti
         POST_CODE POST_BOOT
         int     0x19
@@ -140,9 +142,8 @@ pic_init:
         mov     al, 0x01
         out     PIC1_DATA, al
         out     PIC2_DATA, al
-        mov     al, 0xFA            ; timer and cascade until the devices are set up
+        mov     al, 0xFF            ; all masked until the vectors are set
         out     PIC1_DATA, al
-        mov     al, 0xFE            ; RTC
         out     PIC2_DATA, al
         ret
 
@@ -412,6 +413,51 @@ banner:
         shr     eax, 10
         call    put_dec32
         PRINT   " KiB extended", 10
+        ret
+
+; The CPU's vendor and family from CPUID, when EFLAGS.ID can be toggled.
+cpu_report:
+        pushfd
+        pop     eax
+        mov     ecx, eax
+        xor     eax, 0x00200000
+        push    eax
+        popfd
+        pushfd
+        pop     eax
+        push    ecx
+        popfd
+        xor     eax, ecx
+        test    eax, 0x00200000
+        jz      .none
+        PRINT   "CPU: "
+        xor     eax, eax
+        cpuid
+        push    ecx
+        push    edx
+        push    ebx
+        mov     cx, 12
+        mov     bx, sp
+.v:     mov     al, [ss:bx]
+        call    putc
+        inc     bx
+        loop    .v
+        add     sp, 12
+        mov     eax, 1
+        cpuid
+        PRINT   " family "
+        mov     ebx, eax
+        shr     eax, 8
+        and     eax, 0x0F
+        call    put_dec32
+        PRINT   " model "
+        mov     eax, ebx
+        shr     eax, 4
+        and     eax, 0x0F
+        call    put_dec32
+        PRINT   10
+        ret
+.none:  PRINT   "CPU: no CPUID", 10
         ret
 
 ; Option ROMs in C0000-DFFFF: 55AAh, length in 512-byte units, a zero

@@ -105,16 +105,7 @@ vga_load_rom_font:
         mov     si, font8x14
         cmp     al, 14
         je      .load
-        ; 8x8: the lower half lives at F000:FA6E, the upper half in the E segment.
-        push    word BIOS_SEG
-        pop     fs
-        mov     si, font8x8_lo
-        mov     cx, 128
-        call    vga_load_font
-        push    word FONT_SEG
-        pop     fs
-        mov     si, font8x8_hi
-        mov     dx, 128
+        mov     si, font8x8
 .load:  call    vga_load_font
         pop     fs
         popa
@@ -286,8 +277,7 @@ v_font:
         cmp     al, 0x24
         je      .g2
         mov     cx, 8
-        mov     di, BIOS_SEG
-        mov     si, font8x8_lo
+        mov     si, font8x8
 .g2:    mov     [0x43 * 4], si
         mov     [0x43 * 4 + 2], di
         pop     ds

@@ -65,6 +65,7 @@ gfx_scroll:
         push    es
         mov     [bp + GS_AX], ax
         mov     [bp + GS_CX], cx
+        mov     [bp + GS_FILL], bh  ; the colour, until it becomes the fill byte
         mov     es, [cs:si + vmode.seg]
         movzx   ax, byte [BDA_VCHARH]
         mov     [bp + GS_H], ax
@@ -82,7 +83,7 @@ gfx_scroll:
         mov     [bp + GS_LEFT], ax
         pop     dx
         ; fill byte
-        mov     al, bh
+        mov     al, [bp + GS_FILL]
         cmp     byte [cs:si + vmode.kind], VK_CGA2
         jne     .f1
         and     al, 3
@@ -206,7 +207,14 @@ gfx_write_char:
         mov     es, si
         mov     fs, [es:0x43 * 4 + 2]
         mov     si, [es:0x43 * 4]
-        movzx   ax, al
+        cmp     byte [cs:bx + vmode.kind], VK_CGA1
+        ja      .font
+        test    al, al              ; CGA modes: 80h-FFh come from INT 1Fh
+        jns     .font
+        mov     fs, [es:0x1F * 4 + 2]
+        mov     si, [es:0x1F * 4]
+        sub     al, 0x80
+.font:  movzx   ax, al
         push    dx
         mul     cx
         pop     dx
@@ -542,7 +550,11 @@ gfx_read_char:
         mov     es, ax
         les     di, [es:0x43 * 4]
         movzx   dx, byte [BDA_VCHARH]
-        xor     ax, ax              ; candidate
+        mov     bx, 256             ; the CGA modes' INT 43h font has 128
+        cmp     byte [cs:si + vmode.kind], VK_CGA1
+        ja      .lim
+        mov     bx, 128
+.lim:   xor     ax, ax              ; candidate
 .cand:  push    di
         push    si
         lea     si, [bp - 16]
@@ -557,7 +569,7 @@ gfx_read_char:
         je      .found
         add     di, dx
         inc     ax
-        cmp     ax, 128
+        cmp     ax, bx
         jb      .cand
         xor     ax, ax
 .found: pop     es

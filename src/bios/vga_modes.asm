@@ -350,6 +350,10 @@ vga_set_mode:
         mov     al, [cs:si + vmode.charh]
         mov     word [0x43 * 4 + 2], BIOS_SEG
         mov     word [0x43 * 4], font8x8_lo
+        cmp     byte [cs:si + vmode.kind], VK_CGA1
+        jbe     .f                  ; CGA modes: the upper half through INT 1Fh
+        mov     word [0x43 * 4 + 2], FONT_SEG
+        mov     word [0x43 * 4], font8x8
         cmp     al, 8
         je      .f
         mov     word [0x43 * 4 + 2], FONT_SEG

@@ -7,7 +7,11 @@
 ; linear framebuffer), and the SMBIOS/$PIR tables. Prints "ok NAME" or
 ; "FAIL NAME" per check on the debug console (E9h) and leaves through
 ; isa-debug-exit (F4h) with the failure count (exit status 2 x count + 1).
-; Run with -m 64 and -snapshot (it writes two sectors).
+; Last, it resets the machine through the 8042 with CMOS shutdown code 0Ah
+; and must come back through the BIOS to its resume address (40:67), then
+; has the BIOS switch it to protected mode (INT 15h 89h).
+; Run with -m 64, a blank 1.44 MB diskette in A and -snapshot (it writes
+; to both disks).
 ; Every sector n >= 16 of the image starts with the dword n.
 
         bits    16
@@ -143,6 +147,7 @@ main:   mov     si, msg_start
         call    print
         call    t_memory
         call    t_disk
+        call    t_floppy
         call    t_time
         call    t_pci
         call    t_a20_move
@@ -151,8 +156,10 @@ main:   mov     si, msg_start
         call    t_video
         call    t_vbe
         call    t_tables
-        mov     ax, 0x0003
+        jmp     t_resume            ; comes back at finish, through a reset
+finish: mov     ax, 0x0003
         int     0x10
+        call    t_pm89              ; returns in protected mode: no BIOS from here
         cmp     word [fails], 0
         jne     .f
         mov     si, msg_pass
@@ -165,6 +172,7 @@ main:   mov     si, msg_start
 msg_start:      db "bios-selftest: start", 10, 0
 msg_pass:       db "bios-selftest: all passed", 10, 0
 
+%include "bios_selftest_disk.inc"
 %include "bios_selftest_tests.inc"
 
         times   CODE_SECTORS * 512 + 512 - ($ - $$) db 0
