@@ -60,17 +60,10 @@ static uint64_t *msr_slot(struct cpu *c, uint32_t idx, bool *ro, uint64_t *scrat
     return NULL;
 }
 
-static int msr_access_check(struct cpu *c)
-{
-    if ((c->eflags & FL_VM) || (cpu_pmode(c) && c->cpl))
-        return cpu_fault_err(c, EXC_GP, 0);
-    return 0;
-}
-
 int op_rdmsr(struct cpu *c, const struct insn *in)
 {
     (void)in;
-    TRY(msr_access_check(c));
+    TRY(cpu_need_cpl0(c));
     bool ro;
     uint64_t scratch = c->tsc + c->icount;
     uint64_t *slot = msr_slot(c, c->r[R_ECX], &ro, &scratch);
@@ -86,7 +79,7 @@ int op_rdmsr(struct cpu *c, const struct insn *in)
 int op_wrmsr(struct cpu *c, const struct insn *in)
 {
     (void)in;
-    TRY(msr_access_check(c));
+    TRY(cpu_need_cpl0(c));
     bool ro;
     uint64_t scratch = 0;
     uint32_t idx = c->r[R_ECX];

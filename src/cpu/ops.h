@@ -122,6 +122,9 @@ enum task_source { TASK_JMP, TASK_CALL, TASK_IRET, TASK_INT };
 KILN_MUST_CHECK int task_switch(struct cpu *c, uint16_t sel, struct desc *d, enum task_source src,
                                 uint32_t ret_eip, bool has_err, uint32_t err);
 
+/* Ring-0-only instructions: #GP(0) at CPL > 0 in protected mode and in V86 mode. */
+KILN_MUST_CHECK int cpu_need_cpl0(struct cpu *c);
+
 /* Port I/O with the privilege checks of the current mode. */
 KILN_MUST_CHECK int io_read(struct cpu *c, uint16_t port, int size, uint32_t *v);
 KILN_MUST_CHECK int io_write(struct cpu *c, uint16_t port, int size, uint32_t v);

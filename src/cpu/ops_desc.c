@@ -9,14 +9,9 @@
 #include "cpu/desc.h"
 #include "cpu/ops.h"
 
-static int need_cpl0(struct cpu *c)
-{
-    return c->cpl ? cpu_fault_err(c, EXC_GP, 0) : 0;
-}
-
 static int lldt(struct cpu *c, uint16_t sel)
 {
-    TRY(need_cpl0(c));
+    TRY(cpu_need_cpl0(c));
     if (!(sel & 0xfffc)) {
         c->ldtr = (struct seg_cache){.sel = sel}; /* no LDT: any use faults */
         return 0;
@@ -35,7 +30,7 @@ static int lldt(struct cpu *c, uint16_t sel)
 
 static int ltr(struct cpu *c, uint16_t sel)
 {
-    TRY(need_cpl0(c));
+    TRY(cpu_need_cpl0(c));
     if (!(sel & 0xfffc))
         return cpu_fault_err(c, EXC_GP, 0);
     if (sel & 4)

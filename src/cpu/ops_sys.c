@@ -18,8 +18,7 @@ enum { CR4_VME = 1u << 0, CR4_PVI = 1u << 1, CR4_TSD = 1u << 2, CR4_DE = 1u << 3
 
 enum { CPUID_EDX_VME = 1u << 1, CPUID_EDX_MCE = 1u << 7 };
 
-/* Ring-0-only instructions raise #GP(0) at CPL > 0 and in V86 mode. */
-static int need_cpl0(struct cpu *c)
+int cpu_need_cpl0(struct cpu *c)
 {
     if ((c->eflags & FL_VM) || (cpu_pmode(c) && c->cpl))
         return cpu_fault_err(c, EXC_GP, 0);
@@ -45,7 +44,7 @@ int op_ud2(struct cpu *c, const struct insn *in)
 int op_hlt(struct cpu *c, const struct insn *in)
 {
     (void)in;
-    TRY(need_cpl0(c));
+    TRY(cpu_need_cpl0(c));
     c->halted = 1;
     return 0;
 }
@@ -80,14 +79,14 @@ int op_sti(struct cpu *c, const struct insn *in)
 int op_clts(struct cpu *c, const struct insn *in)
 {
     (void)in;
-    TRY(need_cpl0(c));
+    TRY(cpu_need_cpl0(c));
     c->cr[0] &= ~(uint32_t)CR0_TS;
     return 0;
 }
 
 int op_lgdt_lidt(struct cpu *c, const struct insn *in)
 {
-    TRY(need_cpl0(c));
+    TRY(cpu_need_cpl0(c));
     uint32_t ea = ea_offset(c, in), limit, base;
     uint32_t ea2 = in->addrsize == 2 ? (ea + 2) & 0xffff : ea + 2;
     TRY(mem_read(c, in->seg, ea, 2, &limit));
@@ -143,7 +142,7 @@ static int cr0_write(struct cpu *c, uint32_t v)
 
 int op_lmsw(struct cpu *c, const struct insn *in)
 {
-    TRY(need_cpl0(c));
+    TRY(cpu_need_cpl0(c));
     uint32_t v;
     TRY(e_read(c, in, 2, &v));
     /* LMSW sets PE but never clears it; it changes only MP, EM and TS otherwise. */
@@ -157,7 +156,7 @@ int op_lmsw(struct cpu *c, const struct insn *in)
 
 int op_mov_Rd_Cd(struct cpu *c, const struct insn *in)
 {
-    TRY(need_cpl0(c));
+    TRY(cpu_need_cpl0(c));
     int cr = in->reg;
     if (cr == 1 || cr > 4 || (cr == 4 && !c->model->cpuid_max))
         return cpu_fault(c, EXC_UD);
@@ -167,7 +166,7 @@ int op_mov_Rd_Cd(struct cpu *c, const struct insn *in)
 
 int op_mov_Cd_Rd(struct cpu *c, const struct insn *in)
 {
-    TRY(need_cpl0(c));
+    TRY(cpu_need_cpl0(c));
     int cr = in->reg;
     uint32_t v = c->r[in->rm];
     switch (cr) {
@@ -226,7 +225,7 @@ static int general_detect(struct cpu *c)
 int op_mov_Rd_Dd(struct cpu *c, const struct insn *in)
 {
     int dr = 0;
-    TRY(need_cpl0(c));
+    TRY(cpu_need_cpl0(c));
     TRY(general_detect(c));
     TRY(dr_index(c, in->reg, &dr));
     c->r[in->rm] = c->dr[dr];
@@ -236,7 +235,7 @@ int op_mov_Rd_Dd(struct cpu *c, const struct insn *in)
 int op_mov_Dd_Rd(struct cpu *c, const struct insn *in)
 {
     int dr = 0;
-    TRY(need_cpl0(c));
+    TRY(cpu_need_cpl0(c));
     TRY(general_detect(c));
     TRY(dr_index(c, in->reg, &dr));
     uint32_t v = c->r[in->rm];
@@ -252,12 +251,12 @@ int op_mov_Dd_Rd(struct cpu *c, const struct insn *in)
 int op_invd(struct cpu *c, const struct insn *in)
 {
     (void)in;
-    return need_cpl0(c); /* Kiln has no caches to flush */
+    return cpu_need_cpl0(c); /* Kiln has no caches to flush */
 }
 
 int op_invlpg(struct cpu *c, const struct insn *in)
 {
-    TRY(need_cpl0(c));
+    TRY(cpu_need_cpl0(c));
     uint32_t lin;
     /* The operand's linear address names the page; no access, no limit fault on P6. */
     lin = c->seg[in->seg].base + ea_offset(c, in);

@@ -98,6 +98,9 @@ void pc_free(struct pc *pc);
 /* Internal to the pc_*.c files: each sets up one part of the machine. */
 bool pc_init_rom(struct pc *pc, const struct pc_config *cfg, char *err, size_t errlen);
 bool pc_init_pci(struct pc *pc, const struct pc_config *cfg);
+/* Bytes of a ROM image at 'addr' (all-ones past its end), and a ROM's writes. */
+uint32_t pc_rom_bytes(const uint8_t *rom, size_t len, uint32_t addr, int size);
+void pc_rom_write_ignored(void *opaque, uint32_t addr, int size, uint32_t val);
 bool pc_init_storage(struct pc *pc, const struct pc_config *cfg, char *err, size_t errlen);
 
 /* The interrupt controller's view for the CPU loop. */

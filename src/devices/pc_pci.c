@@ -39,23 +39,10 @@ static void vga_bar_changed(void *opaque, int n, uint32_t base)
 static uint32_t rom_bar_read(void *opaque, uint32_t addr, int size)
 {
     const struct pc *pc = opaque;
-    uint32_t v = 0;
-    for (int i = 0; i < size; i++) {
-        uint32_t a = addr + (uint32_t)i;
-        v |= (uint32_t)(a < pc->vga_rom_size ? pc->vga_rom[a] : 0xff) << (8 * i);
-    }
-    return v;
+    return pc_rom_bytes(pc->vga_rom, pc->vga_rom_size, addr, size);
 }
 
-static void rom_bar_write(void *opaque, uint32_t addr, int size, uint32_t val)
-{
-    (void)opaque;
-    (void)addr;
-    (void)size;
-    (void)val; /* a ROM */
-}
-
-static const struct io_ops rom_bar_ops = {rom_bar_read, rom_bar_write};
+static const struct io_ops rom_bar_ops = {rom_bar_read, pc_rom_write_ignored};
 
 /* Decode the ROM BAR when it is enabled, assigned and memory decoding is on. */
 static void vga_config_written(void *opaque, uint8_t off, int size, uint32_t old)

@@ -60,18 +60,17 @@ static void shadow_write(void *opaque, uint32_t addr, int size, uint32_t val)
 
 static const struct io_ops shadow_ops = {shadow_read, shadow_write};
 
-static uint32_t high_rom_read(void *opaque, uint32_t addr, int size)
+uint32_t pc_rom_bytes(const uint8_t *rom, size_t len, uint32_t addr, int size)
 {
-    const struct pc *pc = opaque;
     uint32_t v = 0;
     for (int i = 0; i < size; i++) {
         uint32_t a = addr + (uint32_t)i;
-        v |= (uint32_t)(a < pc->rom_size ? pc->rom[a] : 0xff) << (8 * i);
+        v |= (uint32_t)(a < len ? rom[a] : 0xff) << (8 * i);
     }
     return v;
 }
 
-static void rom_ignore_write(void *opaque, uint32_t addr, int size, uint32_t val)
+void pc_rom_write_ignored(void *opaque, uint32_t addr, int size, uint32_t val)
 {
     (void)opaque;
     (void)addr;
@@ -79,7 +78,13 @@ static void rom_ignore_write(void *opaque, uint32_t addr, int size, uint32_t val
     (void)val;
 }
 
-static const struct io_ops high_rom_ops = {high_rom_read, rom_ignore_write};
+static uint32_t high_rom_read(void *opaque, uint32_t addr, int size)
+{
+    const struct pc *pc = opaque;
+    return pc_rom_bytes(pc->rom, pc->rom_size, addr, size);
+}
+
+static const struct io_ops high_rom_ops = {high_rom_read, pc_rom_write_ignored};
 
 bool pc_init_rom(struct pc *pc, const struct pc_config *cfg, char *err, size_t errlen)
 {
