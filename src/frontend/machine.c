@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "cpu/interp.h"
 #include "frontend/chardev.h"
+#include "frontend/dbgloop.h"
 #include "frontend/display_curses.h"
 #include "frontend/loader.h"
 #include "jit/exec.h"
@@ -51,6 +52,7 @@ struct machine {
     struct display_curses display;
     struct chardev keyboard; /* the terminal's keys, for -display curses */
     uint64_t next_refresh_ns;
+    struct dbgloop *dbg; /* gdb stub and traces (dbgloop.h), or NULL */
 };
 
 static uint64_t host_now_ns(void)
@@ -143,6 +145,11 @@ static void host_exit(void *opaque, int status)
     struct machine *m = opaque;
     m->exit_status = status;
     m->stop = 1;
+}
+
+static void dbg_quit(void *opaque, int status)
+{
+    machine_request_stop(opaque, status);
 }
 
 /* Open the images named on the command line into pcc. */
@@ -308,6 +315,10 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
     }
     if (cfg->kernel && load_kernel(m, err, errlen))
         goto fail;
+    struct dbgloop_host dh = {m, dbg_quit, &m->host_start_ns};
+    m->dbg = dbgloop_new(cfg, &m->cpu, &dh, err, errlen);
+    if (!m->dbg && err[0])
+        goto fail;
     if (cfg->display == DISPLAY_CURSES) {
         struct chardev_spec tty = {CHR_STDIO, NULL};
         if (!chardev_open(&m->keyboard, &tty, err, errlen))
@@ -329,6 +340,7 @@ void machine_free(struct machine *m)
 {
     if (!m)
         return;
+    dbgloop_free(m->dbg);
     for (int i = 0; i < m->n_serial; i++)
         chardev_close(&m->serial[i]);
     chardev_close(&m->debugcon);
@@ -443,7 +455,8 @@ reset:
             if (slice > SLICE_INSNS)
                 slice = SLICE_INSNS;
         }
-        switch (exec_run_intr(c, slice, &m->stop, &m->intr_line)) {
+        switch (m->dbg ? dbgloop_run(m->dbg, slice, &m->stop, &m->intr_line)
+                       : exec_run_intr(c, slice, &m->stop, &m->intr_line)) {
         case EXEC_BUDGET:
         case EXEC_INTR: break;
         case EXEC_HALTED:
