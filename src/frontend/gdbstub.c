@@ -264,15 +264,17 @@ static void xfer_features(struct dbgloop *d, const char *args)
     char buf[RSP_MAX_PACKET / 2 + 2];
     if (len > RSP_MAX_PACKET / 2 - 1)
         len = RSP_MAX_PACKET / 2 - 1; /* room for escapes */
-    if (off >= gdb_target_xml_len) {
+    size_t xml_len;
+    const char *xml = gdb_target_xml(d, &xml_len);
+    if (off >= xml_len) {
         reply(d, "l");
         return;
     }
-    size_t n = gdb_target_xml_len - off;
+    size_t n = xml_len - off;
     buf[0] = n > len ? 'm' : 'l';
     if (n > len)
         n = len;
-    memcpy(buf + 1, gdb_target_xml + off, n);
+    memcpy(buf + 1, xml + off, n);
     rsp_send(&d->rsp, buf, n + 1);
 }
 

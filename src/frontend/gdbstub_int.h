@@ -68,8 +68,8 @@ struct dbgloop {
     struct trace *trace; /* NULL without -d tracing items */
 };
 
-extern const char gdb_target_xml[];
-extern const size_t gdb_target_xml_len;
+/* The target description for the CPU's current mode (gdbstub_regs.c). */
+const char *gdb_target_xml(const struct dbgloop *d, size_t *len);
 
 /* Registers (gdbstub_regs.c). */
 int gdb_reg_size(int n);

@@ -16,65 +16,81 @@
 
 #include "cpu/flags.h"
 
-const char gdb_target_xml[] =
-    "<?xml version=\"1.0\"?>\n"
-    "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
-    "<target version=\"1.0\">\n"
-    "<architecture>i386</architecture>\n"
-    "<feature name=\"org.gnu.gdb.i386.core\">\n"
-    "<flags id=\"i386_eflags\" size=\"4\">\n"
-    "<field name=\"CF\" start=\"0\" end=\"0\"/><field name=\"\" start=\"1\" end=\"1\"/>"
-    "<field name=\"PF\" start=\"2\" end=\"2\"/><field name=\"AF\" start=\"4\" end=\"4\"/>"
-    "<field name=\"ZF\" start=\"6\" end=\"6\"/><field name=\"SF\" start=\"7\" end=\"7\"/>"
-    "<field name=\"TF\" start=\"8\" end=\"8\"/><field name=\"IF\" start=\"9\" end=\"9\"/>"
-    "<field name=\"DF\" start=\"10\" end=\"10\"/><field name=\"OF\" start=\"11\" end=\"11\"/>"
-    "<field name=\"NT\" start=\"14\" end=\"14\"/><field name=\"RF\" start=\"16\" end=\"16\"/>"
-    "<field name=\"VM\" start=\"17\" end=\"17\"/><field name=\"AC\" start=\"18\" end=\"18\"/>"
-    "<field name=\"VIF\" start=\"19\" end=\"19\"/><field name=\"VIP\" start=\"20\" end=\"20\"/>"
-    "<field name=\"ID\" start=\"21\" end=\"21\"/>\n"
-    "</flags>\n"
-    "<reg name=\"eax\" bitsize=\"32\" type=\"int32\" regnum=\"0\"/>\n"
-    "<reg name=\"ecx\" bitsize=\"32\" type=\"int32\"/>\n"
-    "<reg name=\"edx\" bitsize=\"32\" type=\"int32\"/>\n"
-    "<reg name=\"ebx\" bitsize=\"32\" type=\"int32\"/>\n"
-    "<reg name=\"esp\" bitsize=\"32\" type=\"data_ptr\"/>\n"
-    "<reg name=\"ebp\" bitsize=\"32\" type=\"data_ptr\"/>\n"
-    "<reg name=\"esi\" bitsize=\"32\" type=\"int32\"/>\n"
-    "<reg name=\"edi\" bitsize=\"32\" type=\"int32\"/>\n"
-    "<reg name=\"eip\" bitsize=\"32\" type=\"code_ptr\"/>\n"
-    "<reg name=\"eflags\" bitsize=\"32\" type=\"i386_eflags\"/>\n"
-    "<reg name=\"cs\" bitsize=\"32\" type=\"int32\"/>\n"
-    "<reg name=\"ss\" bitsize=\"32\" type=\"int32\"/>\n"
-    "<reg name=\"ds\" bitsize=\"32\" type=\"int32\"/>\n"
-    "<reg name=\"es\" bitsize=\"32\" type=\"int32\"/>\n"
-    "<reg name=\"fs\" bitsize=\"32\" type=\"int32\"/>\n"
-    "<reg name=\"gs\" bitsize=\"32\" type=\"int32\"/>\n"
-    "<reg name=\"st0\" bitsize=\"80\" type=\"i387_ext\"/>\n"
-    "<reg name=\"st1\" bitsize=\"80\" type=\"i387_ext\"/>\n"
-    "<reg name=\"st2\" bitsize=\"80\" type=\"i387_ext\"/>\n"
-    "<reg name=\"st3\" bitsize=\"80\" type=\"i387_ext\"/>\n"
-    "<reg name=\"st4\" bitsize=\"80\" type=\"i387_ext\"/>\n"
-    "<reg name=\"st5\" bitsize=\"80\" type=\"i387_ext\"/>\n"
-    "<reg name=\"st6\" bitsize=\"80\" type=\"i387_ext\"/>\n"
-    "<reg name=\"st7\" bitsize=\"80\" type=\"i387_ext\"/>\n"
-    "<reg name=\"fctrl\" bitsize=\"32\" type=\"int\" group=\"float\"/>\n"
-    "<reg name=\"fstat\" bitsize=\"32\" type=\"int\" group=\"float\"/>\n"
-    "<reg name=\"ftag\" bitsize=\"32\" type=\"int\" group=\"float\"/>\n"
-    "<reg name=\"fiseg\" bitsize=\"32\" type=\"int\" group=\"float\"/>\n"
-    "<reg name=\"fioff\" bitsize=\"32\" type=\"int\" group=\"float\"/>\n"
-    "<reg name=\"foseg\" bitsize=\"32\" type=\"int\" group=\"float\"/>\n"
-    "<reg name=\"fooff\" bitsize=\"32\" type=\"int\" group=\"float\"/>\n"
-    "<reg name=\"fop\" bitsize=\"32\" type=\"int\" group=\"float\"/>\n"
-    "</feature>\n"
-    "<feature name=\"org.kiln.i386.system\">\n"
-    "<reg name=\"cr0\" bitsize=\"32\" type=\"int32\" group=\"system\"/>\n"
-    "<reg name=\"cr2\" bitsize=\"32\" type=\"int32\" group=\"system\"/>\n"
-    "<reg name=\"cr3\" bitsize=\"32\" type=\"int32\" group=\"system\"/>\n"
-    "<reg name=\"cr4\" bitsize=\"32\" type=\"int32\" group=\"system\"/>\n"
-    "</feature>\n"
-    "</target>\n";
+#define XML_HEAD                                                                                   \
+    "<?xml version=\"1.0\"?>\n" \
+    "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n" \
+    "<target version=\"1.0\">\n" \
+    "<architecture>"
 
-const size_t gdb_target_xml_len = sizeof(gdb_target_xml) - 1;
+#define XML_BODY                                                                                   \
+    "</architecture>\n" \
+    "<osabi>none</osabi>\n" \
+    "<feature name=\"org.gnu.gdb.i386.core\">\n" \
+    "<flags id=\"i386_eflags\" size=\"4\">\n" \
+    "<field name=\"CF\" start=\"0\" end=\"0\"/><field name=\"\" start=\"1\" end=\"1\"/>" \
+    "<field name=\"PF\" start=\"2\" end=\"2\"/><field name=\"AF\" start=\"4\" end=\"4\"/>" \
+    "<field name=\"ZF\" start=\"6\" end=\"6\"/><field name=\"SF\" start=\"7\" end=\"7\"/>" \
+    "<field name=\"TF\" start=\"8\" end=\"8\"/><field name=\"IF\" start=\"9\" end=\"9\"/>" \
+    "<field name=\"DF\" start=\"10\" end=\"10\"/><field name=\"OF\" start=\"11\" end=\"11\"/>" \
+    "<field name=\"NT\" start=\"14\" end=\"14\"/><field name=\"RF\" start=\"16\" end=\"16\"/>" \
+    "<field name=\"VM\" start=\"17\" end=\"17\"/><field name=\"AC\" start=\"18\" end=\"18\"/>" \
+    "<field name=\"VIF\" start=\"19\" end=\"19\"/><field name=\"VIP\" start=\"20\" end=\"20\"/>" \
+    "<field name=\"ID\" start=\"21\" end=\"21\"/>\n" \
+    "</flags>\n" \
+    "<reg name=\"eax\" bitsize=\"32\" type=\"int32\" regnum=\"0\"/>\n" \
+    "<reg name=\"ecx\" bitsize=\"32\" type=\"int32\"/>\n" \
+    "<reg name=\"edx\" bitsize=\"32\" type=\"int32\"/>\n" \
+    "<reg name=\"ebx\" bitsize=\"32\" type=\"int32\"/>\n" \
+    "<reg name=\"esp\" bitsize=\"32\" type=\"data_ptr\"/>\n" \
+    "<reg name=\"ebp\" bitsize=\"32\" type=\"data_ptr\"/>\n" \
+    "<reg name=\"esi\" bitsize=\"32\" type=\"int32\"/>\n" \
+    "<reg name=\"edi\" bitsize=\"32\" type=\"int32\"/>\n" \
+    "<reg name=\"eip\" bitsize=\"32\" type=\"code_ptr\"/>\n" \
+    "<reg name=\"eflags\" bitsize=\"32\" type=\"i386_eflags\"/>\n" \
+    "<reg name=\"cs\" bitsize=\"32\" type=\"int32\"/>\n" \
+    "<reg name=\"ss\" bitsize=\"32\" type=\"int32\"/>\n" \
+    "<reg name=\"ds\" bitsize=\"32\" type=\"int32\"/>\n" \
+    "<reg name=\"es\" bitsize=\"32\" type=\"int32\"/>\n" \
+    "<reg name=\"fs\" bitsize=\"32\" type=\"int32\"/>\n" \
+    "<reg name=\"gs\" bitsize=\"32\" type=\"int32\"/>\n" \
+    "<reg name=\"st0\" bitsize=\"80\" type=\"i387_ext\"/>\n" \
+    "<reg name=\"st1\" bitsize=\"80\" type=\"i387_ext\"/>\n" \
+    "<reg name=\"st2\" bitsize=\"80\" type=\"i387_ext\"/>\n" \
+    "<reg name=\"st3\" bitsize=\"80\" type=\"i387_ext\"/>\n" \
+    "<reg name=\"st4\" bitsize=\"80\" type=\"i387_ext\"/>\n" \
+    "<reg name=\"st5\" bitsize=\"80\" type=\"i387_ext\"/>\n" \
+    "<reg name=\"st6\" bitsize=\"80\" type=\"i387_ext\"/>\n" \
+    "<reg name=\"st7\" bitsize=\"80\" type=\"i387_ext\"/>\n" \
+    "<reg name=\"fctrl\" bitsize=\"32\" type=\"int\" group=\"float\"/>\n" \
+    "<reg name=\"fstat\" bitsize=\"32\" type=\"int\" group=\"float\"/>\n" \
+    "<reg name=\"ftag\" bitsize=\"32\" type=\"int\" group=\"float\"/>\n" \
+    "<reg name=\"fiseg\" bitsize=\"32\" type=\"int\" group=\"float\"/>\n" \
+    "<reg name=\"fioff\" bitsize=\"32\" type=\"int\" group=\"float\"/>\n" \
+    "<reg name=\"foseg\" bitsize=\"32\" type=\"int\" group=\"float\"/>\n" \
+    "<reg name=\"fooff\" bitsize=\"32\" type=\"int\" group=\"float\"/>\n" \
+    "<reg name=\"fop\" bitsize=\"32\" type=\"int\" group=\"float\"/>\n" \
+    "</feature>\n" \
+    "<feature name=\"org.kiln.i386.system\">\n" \
+    "<reg name=\"cr0\" bitsize=\"32\" type=\"int32\" group=\"system\"/>\n" \
+    "<reg name=\"cr2\" bitsize=\"32\" type=\"int32\" group=\"system\"/>\n" \
+    "<reg name=\"cr3\" bitsize=\"32\" type=\"int32\" group=\"system\"/>\n" \
+    "<reg name=\"cr4\" bitsize=\"32\" type=\"int32\" group=\"system\"/>\n" \
+    "</feature>\n" \
+    "</target>\n"
+
+/* gdb takes the disassembler's mode from the description's architecture
+ * and ignores 'set architecture' once a description names one, so the
+ * description offered to a debugger that connects while the CPU runs
+ * real-mode code says i8086 (16-bit disassembly), otherwise i386. */
+static const char xml_i386[] = XML_HEAD "i386" XML_BODY;
+static const char xml_i8086[] = XML_HEAD "i8086" XML_BODY;
+
+const char *gdb_target_xml(const struct dbgloop *d, size_t *len)
+{
+    bool real = gdb_pc_is_linear(d) && cpu_code_size(d->c) == 2;
+    *len = real ? sizeof(xml_i8086) - 1 : sizeof(xml_i386) - 1;
+    return real ? xml_i8086 : xml_i386;
+}
 
 /* gdb's order of the segment registers against Kiln's encoding order. */
 static const int seg_order[6] = {SEG_CS, SEG_SS, SEG_DS, SEG_ES, SEG_FS, SEG_GS};

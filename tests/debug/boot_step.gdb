@@ -1,0 +1,45 @@
+# Stop at the boot sector and single-step real-mode code (boot_step.asm).
+# gdb connected in real mode: the stub described an i8086 target and
+# reports EIP as the linear address CS.base + IP.
+printf "CHECK reset pc=%x cs=%x\n", $pc, $cs
+break *0x7c00
+continue
+printf "CHECK boot pc=%x cs=%x sp=%x dl=%x\n", $pc, $cs, $sp, $edx & 0xff
+x/2i $pc
+stepi
+printf "CHECK pc=%x\n", $pc
+stepi
+stepi
+stepi
+printf "CHECK pc=%x ax=%x\n", $pc, $ax
+stepi
+stepi
+printf "CHECK pc=%x ax=%x bx=%x arith-flags=%x\n", $pc, $ax, $bx, $eflags & 0x8d5
+x/i $pc
+stepi
+printf "CHECK pc=%x word600=%x\n", $pc, *(unsigned short *)0x600
+stepi
+stepi
+stepi
+printf "CHECK pc=%x cx=%x word600=%x\n", $pc, $cx, *(unsigned short *)0x600
+break *0x7c2a
+continue
+printf "CHECK int pc=%x dx=%x\n", $pc, $dx
+x/i $pc
+stepi
+printf "CHECK handler pc=%x sp=%x ret-ip=%x ret-cs=%x\n", $pc, $sp, *(unsigned short *)($sp), *(unsigned short *)($sp + 2)
+stepi
+stepi
+printf "CHECK back pc=%x si=%x sp=%x\n", $pc, $si, $sp
+stepi
+stepi
+stepi
+x/i $pc
+stepi
+printf "CHECK rep pc=%x cx=%x di=%x bytes=%x\n", $pc, $cx, $di, *(unsigned int *)0x700
+# Writing registers: real mode lets gdb move CS; EIP stays linear.
+set $eax = 0xcafe
+printf "CHECK eax=%x\n", $eax
+set $pc = 0x7c3d
+printf "CHECK pc=%x\n", $pc
+kill
