@@ -151,6 +151,13 @@ static enum rsp_event parse_byte(struct rsp *r, uint8_t b)
         /* '+' and stray bytes are ignored */
         return RSP_NONE;
     case ST_DATA:
+        if (b == '$' && !r->escape) {
+            /* an unterminated packet: the client started over */
+            r->len = 0;
+            r->sum = 0;
+            r->overflow = false;
+            return RSP_NONE;
+        }
         if (b == '#') {
             r->state = ST_SUM1;
             return RSP_NONE;

@@ -299,6 +299,7 @@ static void monitor(struct dbgloop *d, const char *hex)
 static int resume(struct dbgloop *d, bool step)
 {
     d->stepping = step;
+    d->reply_owed = true;
     return RESUME;
 }
 
@@ -412,8 +413,11 @@ static uint64_t now_ns(void)
 void gdb_serve(struct dbgloop *d)
 {
     uint64_t t0 = now_ns();
-    if (d->rsp.fd >= 0)
+    /* A debugger that just connected asks with '?'; one that resumed the
+     * guest is owed the reply now. */
+    if (d->rsp.fd >= 0 && d->reply_owed)
         send_stop(d);
+    d->reply_owed = false;
     while (d->rsp.fd >= 0) {
         enum rsp_event e = rsp_poll(&d->rsp, -1);
         if (e == RSP_PACKET && handle(d) == RESUME)
@@ -431,8 +435,10 @@ void gdb_serve(struct dbgloop *d)
 void gdb_poll_running(struct dbgloop *d)
 {
     if (d->rsp.fd < 0) {
-        if (rsp_accept(&d->rsp, false))
+        if (rsp_accept(&d->rsp, false)) {
             d->stop = STOP_TRAP; /* a new debugger finds the guest stopped */
+            d->reply_owed = false;
+        }
         return;
     }
     for (;;) {

@@ -58,6 +58,7 @@ struct dbgloop {
     enum stop_reason stop; /* a stop to report and serve */
     uint32_t stop_watch_addr;
     bool stepping;      /* 's': stop after one instruction */
+    bool reply_owed;    /* gdb resumed the guest and waits for a stop reply */
     bool skip_bp;       /* resume past the breakpoint at resume_lin */
     uint32_t resume_lin;
     uint64_t resume_icount;
