@@ -157,6 +157,7 @@ enum exec_stop dbgloop_run(struct dbgloop *d, uint64_t max_insns, const volatile
                            const volatile int *intr_line)
 {
     struct cpu *c = d->c;
+    d->stop_flag = stop_flag;
     if (d->trace)
         trace_entry(d->trace);
     if (d->gdb_on) {
@@ -164,6 +165,7 @@ enum exec_stop dbgloop_run(struct dbgloop *d, uint64_t max_insns, const volatile
             d->wait_first = false;
             rsp_accept(&d->rsp, true);
             d->stop = STOP_TRAP;
+            d->reply_owed = false;
         } else
             gdb_poll_running(d);
         /* A step that meets an interrupt delivered at this boundary ends at

@@ -419,6 +419,8 @@ void gdb_serve(struct dbgloop *d)
         send_stop(d);
     d->reply_owed = false;
     while (d->rsp.fd >= 0) {
+        if (d->stop_flag && *d->stop_flag)
+            break; /* a signal asked Kiln to exit */
         enum rsp_event e = rsp_poll(&d->rsp, -1);
         if (e == RSP_PACKET && handle(d) == RESUME)
             break;

@@ -67,6 +67,7 @@ struct dbgloop {
     uint32_t resume_eip;
 
     struct trace *trace; /* NULL without -d tracing items */
+    const volatile int *stop_flag; /* the machine's: set when Kiln must exit */
 };
 
 /* The target description for the CPU's current mode (gdbstub_regs.c). */

@@ -221,6 +221,11 @@ static size_t disasm(struct trace *t, char *text, size_t n, uint8_t *bytes)
     snprintf(text, n, "%s%s%s", insn->mnemonic, insn->op_str[0] ? " " : "", insn->op_str);
     size_t size = insn->size;
     t->last_insn_id = insn->id;
+    /* the vector of INT n is its last byte; INT3, INTO and INT1 imply theirs */
+    t->soft_vector = insn->id == X86_INS_INT     ? bytes[size - 1]
+                     : insn->id == X86_INS_INT3  ? 3
+                     : insn->id == X86_INS_INTO  ? 4
+                                                 : 1;
     cs_free(insn, count);
     return size;
 }
@@ -309,12 +314,12 @@ void trace_after(struct trace *t, uint64_t icount_before, enum exec_stop r)
                 c->seg[SEG_CS].sel, c->eip);
     } else if ((t->mask & TRACE_INT) && is_soft_int(t->last_insn_id) &&
                c->icount != icount_before && pc_lin(c) != t->pc_before + t->len_before) {
-        fprintf(t->out, "INT: software interrupt at %04x:%08x -> %04x:%08x\n", t->cs_before,
-                t->eip_before, c->seg[SEG_CS].sel, c->eip);
+        fprintf(t->out, "INT: software interrupt 0x%02x at %04x:%08x -> %04x:%08x\n",
+                t->soft_vector, t->cs_before, t->eip_before, c->seg[SEG_CS].sel, c->eip);
     }
     if (r == EXEC_SHUTDOWN)
-        fprintf(t->out, "INT: triple fault at %04x:%08x: shutdown\n", t->cs_before,
-                t->eip_before);
+        fprintf(t->out, "INT: triple fault at %04x:%08x (last exception %u): shutdown\n",
+                t->cs_before, t->eip_before, c->exc_vector);
     if (t->mask & TRACE_MMU)
         trace_mmu_after(t);
 }

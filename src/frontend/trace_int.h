@@ -31,6 +31,7 @@ struct trace {
     uint16_t cs_before;
     size_t len_before;
     unsigned last_insn_id;
+    uint8_t soft_vector; /* of INT n, INT3, INTO, INT1 */
     uint64_t tlb_misses;
     uint32_t cr0, cr3, cr4;
     /* state when dbgloop_run last returned */

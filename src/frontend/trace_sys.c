@@ -62,22 +62,25 @@ void trace_io_detach(struct trace *t)
 void trace_mmu_after(struct trace *t)
 {
     struct cpu *c = t->c;
-    if (c->cr[0] != t->cr0 || c->cr[3] != t->cr3 || c->cr[4] != t->cr4) {
-        fprintf(t->out, "MMU: cr0 %08x -> %08x, cr3 %08x -> %08x, cr4 %08x -> %08x%s\n", t->cr0,
-                c->cr[0], t->cr3, c->cr[3], t->cr4, c->cr[4],
-                (c->cr[0] ^ t->cr0) & CR0_PG ? (c->cr[0] & CR0_PG ? " (paging on)" : " (paging off)")
-                                             : "");
-        t->cr0 = c->cr[0];
-        t->cr3 = c->cr[3];
-        t->cr4 = c->cr[4];
+    static const int crs[3] = {0, 3, 4};
+    uint32_t *seen[3] = {&t->cr0, &t->cr3, &t->cr4};
+    for (int i = 0; i < 3; i++) {
+        if (c->cr[crs[i]] == *seen[i])
+            continue;
+        fprintf(t->out, "MMU: cr%d %08x -> %08x%s\n", crs[i], *seen[i], c->cr[crs[i]],
+                i == 0 && ((c->cr[0] ^ *seen[i]) & CR0_PG)
+                    ? (c->cr[0] & CR0_PG ? " (paging on)" : " (paging off)")
+                    : "");
+        *seen[i] = c->cr[crs[i]];
     }
+    /* With paging off a TLB miss is no walk, just an identity fill. */
     uint64_t walks = c->tlb.misses - t->tlb_misses;
-    if (walks) {
+    if (walks && (c->cr[0] & CR0_PG)) {
         uint32_t pa;
         bool mapped = gdb_lin_to_phys(c, t->pc_before, &pa);
-        fprintf(t->out, "MMU: %llu page walk%s by %04x:%08x; code %08x -> %s%08x\n",
+        fprintf(t->out, "MMU: %llu page walk%s by %04x:%08x; its code page %08x -> %s%08x\n",
                 (unsigned long long)walks, walks == 1 ? "" : "s", t->cs_before, t->eip_before,
-                t->pc_before, mapped ? "" : "unmapped ", mapped ? pa : 0);
+                t->pc_before & ~0xfffu, mapped ? "" : "unmapped ", mapped ? pa & ~0xfffu : 0);
     }
 }
 
