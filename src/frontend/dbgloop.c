@@ -3,10 +3,9 @@
  * The exact per-instruction path (see dbgloop.h). Before each instruction:
  * breakpoints (linear CS.base + EIP, so they work the same in real,
  * protected and V86 mode) and the tracer; the instruction runs through
- * exec_run_intr(c, 1, ...); after it: watchpoints (the watched bytes are
- * compared with their value before the instruction, so a write that
- * changes them stops right after the writing instruction, EIP on the next
- * one) and the single-step stop. A step that finds an interrupt delivered
+ * exec_run_intr(c, 1, ...); after it: watchpoints (gdb_watch.c sees the
+ * CPU's accesses to the watched bytes, so a hit stops right after the
+ * accessing instruction, EIP on the next one) and the single-step stop. A step that finds an interrupt delivered
  * at the boundary (by the machine loop between two calls) stops at the
  * handler's first instruction: the interrupt was taken instead of the
  * instruction, as on hardware.
@@ -55,6 +54,7 @@ void dbgloop_free(struct dbgloop *d)
     if (!d)
         return;
     rsp_close(&d->rsp);
+    gdb_watch_release(d); /* before the tracer unwraps the bus beneath */
     trace_free(d->trace);
     free(d);
 }
@@ -85,27 +85,6 @@ static bool bp_hit(const struct dbgloop *d, uint32_t lin)
     return false;
 }
 
-static void watch_snapshot(struct dbgloop *d)
-{
-    for (int i = 0; i < d->n_wp; i++) {
-        struct gdb_watch *w = &d->wp[i];
-        w->old_valid = gdb_mem_read(d, w->lin, w->old, (size_t)w->len);
-    }
-}
-
-/* The first watchpoint whose bytes changed, or -1. */
-static int watch_changed(struct dbgloop *d)
-{
-    for (int i = 0; i < d->n_wp; i++) {
-        struct gdb_watch *w = &d->wp[i];
-        uint8_t now[4];
-        bool valid = gdb_mem_read(d, w->lin, now, (size_t)w->len);
-        if (valid != w->old_valid || (valid && memcmp(now, w->old, (size_t)w->len)))
-            return i;
-    }
-    return -1;
-}
-
 /* Does this run need the per-instruction path? */
 static bool exact(const struct dbgloop *d)
 {
@@ -128,24 +107,27 @@ static bool step_one(struct dbgloop *d, enum exec_stop *r, const volatile int *s
         *r = EXEC_BUDGET;
         return true;
     }
-    if (d->n_wp)
-        watch_snapshot(d);
     if (d->trace)
-        trace_before(d->trace);
+        trace_before(d->trace); /* first: its reads of the code are not the guest's */
+    if (d->n_wp || d->wbus_on)
+        gdb_watch_before(d);
     uint64_t before = c->icount;
     uint16_t cs = c->seg[SEG_CS].sel;
     uint32_t eip = c->eip;
     *r = exec_run_intr(c, 1, stop_flag, intr_line);
     if (*r == EXEC_INTR || *r == EXEC_STOPPED)
         return true; /* nothing ran: back to the machine loop */
+    int w = d->n_wp ? d->watch_hit : -1;
+    d->watch_hit = -1;
     if (d->trace)
         trace_after(d->trace, before, *r);
     bool ran = c->icount != before || c->seg[SEG_CS].sel != cs || c->eip != eip;
-    int w = d->n_wp ? watch_changed(d) : -1;
     if (d->rsp.fd >= 0 && (w >= 0 || (d->stepping && ran))) {
         d->stop = w >= 0 ? STOP_WATCH : STOP_TRAP;
-        if (w >= 0)
+        if (w >= 0) {
             d->stop_watch_addr = d->wp[w].lin;
+            d->stop_watch_type = d->wp[w].type;
+        }
         d->stepping = false;
         stop_and_serve(d);
         return true;
@@ -184,6 +166,8 @@ enum exec_stop dbgloop_run(struct dbgloop *d, uint64_t max_insns, const volatile
         }
     }
     enum exec_stop r = EXEC_BUDGET;
+    if (!d->n_wp && d->wbus_on)
+        gdb_watch_release(d); /* the last watchpoint went: full speed again */
     if (!exact(d))
         r = exec_run_intr(c, max_insns, stop_flag, intr_line);
     else

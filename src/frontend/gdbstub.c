@@ -85,8 +85,11 @@ static void reply(struct dbgloop *d, const char *s)
 static void send_stop(struct dbgloop *d)
 {
     char buf[64];
+    static const char *const kinds[] = {[WATCH_WRITE] = "watch", [WATCH_READ] = "rwatch",
+                                         [WATCH_ACCESS] = "awatch"};
     if (d->stop == STOP_WATCH)
-        snprintf(buf, sizeof(buf), "T05watch:%x;thread:01;", d->stop_watch_addr);
+        snprintf(buf, sizeof(buf), "T05%s:%x;thread:01;", kinds[d->stop_watch_type],
+                 d->stop_watch_addr);
     else
         snprintf(buf, sizeof(buf), "T%02xthread:01;", d->stop == STOP_INTR ? 2 : 5);
     reply(d, buf);
@@ -189,8 +192,8 @@ static void write_memory(struct dbgloop *d, const char *args, size_t pkt_len, bo
 
 /* Z/z: type 0 software breakpoint, 1 hardware breakpoint (both checked by
  * linear address before each instruction; guest memory is never patched),
- * 2 write watchpoint. Read and access watchpoints (3, 4) need a hook in the
- * CPU's data-access path and are refused with the empty reply. */
+ * 2, 3, 4 write, read and access watchpoints of 1, 2 or 4 bytes at a
+ * linear address (gdb_watch.c). */
 static void breakpoint(struct dbgloop *d, const char *args, bool insert)
 {
     if (args[0] < '0' || args[0] > '4' || args[1] != ',') {
@@ -207,10 +210,6 @@ static void breakpoint(struct dbgloop *d, const char *args, bool insert)
     args++;
     if (!parse_hex32(&args, &kind) || (*args && *args != ';')) {
         reply(d, "E01");
-        return;
-    }
-    if (type >= 3) {
-        reply(d, "");
         return;
     }
     if (type <= 1) {
@@ -235,14 +234,15 @@ static void breakpoint(struct dbgloop *d, const char *args, bool insert)
     }
     int found = -1;
     for (int i = 0; i < d->n_wp; i++)
-        if (d->wp[i].lin == addr && d->wp[i].len == (int)kind)
+        if (d->wp[i].lin == addr && d->wp[i].len == (int)kind && (int)d->wp[i].type == type)
             found = i;
     if (insert && found < 0) {
         if (d->n_wp == GDB_MAX_WATCH) {
             reply(d, "E28");
             return;
         }
-        d->wp[d->n_wp++] = (struct gdb_watch){.lin = addr, .len = (int)kind};
+        d->wp[d->n_wp++] =
+            (struct gdb_watch){.lin = addr, .len = (int)kind, .type = (enum watch_type)type};
     } else if (!insert && found >= 0)
         d->wp[found] = d->wp[--d->n_wp];
     reply(d, "OK");

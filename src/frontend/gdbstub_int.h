@@ -34,11 +34,14 @@ enum realmode_setting { REALMODE_AUTO, REALMODE_ON, REALMODE_OFF };
 /* Why the guest stopped, for the stop reply. */
 enum stop_reason { STOP_NONE, STOP_TRAP, STOP_INTR, STOP_WATCH };
 
+enum watch_type { WATCH_WRITE = 2, WATCH_READ = 3, WATCH_ACCESS = 4 }; /* Z2, Z3, Z4 */
+
 struct gdb_watch {
     uint32_t lin;
     int len;
-    uint8_t old[4];
-    bool old_valid;
+    enum watch_type type;
+    uint32_t pa[4]; /* each byte's physical address before this instruction */
+    bool pa_valid[4];
 };
 
 struct dbgloop {
@@ -57,6 +60,7 @@ struct dbgloop {
 
     enum stop_reason stop; /* a stop to report and serve */
     uint32_t stop_watch_addr;
+    enum watch_type stop_watch_type;
     bool stepping;      /* 's': stop after one instruction */
     bool reply_owed;    /* gdb resumed the guest and waits for a stop reply */
     bool skip_bp;       /* resume past the breakpoint at resume_lin */
@@ -67,6 +71,12 @@ struct dbgloop {
     uint32_t resume_eip;
 
     struct trace *trace; /* NULL without -d tracing items */
+
+    /* gdb_watch.c: the CPU's bus as found, and the watched physical span */
+    struct cpu_bus inner;
+    bool wbus_on, wquiet, fetch_pa_valid;
+    uint32_t fetch_pa, hole_lo, hole_hi;
+    int watch_hit; /* index of the watchpoint the last instruction hit, or -1 */
     const volatile int *stop_flag; /* the machine's: set when Kiln must exit */
 };
 
@@ -91,6 +101,12 @@ bool gdb_mem_read(struct dbgloop *d, uint32_t addr, uint8_t *out, size_t len);
 bool gdb_mem_write(struct dbgloop *d, uint32_t addr, const uint8_t *in, size_t len);
 /* Run a 'monitor' command; output lines are sent as O packets. */
 void gdb_monitor(struct dbgloop *d, const char *cmd);
+
+/* Watchpoints (gdb_watch.c): before each instruction, route the watched
+ * pages through the bus callbacks (d->watch_hit then names a hit); release
+ * gives the CPU its bus back. */
+void gdb_watch_before(struct dbgloop *d);
+void gdb_watch_release(struct dbgloop *d);
 
 /* Serve packets while stopped (gdbstub.c): reports d->stop first, returns
  * when gdb resumes, detaches or kills the machine. */
