@@ -31,6 +31,9 @@ def frame(payload):
 class Client:
     def __init__(self, port):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+        # As gdb does: without it, Nagle's algorithm may hold a packet back
+        # behind our unacknowledged '+'.
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buf = b""
         self.no_ack = False
 
@@ -180,6 +183,17 @@ def run(port, kiln):
     if kiln.poll() is not None:
         fail("Kiln exited after a detach (status %s)" % kiln.returncode)
     c = Client(port)
+    c.ask("?", pattern=r"T05thread:01;")
+
+    # Random packets (all but the resuming, killing and mode-changing
+    # commands): every one gets a well-formed reply.
+    tail = "0123456789abcdefABCDEF,:;=-xXzZgGmMpP"
+    for _ in range(3000):
+        head = rng.choice("gGpPmMXzZqH?Tb!")
+        payload = head + "".join(rng.choice(tail) for _ in range(rng.randrange(40)))
+        if payload.startswith("qRcmd"):
+            continue
+        c.ask(payload)
     c.ask("?", pattern=r"T05thread:01;")
     c.raw(frame("k"))
     c.expect_ack()
