@@ -197,35 +197,63 @@ bool trace_io_live(const struct trace *t)
     return t->started && !t->done;
 }
 
-/* Disassemble the instruction at CS:EIP into 'text'; returns its length
- * (0 when the bytes cannot be read or decoded). */
-static size_t disasm(struct trace *t, char *text, size_t n, uint8_t *bytes)
+/* Read up to 'want' (at most 15) code bytes at CS:EIP, one translation
+ * per page; returns how many could be read. */
+static size_t code_bytes(struct trace *t, uint8_t *bytes, size_t want)
 {
     struct cpu *c = t->c;
-    uint32_t lin = pc_lin(c);
+    uint32_t lin = pc_lin(c), pa = 0;
     size_t len = 0;
-    for (; len < 15; len++) {
-        uint32_t pa;
-        if (!gdb_lin_to_phys(c, lin + (uint32_t)len, &pa))
+    for (; len < want; len++) {
+        uint32_t at = lin + (uint32_t)len;
+        if ((len == 0 || (at & 0xfffu) == 0) && !gdb_lin_to_phys(c, at, &pa))
             break;
         bytes[len] = (uint8_t)phys_read(c, pa, 1);
+        pa++;
     }
+    return len;
+}
+
+/* A software interrupt (INT n, INT3, INTO, INT1) at the start of 'b':
+ * its vector and length, or -1. Only legacy prefixes can precede it. */
+static const uint8_t legacy_prefixes[] = {0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65,
+                                          0x66, 0x67, 0xf0, 0xf2, 0xf3};
+
+static bool is_prefix(uint8_t b)
+{
+    return memchr(legacy_prefixes, b, sizeof(legacy_prefixes)) != NULL;
+}
+
+static int soft_int_peek(const uint8_t *b, size_t n, size_t *len)
+{
+    size_t i = 0;
+    while (i < n && is_prefix(b[i]))
+        i++;
+    if (i >= n)
+        return -1;
+    int v = b[i] == 0xcc ? 3 : b[i] == 0xce ? 4 : b[i] == 0xf1 ? 1 : -1;
+    *len = i + 1;
+    if (b[i] == 0xcd && i + 1 < n) {
+        v = b[i + 1];
+        *len = i + 2;
+    }
+    return v;
+}
+
+/* Disassemble 'len' code bytes into 'text'; returns the instruction's
+ * length (0 when it cannot be decoded). */
+static size_t disasm(struct trace *t, const uint8_t *bytes, size_t len, char *text, size_t n)
+{
+    struct cpu *c = t->c;
     cs_insn *insn = NULL;
     csh h = cpu_code_size(c) == 4 ? t->cs32 : t->cs16;
     size_t count = len ? cs_disasm(h, bytes, len, c->eip, 1, &insn) : 0;
     if (!count) {
         snprintf(text, n, "(undecodable)");
-        t->last_insn_id = 0;
         return 0;
     }
     snprintf(text, n, "%s%s%s", insn->mnemonic, insn->op_str[0] ? " " : "", insn->op_str);
     size_t size = insn->size;
-    t->last_insn_id = insn->id;
-    /* the vector of INT n is its last byte; INT3, INTO and INT1 imply theirs */
-    t->soft_vector = insn->id == X86_INS_INT     ? bytes[size - 1]
-                     : insn->id == X86_INS_INT3  ? 3
-                     : insn->id == X86_INS_INTO  ? 4
-                                                 : 1;
     cs_free(insn, count);
     return size;
 }
@@ -273,15 +301,25 @@ void trace_before(struct trace *t)
         return;
     }
     t->count++;
-    char text[256];
+    /* Capstone and whole instructions only for the lines that show them:
+     * they are the slow part of a trace. */
+    bool show = (t->mask & TRACE_EXEC) || ((t->mask & TRACE_IN_ASM) && first_time(t, t->pc_before));
     uint8_t bytes[16];
-    t->len_before = disasm(t, text, sizeof(text), bytes);
+    size_t n = 0;
+    if (show || (t->mask & TRACE_INT)) {
+        n = code_bytes(t, bytes, show ? 15 : 2);
+        if (!show && n && is_prefix(bytes[0]))
+            n = code_bytes(t, bytes, 15);
+    }
+    t->soft_vector = -1;
+    if (t->mask & TRACE_INT)
+        t->soft_vector = soft_int_peek(bytes, n, &t->len_before);
     if (t->mask & TRACE_CPU)
         dump_cpu(t);
-    bool show = (t->mask & TRACE_EXEC) || ((t->mask & TRACE_IN_ASM) && first_time(t, t->pc_before));
     if (show) {
-        char hex[48] = "";
-        for (size_t i = 0; i < t->len_before && i < 15; i++)
+        char text[256], hex[48] = "";
+        size_t len = disasm(t, bytes, n, text, sizeof(text));
+        for (size_t i = 0; i < len && i < 15; i++)
             snprintf(hex + 2 * i, 3, "%02x", bytes[i]);
         if (t->mask & TRACE_EXEC)
             fprintf(t->out, "%llu %04x:%08x [%08x] %-20s %s\n", (unsigned long long)c->icount,
@@ -291,11 +329,6 @@ void trace_before(struct trace *t)
                     t->pc_before, hex, text);
     }
     t->tlb_misses = c->tlb.misses;
-}
-
-static bool is_soft_int(unsigned id)
-{
-    return id == X86_INS_INT || id == X86_INS_INT3 || id == X86_INS_INTO || id == X86_INS_INT1;
 }
 
 void trace_after(struct trace *t, uint64_t icount_before, enum exec_stop r)
@@ -312,7 +345,7 @@ void trace_after(struct trace *t, uint64_t icount_before, enum exec_stop r)
             fprintf(t->out, " cr2 %08x", c->cr[2]);
         fprintf(t->out, " at %04x:%08x -> %04x:%08x\n", t->cs_before, t->eip_before,
                 c->seg[SEG_CS].sel, c->eip);
-    } else if ((t->mask & TRACE_INT) && is_soft_int(t->last_insn_id) &&
+    } else if ((t->mask & TRACE_INT) && t->soft_vector >= 0 &&
                c->icount != icount_before && pc_lin(c) != t->pc_before + t->len_before) {
         fprintf(t->out, "INT: software interrupt 0x%02x at %04x:%08x -> %04x:%08x\n",
                 t->soft_vector, t->cs_before, t->eip_before, c->seg[SEG_CS].sel, c->eip);

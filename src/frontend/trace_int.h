@@ -29,9 +29,8 @@ struct trace {
     bool traced;
     uint32_t pc_before, eip_before;
     uint16_t cs_before;
-    size_t len_before;
-    unsigned last_insn_id;
-    uint8_t soft_vector; /* of INT n, INT3, INTO, INT1 */
+    size_t len_before;  /* of a software interrupt instruction */
+    int soft_vector;    /* of INT n, INT3, INTO, INT1; -1 for other instructions */
     uint64_t tlb_misses;
     uint32_t cr0, cr3, cr4;
     /* state when dbgloop_run last returned */
