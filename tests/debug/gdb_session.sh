@@ -4,8 +4,9 @@
 # Usage: gdb_session.sh SCRIPT.gdb EXPECTED KILN [KILN ARGS...]
 # Kiln starts with "-gdb tcp::0 -S" (a free port, CPU held at reset); gdb
 # runs SCRIPT in batch mode after "target remote". The lines gdb prints
-# that start with "CHECK " or "=> " (the current instruction in x/i) must
-# equal EXPECTED, whose values come from the guest's assembly source.
+# that start with "CHECK ", "=> " (the current instruction in x/i) or an
+# eight-digit address and "->" or ":" (monitor v2p and xp) must equal
+# EXPECTED, whose values come from the guest's assembly source.
 script=$1
 expected=$2
 shift 2
@@ -30,7 +31,7 @@ if [ -z "$port" ]; then
 fi
 timeout 120 gdb -batch -nx -ex "target remote 127.0.0.1:$port" -x "$script" >"$tmp/gdb.out" 2>&1
 cat "$tmp/gdb.out"
-grep -E '^(CHECK |=> )' "$tmp/gdb.out" | sed 's/[[:space:]]*$//' >"$tmp/got"
+grep -E '^(CHECK |=> |[0-9a-f]{8}( ->|:) )' "$tmp/gdb.out" | sed 's/[[:space:]]*$//' >"$tmp/got"
 if ! diff -u "$expected" "$tmp/got"; then
     echo "FAIL: gdb's view differs from the expected one (diff above)" >&2
     exit 1
