@@ -59,6 +59,11 @@ void dbgloop_free(struct dbgloop *d)
     free(d);
 }
 
+bool dbgloop_hold_irq(const struct dbgloop *d)
+{
+    return d->stepping && d->step_noirq;
+}
+
 static uint32_t pc_lin(const struct cpu *c)
 {
     return c->seg[SEG_CS].base + c->eip;
@@ -114,7 +119,7 @@ static bool step_one(struct dbgloop *d, enum exec_stop *r, const volatile int *s
     uint64_t before = c->icount;
     uint16_t cs = c->seg[SEG_CS].sel;
     uint32_t eip = c->eip;
-    *r = exec_run_intr(c, 1, stop_flag, intr_line);
+    *r = exec_run_intr(c, 1, stop_flag, dbgloop_hold_irq(d) ? NULL : intr_line);
     if (*r == EXEC_INTR || *r == EXEC_STOPPED)
         return true; /* nothing ran: back to the machine loop */
     int w = d->n_wp ? d->watch_hit : -1;

@@ -13,6 +13,7 @@
 #ifndef KILN_FRONTEND_DBGLOOP_H
 #define KILN_FRONTEND_DBGLOOP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cpu/cpu.h"
@@ -36,6 +37,10 @@ struct dbgloop_host {
 struct dbgloop *dbgloop_new(const struct kiln_config *cfg, struct cpu *c,
                             const struct dbgloop_host *host, char *err, size_t errlen);
 void dbgloop_free(struct dbgloop *d);
+
+/* True while external interrupts must wait: a single-step with 'monitor
+ * stepirq off'. The machine then delivers none at this boundary. */
+bool dbgloop_hold_irq(const struct dbgloop *d);
 
 /* Run up to max_insns instructions like exec_run_intr(), stopping for the
  * debugger and tracing as configured. */

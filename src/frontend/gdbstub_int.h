@@ -52,6 +52,7 @@ struct dbgloop {
     bool wait_first; /* -S: stop before the first instruction */
     enum realmode_setting realmode;
     bool phys_mem; /* 'monitor phys on': m/M address physical memory */
+    bool step_noirq; /* 'monitor stepirq off': no external interrupt while stepping */
 
     uint32_t bp[GDB_MAX_BREAK]; /* linear addresses */
     int n_bp;

@@ -160,6 +160,8 @@ static void mon_help(struct dbgloop *d)
     mon_print(d, "  realmode auto|on|off  report EIP as linear CS.base+IP (auto: outside\n");
     mon_print(d, "                      protected mode); breakpoints are always linear\n");
     mon_print(d, "  phys on|off         gdb memory accesses use physical addresses\n");
+    mon_print(d, "  stepirq on|off      may a single-step enter an external interrupt's\n");
+    mon_print(d, "                      handler (on, the default) or hold them (off)\n");
     mon_print(d, "  xp ADDR [LEN]       dump physical memory\n");
     mon_print(d, "  v2p ADDR            translate a linear address through the page tables\n");
 }
@@ -207,6 +209,15 @@ void gdb_monitor(struct dbgloop *d, const char *cmd)
             return;
         }
         mon_print(d, "memory accesses are %s\n", d->phys_mem ? "physical" : "linear");
+    } else if ((arg = setting_arg(cmd, "stepirq"))) {
+        if (!strcmp(arg, "on") || !strcmp(arg, "off"))
+            d->step_noirq = !strcmp(arg, "off");
+        else if (*arg) {
+            mon_print(d, "stepirq: expected on or off\n");
+            return;
+        }
+        mon_print(d, "single-steps %s external interrupts\n",
+                  d->step_noirq ? "hold" : "may enter the handlers of");
     } else if ((arg = setting_arg(cmd, "xp"))) {
         mon_xp(d, arg);
     } else if ((arg = setting_arg(cmd, "v2p"))) {

@@ -442,7 +442,7 @@ reset:
         ferr_update(m);
         if (!poll_input(m))
             return 0;
-        if (m->intr_line && interp_interruptible(c)) {
+        if (m->intr_line && interp_interruptible(c) && !(m->dbg && dbgloop_hold_irq(m->dbg))) {
             uint8_t vector = pc_intr_acknowledge(m->pc);
             if (interp_external_interrupt(c, vector) == STEP_SHUTDOWN)
                 goto shutdown;

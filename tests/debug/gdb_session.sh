@@ -7,6 +7,7 @@
 # that start with "CHECK ", "=> " (the current instruction in x/i) or an
 # eight-digit address and "->" or ":" (monitor v2p and xp) must equal
 # EXPECTED, whose values come from the guest's assembly source.
+# GDB_TIMEOUT (seconds, default 120) bounds the gdb session.
 script=$1
 expected=$2
 shift 2
@@ -29,7 +30,7 @@ if [ -z "$port" ]; then
     echo "FAIL: Kiln did not start its gdb stub" >&2
     exit 1
 fi
-timeout 120 gdb -batch -nx -ex "target remote 127.0.0.1:$port" -x "$script" >"$tmp/gdb.out" 2>&1
+timeout "${GDB_TIMEOUT:-120}" gdb -batch -nx -ex "target remote 127.0.0.1:$port" -x "$script" >"$tmp/gdb.out" 2>&1
 cat "$tmp/gdb.out"
 grep -E '^(CHECK |=> |[0-9a-f]{8}( ->|:) )' "$tmp/gdb.out" | sed 's/[[:space:]]*$//' >"$tmp/got"
 if ! diff -u "$expected" "$tmp/got"; then
