@@ -309,7 +309,7 @@ static int vcont(struct dbgloop *d, const char *args)
         reply(d, "vCont;c;C;s;S");
         return STAY;
     }
-    if (args[0] != ';' || !strchr("cCsS", args[1])) {
+    if (args[0] != ';' || !args[1] || !strchr("cCsS", args[1])) {
         reply(d, "E01");
         return STAY;
     }

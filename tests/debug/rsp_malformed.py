@@ -133,7 +133,7 @@ def run(port, kiln):
         "qXfer:features:read:foo.xml:0,10": "E00",
         "qXfer:features:read:target.xml:zz": "E01",
         "qRcmd,6": "E01", "qRcmd,zz": "E01", "qRcmd,00": "E01",
-        "vCont;x": "E01", "vCont": "E01", "": "", "J123": "", "vFoo": "",
+        "vCont;x": "E01", "vCont": "E01", "vCont;": "E01", "": "", "J123": "", "vFoo": "",
     }
     for payload, want in bad.items():
         c.ask(payload, want=want)
