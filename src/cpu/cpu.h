@@ -235,6 +235,19 @@ struct cpu {
     bool a20;
     struct cpu_bus bus;
 
+    /* --- the translator's links (src/jit); all zero when it is not in use --- */
+    struct cpu_jit_link {
+        const uint8_t *code_pages; /* per physical 4 KiB page: nonzero when it holds translated code */
+        /* Called before the CPU writes [phys, phys + size) in such a page. */
+        void (*code_write)(void *opaque, uint32_t phys, uint32_t size);
+        void *opaque;
+        uint64_t budget_end;             /* translated code exits when icount reaches this */
+        const volatile int *intr_line;   /* translated code exits when *intr_line and IF */
+        uint8_t smc_hit;                 /* a write just invalidated translated code */
+        uint8_t shutdown;                /* a helper's instruction triple-faulted */
+        void *engine;                    /* the translator running this CPU (exec.c) */
+    } jit;
+
     /* --- the shadow page table (tlb.h), last: it is large --- */
     struct tlb tlb;
 

@@ -113,6 +113,9 @@ static uint32_t ip_wrap(const struct cpu *c, uint32_t eip)
     return cpu_code_size(c) == 2 ? eip & 0xffff : eip;
 }
 
+static enum step_result fault_before_execute(struct cpu *c);
+static enum step_result execute(struct cpu *c, const struct insn *insn, bool trap_after);
+
 enum step_result interp_step(struct cpu *c)
 {
     if (c->halted)
@@ -121,10 +124,9 @@ enum step_result interp_step(struct cpu *c)
     c->irq_shadow = 0; /* the STI/MOV SS shadow lasted one boundary */
     interp_commit(c);
     bool trap_after = c->eflags & FL_TF;
-    int rc;
     c->dbg.pending = 0;
     if (KILN_UNLIKELY(c->dbg.exec_armed)) {
-        rc = debug_check_exec(c, c->seg[SEG_CS].base + c->eip);
+        int rc = debug_check_exec(c, c->seg[SEG_CS].base + c->eip);
         if (rc) {
             enum step_result r = deliver_fault(c, c->insn_eip, false);
             if (r == STEP_OK)
@@ -165,19 +167,41 @@ enum step_result interp_step(struct cpu *c)
 decoded:
     switch (ds) {
     case DEC_OK: break;
-    case DEC_FETCH_FAULT: goto fault;
-    case DEC_UD: rc = cpu_fault(c, EXC_UD); goto fault;
+    case DEC_FETCH_FAULT: return fault_before_execute(c);
+    case DEC_UD:
+        if (cpu_fault(c, EXC_UD))
+            return fault_before_execute(c);
+        break;
     case DEC_TOO_LONG:
         if (!c->model->max_insn_len) {
             /* 8086: a run of prefixes longer than Kiln follows executes as a no-op. */
             c->eip = ip_wrap(c, c->eip + insn->len);
             return STEP_OK;
         }
-        rc = cpu_fault_err(c, EXC_GP, 0);
-        goto fault;
+        if (cpu_fault_err(c, EXC_GP, 0))
+            return fault_before_execute(c);
+        break;
     }
+    return execute(c, insn, trap_after);
+}
+
+/* The instruction in c->exc_* could not even be decoded: deliver it. */
+static enum step_result fault_before_execute(struct cpu *c)
+{
+    undo_insn(c);
+    c->rep_active = 0;
+    enum step_result r = deliver_fault(c, c->insn_eip, true);
+    if (r == STEP_OK)
+        c->eip = c->next_eip;
+    return r;
+}
+
+/* Run decoded instruction 'insn' at c->eip, the state already committed:
+ * the handler, then faults, RF, data breakpoints and single-step traps. */
+static enum step_result execute(struct cpu *c, const struct insn *insn, bool trap_after)
+{
     c->next_eip = ip_wrap(c, c->eip + insn->len);
-    rc = handlers[insn->op](c, insn);
+    int rc = handlers[insn->op](c, insn);
     if (rc)
         goto fault;
     c->eip = c->next_eip;
@@ -217,7 +241,6 @@ decoded:
     return c->halted ? STEP_HALT : STEP_OK;
 
 fault:
-    (void)rc;
     undo_insn(c);
     c->rep_active = 0;
     /* The 8086 pushes the address after a dividing instruction (SingleStepTests notes). */
@@ -228,6 +251,17 @@ fault:
     if (r == STEP_OK)
         c->eip = c->next_eip;
     return r;
+}
+
+enum step_result interp_execute(struct cpu *c, const struct insn *insn)
+{
+    if (c->halted)
+        return STEP_HALT;
+    c->insn_eip = c->eip;
+    c->irq_shadow = 0;
+    interp_commit(c);
+    c->dbg.pending = 0;
+    return execute(c, insn, c->eflags & FL_TF);
 }
 
 enum step_result interp_external_interrupt(struct cpu *c, int vector)

@@ -18,6 +18,11 @@ enum step_result {
 /* Execute one instruction (or one bounded chunk of a REP string instruction). */
 enum step_result interp_step(struct cpu *c);
 
+/* Execute 'insn', already decoded from the bytes at CS:EIP, exactly as
+ * interp_step would after decoding it (the translator's helper path). */
+struct insn;
+enum step_result interp_execute(struct cpu *c, const struct insn *insn);
+
 /* Take external interrupt 'vector' (from the interrupt controller) at the
  * current instruction boundary: wakes a halted CPU, escalates a failed
  * delivery to #DF and shutdown like any other event. */

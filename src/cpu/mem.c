@@ -31,9 +31,19 @@ uint32_t phys_read(struct cpu *c, uint32_t pa, int size)
     return size_mask(size);
 }
 
+/* Tell the translator before a write reaches a page holding translated code. */
+static void note_code_write(struct cpu *c, uint32_t pa, int size)
+{
+    const uint8_t *pages = c->jit.code_pages;
+    uint32_t last = pa + (uint32_t)size - 1;
+    if (pages && (pages[pa >> 12] || pages[last >> 12]))
+        c->jit.code_write(c->jit.opaque, pa, (uint32_t)size);
+}
+
 void phys_write(struct cpu *c, uint32_t pa, int size, uint32_t val)
 {
     if (in_ram(c, pa, size)) {
+        note_code_write(c, pa, size);
         uint8_t *p = c->bus.ram + pa;
         if (size == 1)
             p[0] = (uint8_t)val;
@@ -53,12 +63,19 @@ static int translate(struct cpu *c, uint32_t lin, enum mem_access acc, bool user
 {
     struct tlb_entry *e = &c->tlb.e[user ? TLB_USER : TLB_SUPERVISOR][tlb_index(lin)];
     uint32_t page = lin & ~0xfffu;
-    if ((acc == ACC_WRITE ? e->tag_write : e->tag_read) == page) {
+    uint32_t tag = acc == ACC_WRITE ? e->tag_write : e->tag_read;
+    if (tag == page || tag == (page | TLB_CODE)) {
         c->tlb.hits++;
         *out = e;
         return 0;
     }
     return mmu_translate(c, lin, acc, user, out);
+}
+
+int mem_tlb_lookup(struct cpu *c, uint32_t lin, enum mem_access acc, bool user,
+                   struct tlb_entry **out)
+{
+    return translate(c, lin, acc, user, out);
 }
 
 static uint32_t entry_read(struct cpu *c, const struct tlb_entry *e, uint32_t lin, int size)
@@ -75,6 +92,8 @@ static void entry_write(struct cpu *c, const struct tlb_entry *e, uint32_t lin, 
                         uint32_t val)
 {
     uint32_t off = lin & 0xfff;
+    if (KILN_UNLIKELY(e->tag_write & TLB_CODE))
+        c->jit.code_write(c->jit.opaque, e->phys | off, (uint32_t)size);
     if (e->host) {
         uint8_t *p = e->host + off;
         if (size == 1)

@@ -43,4 +43,10 @@ KILN_MUST_CHECK int lin_write(struct cpu *c, uint32_t lin, int size, uint32_t va
 uint32_t phys_read(struct cpu *c, uint32_t pa, int size);
 void phys_write(struct cpu *c, uint32_t pa, int size, uint32_t val);
 
+/* The shadow page table's entry for 'lin', walking the page tables on a
+ * miss (which may fault: then c->exc_* hold it). For the translator's slow
+ * paths; a write entry may carry TLB_CODE. */
+int mem_tlb_lookup(struct cpu *c, uint32_t lin, enum mem_access acc, bool user,
+                   struct tlb_entry **out);
+
 #endif

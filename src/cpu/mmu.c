@@ -56,6 +56,8 @@ static struct tlb_entry *fill(struct cpu *c, uint32_t lin, bool user, uint32_t p
     phys &= ~0xfffu;
     e->tag_read = page;
     e->tag_write = writable ? page : TLB_INVALID;
+    if (writable && c->jit.code_pages && phys < c->bus.ram_size && c->jit.code_pages[phys >> 12])
+        e->tag_write |= TLB_CODE;
     e->phys = phys;
     e->global = global;
     e->host = host_page(c, phys);

@@ -39,3 +39,23 @@ void tlb_flush_page(struct tlb *t, uint32_t lin)
             invalidate(e);
     }
 }
+
+void tlb_mark_code(struct tlb *t, uint32_t phys, bool code)
+{
+    uint32_t page = phys & ~0xfffu;
+    for (int p = 0; p < 2; p++)
+        for (unsigned i = 0; i < TLB_ENTRIES; i++) {
+            struct tlb_entry *e = &t->e[p][i];
+            if (e->tag_write == TLB_INVALID || e->phys != page)
+                continue;
+            e->tag_write = code ? e->tag_write | TLB_CODE : e->tag_write & ~TLB_CODE;
+        }
+}
+
+void tlb_clear_code(struct tlb *t)
+{
+    for (int p = 0; p < 2; p++)
+        for (unsigned i = 0; i < TLB_ENTRIES; i++)
+            if (t->e[p][i].tag_write != TLB_INVALID)
+                t->e[p][i].tag_write &= ~TLB_CODE;
+}

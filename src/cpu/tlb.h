@@ -17,6 +17,9 @@
 #define TLB_BITS    8
 #define TLB_ENTRIES (1u << TLB_BITS)
 #define TLB_INVALID 1u /* never equals a page-aligned tag */
+/* Set in tag_write when the physical page holds translated code: the exact
+ * compare of a write misses, and the slow path tells the translator. */
+#define TLB_CODE 2u
 
 enum { TLB_SUPERVISOR, TLB_USER };
 
@@ -37,6 +40,12 @@ static inline unsigned tlb_index(uint32_t lin)
 {
     return (lin >> 12) & (TLB_ENTRIES - 1);
 }
+
+/* Set or clear TLB_CODE on every writable entry that maps physical page 'phys'. */
+void tlb_mark_code(struct tlb *t, uint32_t phys, bool code);
+
+/* Clear TLB_CODE everywhere (the translator dropped all its code). */
+void tlb_clear_code(struct tlb *t);
 
 /* Drop every entry. */
 void tlb_flush_all(struct tlb *t);

@@ -20,6 +20,8 @@ struct bus {
     uint32_t ram_size;
     struct bus_range io[BUS_MAX_RANGES], mmio[BUS_MAX_RANGES];
     int n_io, n_mmio;
+    void (*ram_write_hook)(void *opaque, uint32_t addr, uint32_t len);
+    void *ram_write_opaque;
 };
 
 struct bus *bus_new(uint32_t ram_size)
@@ -177,4 +179,17 @@ uint32_t bus_mem_read(struct bus *b, uint32_t addr, int size)
 void bus_mem_write(struct bus *b, uint32_t addr, int size, uint32_t val)
 {
     table_write(b->mmio, b->n_mmio, addr, size, val, ram_byte_write, b);
+}
+
+void bus_set_ram_write_hook(struct bus *b, void (*hook)(void *opaque, uint32_t addr, uint32_t len),
+                            void *opaque)
+{
+    b->ram_write_hook = hook;
+    b->ram_write_opaque = opaque;
+}
+
+void bus_ram_written(struct bus *b, uint32_t addr, uint32_t len)
+{
+    if (b->ram_write_hook)
+        b->ram_write_hook(b->ram_write_opaque, addr, len);
 }

@@ -28,6 +28,13 @@ void bus_free(struct bus *b);
 uint8_t *bus_ram(struct bus *b);
 uint32_t bus_ram_size(const struct bus *b);
 
+/* Devices that write guest RAM directly (DMA, ROM loads) call
+ * bus_ram_written afterwards; the hook (the translator) drops code that
+ * the write replaced. */
+void bus_set_ram_write_hook(struct bus *b, void (*hook)(void *opaque, uint32_t addr, uint32_t len),
+                            void *opaque);
+void bus_ram_written(struct bus *b, uint32_t addr, uint32_t len);
+
 /* Claim ports [port, port + count) for a device. Returns false when they overlap
  * a claimed range or the table is full. */
 KILN_MUST_CHECK bool bus_map_io(struct bus *b, uint16_t port, uint32_t count,

@@ -26,9 +26,10 @@ static void isa_dma_mem(void *opaque, uint32_t addr, void *buf, size_t len, bool
             memset(buf, 0xff, len); /* reads of unbacked memory float high */
         return;
     }
-    if (to_memory)
+    if (to_memory) {
         memcpy(ram + addr, buf, len);
-    else
+        bus_ram_written(pc->bus, addr, (uint32_t)len);
+    } else
         memcpy(buf, ram + addr, len);
 }
 
@@ -38,9 +39,10 @@ static bool ide_dma_mem(void *opaque, uint32_t addr, void *buf, uint32_t len, bo
     uint8_t *ram = bus_ram(pc->bus);
     if (!ram_span(pc, addr, len))
         return false; /* the controller reports a master abort */
-    if (to_guest)
+    if (to_guest) {
         memcpy(ram + addr, buf, len);
-    else
+        bus_ram_written(pc->bus, addr, len);
+    } else
         memcpy(buf, ram + addr, len);
     return true;
 }

@@ -142,8 +142,10 @@ static void space_write(struct pci *p, bool io, uint32_t a, int size, uint32_t v
             space_write(p, io, a + (uint32_t)i, 1, val >> (8 * i));
         return;
     }
-    if (!io && a < bus_ram_size(p->bus))
+    if (!io && a < bus_ram_size(p->bus)) {
         bus_ram(p->bus)[a] = (uint8_t)val;
+        bus_ram_written(p->bus, a, 1);
+    }
 }
 
 static uint32_t window_read(void *opaque, uint32_t addr, int size)

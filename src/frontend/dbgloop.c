@@ -2,8 +2,8 @@
 /*
  * The exact per-instruction path (see dbgloop.h). Before each instruction:
  * breakpoints (linear CS.base + EIP, so they work the same in real,
- * protected and V86 mode) and the tracer; the instruction runs through
- * exec_run_intr(c, 1, ...); after it: watchpoints (gdb_watch.c sees the
+ * protected and V86 mode) and the tracer; the instruction runs on the
+ * interpreter (run_one), even when the translator runs the rest; after it: watchpoints (gdb_watch.c sees the
  * CPU's accesses to the watched bytes, so a hit stops right after the
  * accessing instruction, EIP on the next one) and the single-step stop. A step that finds an interrupt delivered
  * at the boundary (by the machine loop between two calls) stops at the
@@ -15,13 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/interp.h"
 #include "frontend/gdb_rsp.h"
 
 struct dbgloop *dbgloop_new(const struct kiln_config *cfg, struct cpu *c,
                             const struct dbgloop_host *host, char *err, size_t errlen)
 {
     err[0] = 0;
-    struct trace *t = trace_new(cfg, c, err, errlen);
+    struct trace *t = trace_new(cfg, c, host->log, host->translator, err, errlen);
     if (!t && err[0])
         return NULL;
     if (!t && !cfg->gdb)
@@ -90,6 +91,25 @@ static bool bp_hit(const struct dbgloop *d, uint32_t lin)
     return false;
 }
 
+/* One instruction on the interpreter, whichever engine runs the rest: what
+ * exec_run_intr(c, 1, ...) does without a translator. Translated blocks
+ * may run past a budget of one, and the reference engine is exact by
+ * definition. */
+static enum exec_stop run_one(struct cpu *c, const volatile int *stop_flag,
+                              const volatile int *intr_line)
+{
+    if (stop_flag && *stop_flag)
+        return EXEC_STOPPED;
+    if (intr_line && *intr_line && interp_interruptible(c))
+        return EXEC_INTR;
+    switch (interp_step(c)) {
+    case STEP_OK: return EXEC_BUDGET;
+    case STEP_HALT: return EXEC_HALTED;
+    case STEP_SHUTDOWN: return EXEC_SHUTDOWN;
+    }
+    return EXEC_BUDGET;
+}
+
 /* Does this run need the per-instruction path? */
 static bool exact(const struct dbgloop *d)
 {
@@ -119,7 +139,7 @@ static bool step_one(struct dbgloop *d, enum exec_stop *r, const volatile int *s
     uint64_t before = c->icount;
     uint16_t cs = c->seg[SEG_CS].sel;
     uint32_t eip = c->eip;
-    *r = exec_run_intr(c, 1, stop_flag, dbgloop_hold_irq(d) ? NULL : intr_line);
+    *r = run_one(c, stop_flag, dbgloop_hold_irq(d) ? NULL : intr_line);
     if (*r == EXEC_INTR || *r == EXEC_STOPPED)
         return true; /* nothing ran: back to the machine loop */
     int w = d->n_wp ? d->watch_hit : -1;

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cpu/cpu.h"
 #include "frontend/options.h"
@@ -30,6 +31,10 @@ struct dbgloop_host {
     /* The real-time clock's origin: moved forward by the time the guest
      * spends stopped in the debugger, so timers do not fire in a burst. */
     uint64_t *clock_origin_ns;
+    /* Where traces go (the -D file or stderr); the machine owns it. */
+    FILE *log;
+    /* The translator runs: -d in_asm is its block log, not the tracer's. */
+    bool translator;
 };
 
 /* The session for cfg's -gdb/-s/-S and -d/-D options, or NULL when none is

@@ -23,6 +23,7 @@
 #include "frontend/dbgloop.h"
 #include "frontend/display_curses.h"
 #include "frontend/loader.h"
+#include "jit/dispatch.h"
 #include "jit/exec.h"
 
 /* Instructions run between device/clock/input checks in real-time mode. */
@@ -52,7 +53,9 @@ struct machine {
     struct display_curses display;
     struct chardev keyboard; /* the terminal's keys, for -display curses */
     uint64_t next_refresh_ns;
-    struct dbgloop *dbg; /* gdb stub and traces (dbgloop.h), or NULL */
+    struct jit *jit;         /* the translator, NULL on the interpreter */
+    FILE *log;               /* -D FILE, or NULL for stderr */
+    struct dbgloop *dbg;     /* gdb stub and traces (dbgloop.h), or NULL */
 };
 
 static uint64_t host_now_ns(void)
@@ -250,6 +253,8 @@ static bool machine_reset(struct machine *m)
 {
     pc_reset(m->pc);
     cpu_reset(&m->cpu);
+    if (m->jit)
+        jit_notify_ram_write(m->jit, 0, m->pc->ram_size);
     m->reset_requested = false;
     m->stop = 0;
     if (m->cfg.kernel) {
@@ -258,6 +263,44 @@ static bool machine_reset(struct machine *m)
             fprintf(stderr, "kiln: reboot: %s\n", err);
             return false;
         }
+    }
+    return true;
+}
+
+static void ram_written(void *opaque, uint32_t addr, uint32_t len)
+{
+    jit_notify_ram_write(opaque, addr, len);
+}
+
+/* The translator, with its logs; without a backend for this host, the
+ * interpreter runs everything (a note says so). */
+static bool start_jit(struct machine *m, char *err, size_t errlen)
+{
+    m->jit = jit_new(&m->cpu, 0);
+    if (!m->jit) {
+        fprintf(stderr, "kiln: no translator for this host or CPU model; using the interpreter\n");
+        return true;
+    }
+    bus_set_ram_write_hook(m->pc->bus, ram_written, m->jit);
+    const char *items = m->cfg.log_items;
+    unsigned what = 0;
+    if (items && strstr(items, "in_asm"))
+        what |= JIT_LOG_IN_ASM;
+    if (items && strstr(items, "ir"))
+        what |= JIT_LOG_IR;
+    if (items && strstr(items, "out_asm"))
+        what |= JIT_LOG_OUT_ASM;
+    if (what) {
+        FILE *f = stderr;
+        if (m->cfg.log_file) {
+            m->log = fopen(m->cfg.log_file, "w");
+            if (!m->log) {
+                snprintf(err, errlen, "-D %s: %s", m->cfg.log_file, strerror(errno));
+                return false;
+            }
+            f = m->log;
+        }
+        jit_set_log(m->jit, f, what);
     }
     return true;
 }
@@ -309,13 +352,21 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
     bus.hole_start = 0xa0000; /* VGA window and ROMs take the slow path */
     bus.hole_end = 0x100000;
     cpu_init(&m->cpu, cfg->cpu, &bus);
+    if (!cfg->interp && !start_jit(m, err, errlen))
+        goto fail;
     if (!bus_map_io(m->pc->bus, 0xf0, 1, &port_f0_ops, m)) {
         snprintf(err, errlen, "cannot map port F0h");
         goto fail;
     }
     if (cfg->kernel && load_kernel(m, err, errlen))
         goto fail;
-    struct dbgloop_host dh = {m, dbg_quit, &m->host_start_ns};
+    /* The translator's block logs and the traces share the -D file. */
+    if (cfg->log_file && !m->log && !(m->log = fopen(cfg->log_file, "w"))) {
+        snprintf(err, errlen, "-D %s: %s", cfg->log_file, strerror(errno));
+        goto fail;
+    }
+    struct dbgloop_host dh = {m, dbg_quit, &m->host_start_ns, m->log ? m->log : stderr,
+                              m->jit != NULL};
     m->dbg = dbgloop_new(cfg, &m->cpu, &dh, err, errlen);
     if (!m->dbg && err[0])
         goto fail;
@@ -347,6 +398,9 @@ void machine_free(struct machine *m)
     if (m->curses)
         display_curses_close(&m->display);
     chardev_close(&m->keyboard);
+    jit_free(m->jit);
+    if (m->log)
+        fclose(m->log);
     pc_free(m->pc);
     free(m->vga_rom);
     for (int i = 0; i < 7; i++)
@@ -425,9 +479,11 @@ void machine_print_stats(const struct machine *m, FILE *f)
 {
     double secs = (double)(host_now_ns() - m->run_start_ns) / 1e9;
     const struct tlb *t = &m->cpu.tlb;
-    fprintf(f, "kiln: %llu instructions in %.2f s (%.1f MIPS, interpreter)\n",
+    fprintf(f, "kiln: %llu instructions in %.2f s (%.1f MIPS, %s)\n",
             (unsigned long long)m->cpu.icount, secs,
-            secs > 0 ? (double)m->cpu.icount / secs / 1e6 : 0.0);
+            secs > 0 ? (double)m->cpu.icount / secs / 1e6 : 0.0, m->jit ? "translator" : "interpreter");
+    if (m->jit)
+        jit_print_stats(m->jit, f);
     fprintf(f, "kiln: TLB %llu hits, %llu misses, %llu flushes\n", (unsigned long long)t->hits,
             (unsigned long long)t->misses, (unsigned long long)t->flushes);
 }

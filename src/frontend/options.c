@@ -233,8 +233,12 @@ int options_parse(int argc, char **argv, struct kiln_config *cfg, char *err, siz
         else if (!strcmp(o, "-device"))
             rc = parse_device(v, cfg, err, n);
         else if (!strcmp(o, "-accel")) {
-            if (strcmp(v, "interp") && strcmp(v, "tcg")) {
-                snprintf(err, n, "-accel: unsupported accelerator '%s' (interp)", v);
+            if (!strcmp(v, "interp")) {
+                cfg->interp = true;
+            } else if (!strcmp(v, "jit") || !strcmp(v, "tcg")) {
+                cfg->interp = false;
+            } else {
+                snprintf(err, n, "-accel: unsupported accelerator '%s' (jit, interp)", v);
                 return -1;
             }
         } else if (!strcmp(o, "-icount"))
@@ -297,10 +301,11 @@ const char *options_usage(void)
            "  -device isa-debug-exit[,iobase=N,iosize=N]  guest-requested exit\n"
            "  -no-reboot         exit with status 0 when the guest resets\n"
            "  -snapshot          keep disk writes in memory; images stay untouched\n"
-           "  -accel interp      execution engine (the interpreter)\n"
+           "  -accel jit|interp  execution engine: the translator (default) or the interpreter\n"
            "  -icount shift=N    deterministic clock: 2^N ns per instruction\n"
            "  -d ITEMS, -D FILE  log items and log file; traces: exec (every instruction),\n"
-           "                     in_asm (new code), int, cpu (registers), mmu, io;\n"
+           "                     in_asm (new code: translated blocks with the translator),\n"
+           "                     int, cpu (registers), mmu, io; translator: ir, out_asm;\n"
            "                     messages: guest_errors, unimp; jitstats at exit\n"
            "  -dfilter LO..HI    trace only instructions at linear addresses LO-HI\n"
            "  -dstart ADDR       start tracing when execution reaches linear ADDR\n"

@@ -38,6 +38,7 @@ struct kiln_config {
     struct chardev_spec debugcon;
     bool debug_exit;
     uint16_t debug_exit_iobase, debug_exit_iosize;
+    bool interp;      /* -accel interp: no translator */
     int icount_shift; /* -1: real-time clock; N: deterministic, 2^N ns per instruction */
     const char *log_items, *log_file;
     /* trace cuts (trace.c parses them): -dfilter LO..HI, -dstart, -dstop, -dlimit */

@@ -102,12 +102,15 @@ static int parse_limits(struct trace *t, const struct kiln_config *cfg, char *er
     return 0;
 }
 
-struct trace *trace_new(const struct kiln_config *cfg, struct cpu *c, char *err, size_t errlen)
+struct trace *trace_new(const struct kiln_config *cfg, struct cpu *c, FILE *out, bool translator,
+                        char *err, size_t errlen)
 {
     err[0] = 0;
     int mask = cfg->log_items ? trace_parse_items(cfg->log_items, err, errlen) : 0;
     if (mask < 0)
         return NULL;
+    if (translator)
+        mask &= ~TRACE_IN_ASM; /* the translator shows each new block */
     if (!mask) {
         if (cfg->trace_filter || cfg->trace_start || cfg->trace_stop || cfg->trace_limit)
             snprintf(err, errlen, "-dfilter/-dstart/-dstop/-dlimit need trace items in -d");
@@ -120,17 +123,9 @@ struct trace *trace_new(const struct kiln_config *cfg, struct cpu *c, char *err,
     }
     t->c = c;
     t->mask = (unsigned)mask;
-    t->out = stderr;
+    t->out = out;
     if (parse_limits(t, cfg, err, errlen))
         goto fail;
-    if (cfg->log_file) {
-        t->out = fopen(cfg->log_file, "w");
-        if (!t->out) {
-            snprintf(err, errlen, "-D: cannot open '%s' for writing", cfg->log_file);
-            goto fail;
-        }
-        t->own_out = true;
-    }
     if (cs_open(CS_ARCH_X86, CS_MODE_32, &t->cs32) != CS_ERR_OK ||
         cs_open(CS_ARCH_X86, CS_MODE_16, &t->cs16) != CS_ERR_OK) {
         snprintf(err, errlen, "cannot start the Capstone disassembler");
@@ -158,10 +153,7 @@ void trace_free(struct trace *t)
         cs_close(&t->cs32);
         cs_close(&t->cs16);
     }
-    if (t->own_out)
-        fclose(t->out);
-    else
-        fflush(t->out);
+    fflush(t->out);
     free(t);
 }
 

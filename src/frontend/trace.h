@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cpu/cpu.h"
 #include "frontend/options.h"
@@ -33,9 +34,12 @@ struct trace;
  * or -1 with a message naming the valid items. */
 int trace_parse_items(const char *items, char *err, size_t errlen);
 
-/* The tracer for cfg, or NULL when no trace item is asked for (err empty)
- * or on failure (message in err). Wraps c's port callbacks for TRACE_IO. */
-struct trace *trace_new(const struct kiln_config *cfg, struct cpu *c, char *err, size_t errlen);
+/* The tracer for cfg, writing to 'out' (not owned), or NULL when no trace
+ * item is asked for (err empty) or on failure (message in err). With
+ * 'translator', in_asm is left to the translator's block log. Wraps c's
+ * port callbacks for TRACE_IO. */
+struct trace *trace_new(const struct kiln_config *cfg, struct cpu *c, FILE *out, bool translator,
+                        char *err, size_t errlen);
 void trace_free(struct trace *t);
 
 /* True when the trace needs the per-instruction path. */

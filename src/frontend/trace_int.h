@@ -17,8 +17,7 @@
 struct trace {
     struct cpu *c;
     unsigned mask;
-    FILE *out;
-    bool own_out;
+    FILE *out; /* the machine's */
     csh cs16, cs32;
     bool cs_open;
     /* -dfilter, -dstart, -dstop, -dlimit */

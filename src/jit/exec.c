@@ -5,6 +5,7 @@
 #include "jit/exec.h"
 
 #include "cpu/interp.h"
+#include "jit/dispatch.h"
 
 static uint32_t cb_mem_read(void *ctx, uint32_t addr, int size)
 {
@@ -49,6 +50,8 @@ enum exec_stop exec_run(struct cpu *c, uint64_t max_insns, const volatile int *s
 enum exec_stop exec_run_intr(struct cpu *c, uint64_t max_insns, const volatile int *stop_flag,
                              const volatile int *intr_line)
 {
+    if (c->jit.engine)
+        return jit_run(c->jit.engine, max_insns, stop_flag, intr_line);
     for (uint64_t n = 0; n < max_insns; n++) {
         if (stop_flag && *stop_flag)
             return EXEC_STOPPED;

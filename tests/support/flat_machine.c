@@ -8,6 +8,8 @@
  */
 #include "flat_machine.h"
 
+#include "jit/dispatch.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +25,9 @@ struct flat_machine {
     enum flat_start start;
     volatile int stop;
     uint32_t exit_value;
+    bool want_jit;
+    int jit_block_insns;
+    struct jit *jit;
 };
 
 /* QEMU's debugcon reads back 0xE9 so that a guest can detect it. */
@@ -105,6 +110,7 @@ void flat_machine_free(struct flat_machine *m)
 {
     if (!m)
         return;
+    jit_free(m->jit);
     bus_free(m->bus);
     free(m);
 }
@@ -119,7 +125,14 @@ bool flat_machine_load(struct flat_machine *m, const uint8_t *image, size_t len)
     if (len > FLAT_RAM_SIZE - FLAT_LOAD_ADDR)
         return false;
     memcpy(bus_ram(m->bus) + FLAT_LOAD_ADDR, image, len);
+    jit_free(m->jit);
+    m->jit = NULL;
     cpu_init(&m->cpu, m->model, &m->cpu_bus);
+    if (m->want_jit) {
+        m->jit = jit_new(&m->cpu, m->jit_block_insns);
+        if (!m->jit)
+            return false;
+    }
     struct cpu *c = &m->cpu;
     m->stop = 0;
     m->exit_value = 0;
@@ -187,4 +200,10 @@ uint32_t flat_machine_exit_value(const struct flat_machine *m)
 struct cpu *flat_machine_cpu(struct flat_machine *m)
 {
     return &m->cpu;
+}
+
+void flat_machine_use_jit(struct flat_machine *m, bool on, int max_block_insns)
+{
+    m->want_jit = on;
+    m->jit_block_insns = max_block_insns;
 }

@@ -55,6 +55,11 @@ void flat_machine_free(struct flat_machine *m);
 /* Choose the start state that later loads use. */
 void flat_machine_set_start(struct flat_machine *m, enum flat_start start);
 
+/* Run later loads on the translator (blocks of at most 'max_block_insns'
+ * instructions; 0: the default) instead of the interpreter. A load fails
+ * when this host has no translator. */
+void flat_machine_use_jit(struct flat_machine *m, bool on, int max_block_insns);
+
 /* Copy 'len' bytes to FLAT_LOAD_ADDR and reset the CPU to the start state.
  * Returns false when the image does not fit in RAM. */
 KILN_MUST_CHECK bool flat_machine_load(struct flat_machine *m, const uint8_t *image, size_t len);

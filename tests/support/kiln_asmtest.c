@@ -31,9 +31,11 @@ enum {
 
 static void usage(FILE *to)
 {
-    fprintf(to, "usage: kiln-asmtest [--cpu MODEL] [--max-insns N] [--reset] [--expect-shutdown] "
+    fprintf(to, "usage: kiln-asmtest [--cpu MODEL] [--accel jit|interp] [--max-insns N] [--reset]\n"
+                "                    [--expect-shutdown] "
                 "[--trace N] FILE.bin\n"
                 "  --cpu MODEL        CPU model (%s; default pentium2)\n"
+                "  --accel ENGINE     jit (the translator) or interp (default)\n"
                 "  --max-insns N      stop with an error after N steps (default %llu)\n"
                 "  --reset            start from the CPU's reset state (F000:FFF0), whose\n"
                 "                     reset vector jumps to the image at 1000:0000\n"
@@ -97,7 +99,7 @@ int main(int argc, char **argv)
     const struct cpu_model_info *model = cpu_model_default();
     uint64_t budget = ASMTEST_DEFAULT_BUDGET;
     const char *path = NULL;
-    bool from_reset = false, expect_shutdown = false;
+    bool from_reset = false, expect_shutdown = false, use_jit = false;
     unsigned trace_len = 0;
     char err[256];
 
@@ -124,6 +126,13 @@ int main(int argc, char **argv)
                 return ASMTEST_EXIT_USAGE;
             }
             trace_len = (unsigned)v;
+        } else if (!strcmp(a, "--accel") && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (strcmp(v, "jit") && strcmp(v, "interp")) {
+                fprintf(stderr, "kiln-asmtest: bad --accel value '%s' (jit, interp)\n", v);
+                return ASMTEST_EXIT_USAGE;
+            }
+            use_jit = !strcmp(v, "jit");
         } else if (!strcmp(a, "--reset")) {
             from_reset = true;
         } else if (!strcmp(a, "--expect-shutdown")) {
@@ -149,6 +158,7 @@ int main(int argc, char **argv)
         return ASMTEST_EXIT_HOST;
     }
     flat_machine_set_start(m, from_reset ? FLAT_START_RESET : FLAT_START_IMAGE);
+    flat_machine_use_jit(m, use_jit, 0);
     if (!flat_machine_load_file(m, path, err, sizeof(err))) {
         fprintf(stderr, "kiln-asmtest: %s\n", err);
         flat_machine_free(m);

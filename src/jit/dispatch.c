@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The translator's run loop (see dispatch.h).
+ */
+#include "jit/dispatch.h"
+
+#include <stdlib.h>
+
+#include "cpu/interp.h"
+#include "jit/translate.h"
+#include "jit/verify.h"
+
+#define CODE_BYTES (64u << 20)
+
+struct jit {
+    struct cpu *cpu;
+    struct jit_cache *cache;
+    jit_enter_fn enter;
+    int max_block_insns;
+    bool verify;
+    uint64_t dispatches, lookups_hit, lookups_missed, bails, interp_steps;
+};
+
+struct jit *jit_new(struct cpu *c, int max_block_insns)
+{
+    if (c->model->offset_wraps || !c->bus.ram)
+        return NULL; /* the 8086/286 quirks are the interpreter's alone */
+    struct jit *j = calloc(1, sizeof(*j));
+    if (!j)
+        return NULL;
+    j->cpu = c;
+    j->verify = jit_verify_enabled();
+    j->cache = jit_cache_new(c, CODE_BYTES);
+    if (!j->cache) {
+        free(j);
+        return NULL;
+    }
+    j->enter = jit_cache_enter(j->cache);
+    c->jit.engine = j;
+    j->max_block_insns = max_block_insns > 0 ? max_block_insns : JIT_MAX_INSNS;
+    return j;
+}
+
+void jit_free(struct jit *j)
+{
+    if (!j)
+        return;
+    if (j->cpu->jit.engine == j)
+        j->cpu->jit.engine = NULL;
+    jit_cache_free(j->cache);
+    free(j);
+}
+
+void jit_notify_ram_write(struct jit *j, uint32_t phys, uint32_t len)
+{
+    jit_cache_code_write(j->cache, phys, len);
+    j->cpu->jit.smc_hit = 0; /* no block was running */
+}
+
+void jit_set_log(struct jit *j, FILE *f, unsigned what)
+{
+    jit_cache_set_log(j->cache, f, what);
+}
+
+/* Can translated code run the next instruction exactly as the interpreter would? */
+static bool usable(const struct cpu *c)
+{
+    /* RF is cleared by the next instruction to complete: the interpreter's job. */
+    if (c->irq_shadow || (c->eflags & (FL_TF | FL_RF)) || c->dbg.exec_armed || c->dbg.data_armed)
+        return false;
+    /* Alignment checks are not inlined. */
+    if (c->cpl == 3 && (c->cr[0] & CR0_AM) && (c->eflags & FL_AC))
+        return false;
+    return true;
+}
+
+/* The block for the current CS:EIP, translated if need be; NULL when the
+ * interpreter must run this instruction. */
+static struct jit_block *block_here(struct jit *j, struct cpu *c)
+{
+    uint32_t lin = c->seg[SEG_CS].base + c->eip;
+    struct tlb_entry *e = &c->tlb.e[c->cpl == 3 ? TLB_USER : TLB_SUPERVISOR][tlb_index(lin)];
+    if (e->tag_read != (lin & ~0xfffu) || !e->host)
+        return NULL;
+    uint32_t phys = e->phys | (lin & 0xfff);
+    if (phys >= c->bus.ram_size)
+        return NULL;
+    struct jit_key key = jit_key_of(c, phys);
+    struct jit_block *b = jit_cache_find(j->cache, &key);
+    if (b) {
+        j->lookups_hit++;
+        return b;
+    }
+    j->lookups_missed++;
+    return jit_cache_translate(j->cache, c, &key, lin, e->host + (lin & 0xfff),
+                               0x1000 - (lin & 0xfff), j->max_block_insns);
+}
+
+/* Chain exit 'e' to the block now at CS:EIP when both sit on the same
+ * linear page (then no mapping change can separate them). */
+static void try_chain(struct jit *j, struct cpu *c, struct jit_exit *e)
+{
+    struct jit_block *from = e->from;
+    if (!from->valid || e->to || !usable(c) || j->verify)
+        return;
+    struct jit_block *to = block_here(j, c);
+    if (to && (to->lin >> 12) == (from->lin >> 12) && to->key.mode == from->key.mode &&
+        to->key.cs_base == from->key.cs_base)
+        jit_cache_chain(j->cache, e, to);
+}
+
+static const int no_interrupt;
+
+enum exec_stop jit_run(struct jit *j, uint64_t max_insns, const volatile int *stop_flag,
+                       const volatile int *intr_line)
+{
+    struct cpu *c = j->cpu;
+    uint64_t start = c->icount;
+    c->jit.intr_line = intr_line ? intr_line : &no_interrupt;
+    c->jit.budget_end = start + max_insns;
+    struct jit_block *b = NULL;
+    for (;;) {
+        if (c->icount - start >= max_insns)
+            return EXEC_BUDGET;
+        if (stop_flag && *stop_flag)
+            return EXEC_STOPPED;
+        if (intr_line && *intr_line && interp_interruptible(c))
+            return EXEC_INTR;
+        if (c->halted)
+            return EXEC_HALTED;
+        b = usable(c) ? block_here(j, c) : NULL;
+        enum step_result r = STEP_OK;
+        if (!b) {
+            j->interp_steps++;
+            r = interp_step(c);
+        } else {
+            j->dispatches++;
+            uintptr_t ret = j->verify ? jit_verify_block(c, j->enter, b) : j->enter(c, b->code);
+            if (c->jit.shutdown) {
+                c->jit.shutdown = 0;
+                return EXEC_SHUTDOWN;
+            }
+            if (ret == JIT_RET_BAIL) {
+                j->bails++;
+                r = interp_step(c);
+            } else if (ret != JIT_RET_CONTINUE) {
+                try_chain(j, c, (struct jit_exit *)ret);
+            }
+        }
+        c->jit.smc_hit = 0;
+        if (r == STEP_SHUTDOWN)
+            return EXEC_SHUTDOWN;
+    }
+}
+
+void jit_print_stats(const struct jit *j, FILE *f)
+{
+    const struct jit_cache_stats *s = jit_cache_stats(j->cache);
+    fprintf(f,
+            "kiln: jit: %llu blocks translated (%llu instructions, %llu through helpers), "
+            "%llu chained jumps, %llu SMC invalidations, %llu cache flushes\n",
+            (unsigned long long)s->translated, (unsigned long long)s->insns_translated,
+            (unsigned long long)s->helper_insns, (unsigned long long)s->chained,
+            (unsigned long long)s->invalidated, (unsigned long long)s->flushes);
+    fprintf(f,
+            "kiln: jit: %llu block entries from the dispatcher, lookups %llu hit / %llu missed, "
+            "%llu bails, %llu instructions interpreted\n",
+            (unsigned long long)j->dispatches, (unsigned long long)j->lookups_hit,
+            (unsigned long long)j->lookups_missed, (unsigned long long)j->bails,
+            (unsigned long long)j->interp_steps);
+}

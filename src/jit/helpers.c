@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers called from translated code (see helpers.h).
+ */
+#include "jit/helpers.h"
+
+#include "common/bits.h"
+#include "cpu/interp.h"
+#include "cpu/mem.h"
+
+int jit_helper_insn(struct cpu *c, const struct insn *in, uint32_t next)
+{
+    enum step_result r = interp_execute(c, in);
+    if (r == STEP_SHUTDOWN)
+        c->jit.shutdown = 1;
+    if (r != STEP_OK || c->eip != next || c->jit.smc_hit) {
+        c->jit.smc_hit = 0;
+        return 1;
+    }
+    return 0;
+}
+
+/* The TLB entry for a plain-RAM access of 'size' bytes at 'lin', or NULL. */
+static struct tlb_entry *ram_entry(struct cpu *c, uint32_t lin, int size, enum mem_access acc)
+{
+    struct tlb_entry *e;
+    if ((lin & 0xfff) + (uint32_t)size > 0x1000)
+        return NULL;
+    if (mem_tlb_lookup(c, lin, acc, c->cpl == 3, &e))
+        return NULL; /* the interpreter will raise the fault itself */
+    if (!e->host || (acc == ACC_WRITE && (e->tag_write & TLB_CODE)))
+        return NULL;
+    return e;
+}
+
+uint64_t jit_slow_load(struct cpu *c, uint32_t lin, int size)
+{
+    struct tlb_entry *e = ram_entry(c, lin, size, ACC_READ);
+    if (!e)
+        return JIT_SLOW_BAIL;
+    const uint8_t *p = e->host + (lin & 0xfff);
+    return size == 1 ? p[0] : size == 2 ? load_le16(p) : load_le32(p);
+}
+
+bool jit_verify_stores;
+struct jit_store_record jit_store_log[JIT_STORE_LOG];
+int jit_store_count;
+
+int jit_slow_store(struct cpu *c, uint32_t lin, int size, uint32_t val)
+{
+    struct tlb_entry *e = ram_entry(c, lin, size, ACC_WRITE);
+    if (!e)
+        return 1;
+    uint8_t *p = e->host + (lin & 0xfff);
+    if (jit_verify_stores) {
+        if (jit_store_count >= JIT_STORE_LOG)
+            return 1;
+        uint32_t old = size == 1 ? p[0] : size == 2 ? load_le16(p) : load_le32(p);
+        jit_store_log[jit_store_count++] =
+            (struct jit_store_record){p, old, val & (uint32_t)size_mask(size), (uint8_t)size};
+    }
+    if (size == 1)
+        p[0] = (uint8_t)val;
+    else if (size == 2)
+        store_le16(p, (uint16_t)val);
+    else
+        store_le32(p, val);
+    return 0;
+}

@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IR to x86-64 (see x64_backend.h). Each IR op becomes a short fixed
+ * sequence; guest loads and stores look the shadow page table up inline
+ * (tlb.h) and call jit_slow_load/jit_slow_store only on a miss. Branches to
+ * the out-of-line stubs (bails, block exits) are rel32 fields patched when
+ * the stubs are placed after the body.
+ */
+#include "jit/x64_backend.h"
+
+#include <stddef.h>
+
+#include "cpu/flags.h"
+#include "jit/helpers.h"
+
+_Static_assert(TLB_BITS == 8, "the inline TLB index is one byte");
+_Static_assert(sizeof(struct tlb_entry) == 24, "the inline TLB lookup scales by 24");
+
+#define CPU_OFF(field) ((int32_t)offsetof(struct cpu, field))
+#define REG_OFF(n)     ((int32_t)(offsetof(struct cpu, r) + 4 * (n)))
+#define SEG_OFF(s, f)  ((int32_t)(offsetof(struct cpu, seg) + (s) * sizeof(struct seg_cache) + \
+                                  offsetof(struct seg_cache, f)))
+
+static const enum x64_reg temp_reg[IR_TEMPS] = {X64_RBX, X64_R12, X64_R13, X64_R14, X64_R15};
+
+#define MAX_BAILS 512
+
+struct lower {
+    struct x64_buf *b;
+    struct jit_block *blk;
+    uint64_t epilogue;
+    /* bail branches: rel32 field offsets and the instruction they leave from */
+    size_t bail_field[MAX_BAILS];
+    int bail_insn[MAX_BAILS];
+    int nbails;
+    /* per instruction: its EIP and the inline instructions not yet counted before it */
+    uint32_t insn_eip[JIT_MAX_INSNS];
+    uint32_t insn_uncounted[JIT_MAX_INSNS];
+    int cur;        /* current instruction */
+    bool cur_inline;
+    uint32_t uncounted; /* inline instructions completed and not yet added to icount */
+    int nexits;
+    size_t entry_exit_field[2];
+};
+
+static enum x64_reg R(int t)
+{
+    return temp_reg[t];
+}
+
+static struct x64_mem cpu_mem(int32_t off)
+{
+    return x64_mem_base(X64_RBP, off);
+}
+
+static struct x64_mem guest_reg_mem(int reg, int size)
+{
+    if (size == 1 && reg >= 4)
+        return cpu_mem(REG_OFF(reg - 4) + 1);
+    return cpu_mem(REG_OFF(reg));
+}
+
+/* A branch to the current instruction's bail stub. */
+static void bail_if(struct lower *l, enum x64_cond cc)
+{
+    if (l->nbails >= MAX_BAILS) {
+        l->b->err = X64_ERR_LABELS;
+        return;
+    }
+    l->bail_field[l->nbails] = x64_jcc_rel32(l->b, cc, 0);
+    l->bail_insn[l->nbails++] = l->cur;
+}
+
+static void add_icount(struct lower *l, uint32_t n)
+{
+    if (n)
+        x64_alu_mi(l->b, X64_ADD, X64_S64, cpu_mem(CPU_OFF(icount)), n);
+}
+
+static void jmp_epilogue(struct lower *l)
+{
+    x64_jmp_abs(l->b, l->epilogue, X64_R11);
+}
+
+static void call(struct lower *l, const void *fn)
+{
+    x64_call_abs(l->b, (uint64_t)(uintptr_t)fn, X64_R11);
+}
+
+static void mov_to_temp(struct lower *l, int d, enum x64_reg src)
+{
+    x64_mov_rr(l->b, X64_S32, R(d), src);
+}
+
+/* ---- memory ---- */
+
+/* Leaves the TLB entry's host pointer in RDX and the page offset in RCX,
+ * or jumps to *slow_field's target. */
+static void tlb_fast_path(struct lower *l, int lin, int size, bool write, size_t slow_field[3])
+{
+    struct x64_buf *b = l->b;
+    bool user = l->blk->key.mode & KEY_USER;
+    int32_t tlb = CPU_OFF(tlb.e) + (user ? (int32_t)sizeof(((struct tlb *)0)->e[0]) : 0);
+    int32_t tag = write ? (int32_t)offsetof(struct tlb_entry, tag_write)
+                        : (int32_t)offsetof(struct tlb_entry, tag_read);
+    x64_mov_rr(b, X64_S32, X64_RCX, R(lin));
+    x64_alu_ri(b, X64_AND, X64_S32, X64_RCX, 0xfff);
+    x64_alu_ri(b, X64_CMP, X64_S32, X64_RCX, 0x1000 - size);
+    slow_field[0] = x64_jcc_rel32(b, X64_CC_A, 0);
+    x64_mov_rr(b, X64_S32, X64_RAX, R(lin));
+    x64_shift_ri(b, X64_SHR, X64_S32, X64_RAX, 12);
+    x64_movzx_rr(b, X64_S32, X64_RAX, X64_S8, X64_RAX);
+    x64_lea(b, X64_S64, X64_RAX, x64_mem_sib(X64_RAX, X64_RAX, 2, 0));
+    x64_lea(b, X64_S64, X64_RDX, x64_mem_sib(X64_RBP, X64_RAX, 8, tlb));
+    x64_mov_rr(b, X64_S32, X64_RAX, R(lin));
+    x64_alu_ri(b, X64_AND, X64_S32, X64_RAX, (int32_t)0xfffff000u);
+    x64_alu_rm(b, X64_CMP, X64_S32, X64_RAX, x64_mem_base(X64_RDX, tag));
+    slow_field[1] = x64_jcc_rel32(b, X64_CC_NE, 0);
+    x64_mov_rm(b, X64_S64, X64_RDX, x64_mem_base(X64_RDX, (int32_t)offsetof(struct tlb_entry, host)));
+    x64_test_rr(b, X64_S64, X64_RDX, X64_RDX);
+    slow_field[2] = x64_jcc_rel32(b, X64_CC_E, 0);
+}
+
+static void patch_here(struct lower *l, size_t field)
+{
+    x64_patch_rel(l->b, field, X64_REL32, l->b->pos);
+}
+
+static void lower_load(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    size_t slow[3];
+    tlb_fast_path(l, o->a, o->size, false, slow);
+    struct x64_mem m = x64_mem_sib(X64_RDX, X64_RCX, 1, 0);
+    if (o->size == 4)
+        x64_mov_rm(b, X64_S32, R(o->d), m);
+    else
+        x64_movzx_rm(b, X64_S32, R(o->d), (enum x64_size)o->size, m);
+    size_t done = x64_jmp_rel32(b, 0);
+    for (int i = 0; i < 3; i++)
+        patch_here(l, slow[i]);
+    x64_mov_rr(b, X64_S64, X64_RDI, X64_RBP);
+    x64_mov_rr(b, X64_S32, X64_RSI, R(o->a));
+    x64_mov_ri(b, X64_S32, X64_RDX, o->size);
+    call(l, (const void *)jit_slow_load);
+    x64_test_rr(b, X64_S64, X64_RAX, X64_RAX);
+    bail_if(l, X64_CC_S);
+    mov_to_temp(l, o->d, X64_RAX);
+    patch_here(l, done);
+}
+
+static void lower_store(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    size_t slow[3], done = 0;
+    if (!jit_verify_stores) {
+        tlb_fast_path(l, o->a, o->size, true, slow);
+        x64_mov_mr(b, (enum x64_size)o->size, x64_mem_sib(X64_RDX, X64_RCX, 1, 0), R(o->b));
+        done = x64_jmp_rel32(b, 0);
+        for (int i = 0; i < 3; i++)
+            patch_here(l, slow[i]);
+    }
+    x64_mov_rr(b, X64_S64, X64_RDI, X64_RBP);
+    x64_mov_rr(b, X64_S32, X64_RSI, R(o->a));
+    x64_mov_ri(b, X64_S32, X64_RDX, o->size);
+    x64_mov_rr(b, X64_S32, X64_RCX, R(o->b));
+    call(l, (const void *)jit_slow_store);
+    x64_test_rr(b, X64_S32, X64_RAX, X64_RAX);
+    bail_if(l, X64_CC_NE);
+    if (!jit_verify_stores)
+        patch_here(l, done);
+}
+
+static void lower_lin(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    x64_mov_rr(b, X64_S32, X64_RAX, R(o->a));
+    x64_alu_ri(b, X64_ADD, X64_S64, X64_RAX, (int32_t)o->imm2 - 1);
+    x64_mov_rm(b, X64_S32, X64_RCX, cpu_mem(SEG_OFF(o->aux, limit)));
+    x64_alu_rr(b, X64_CMP, X64_S64, X64_RAX, X64_RCX);
+    bail_if(l, X64_CC_A);
+    x64_mov_rr(b, X64_S32, X64_RAX, R(o->a));
+    x64_alu_rm(b, X64_ADD, X64_S32, X64_RAX, cpu_mem(SEG_OFF(o->aux, base)));
+    mov_to_temp(l, o->d, X64_RAX);
+}
+
+/* ---- flags ---- */
+
+static void lower_lazy(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    x64_mov_mi(b, X64_S16, cpu_mem(CPU_OFF(lf_op)), o->aux | o->size << 8);
+    x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(lf_dst)), R(o->a));
+    x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(lf_src)), R(o->b));
+    x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(lf_res)), R(o->d));
+}
+
+/* Host flags equal to the guest's for condition 'cc' after the known lazy
+ * operation; false when the generic path must be used. */
+static bool known_cond_flags(struct lower *l, int cc, uint32_t known)
+{
+    struct x64_buf *b = l->b;
+    int op = (int)(known >> 8), size = (int)(known & 0xff);
+    int kind = (cc >> 1) & 7; /* O B Z BE S P L LE */
+    if (kind == 5 || !known)
+        return false;
+    if (op == LF_LOGIC || (op == LF_SUB && size < 4 && kind == 4)) {
+        /* SF and ZF of the result at its size; CF = OF = 0 (logic only). */
+        x64_mov_rm(b, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_res)));
+        if (size < 4)
+            x64_shift_ri(b, X64_SHL, X64_S32, X64_RAX, (uint8_t)(32 - 8 * size));
+        x64_test_rr(b, X64_S32, X64_RAX, X64_RAX);
+        return true;
+    }
+    if (op == LF_SUB) {
+        if (size == 4) {
+            x64_mov_rm(b, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_dst)));
+            x64_alu_rm(b, X64_CMP, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_src)));
+            return true;
+        }
+        if (kind == 0)
+            return false;
+        bool is_signed = kind >= 6;
+        if (is_signed) {
+            x64_movsx_rm(b, X64_S32, X64_RAX, (enum x64_size)size, cpu_mem(CPU_OFF(lf_dst)));
+            x64_movsx_rm(b, X64_S32, X64_RCX, (enum x64_size)size, cpu_mem(CPU_OFF(lf_src)));
+        } else {
+            x64_movzx_rm(b, X64_S32, X64_RAX, (enum x64_size)size, cpu_mem(CPU_OFF(lf_dst)));
+            x64_movzx_rm(b, X64_S32, X64_RCX, (enum x64_size)size, cpu_mem(CPU_OFF(lf_src)));
+        }
+        x64_alu_rr(b, X64_CMP, X64_S32, X64_RAX, X64_RCX);
+        return true;
+    }
+    if (op == LF_ADD && size == 4) {
+        x64_mov_rm(b, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_dst)));
+        x64_alu_rm(b, X64_ADD, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_src)));
+        return true;
+    }
+    return false;
+}
+
+static void lower_cond(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    if (known_cond_flags(l, o->aux, o->imm)) {
+        x64_setcc_r(b, (enum x64_cond)o->aux, X64_RAX);
+    } else {
+        x64_mov_rr(b, X64_S64, X64_RDI, X64_RBP);
+        x64_mov_ri(b, X64_S32, X64_RSI, o->aux);
+        call(l, (const void *)flags_cond);
+    }
+    x64_movzx_rr(b, X64_S32, R(o->d), X64_S8, X64_RAX);
+}
+
+/* ---- exits ---- */
+
+/* add icount; patchable JMP (slot) -> stub: EIP = target, return &exit. */
+static void chainable_exit(struct lower *l, uint32_t target, uint32_t count)
+{
+    struct x64_buf *b = l->b;
+    add_icount(l, count);
+    if (l->nexits >= 2) {
+        b->err = X64_ERR_LABELS;
+        return;
+    }
+    struct jit_exit *e = &l->blk->exit[l->nexits++];
+    size_t field = x64_jmp_rel32(b, 0);
+    e->from = l->blk;
+    e->target_eip = target;
+    e->to = NULL;
+    e->next_in = NULL;
+    /* Offsets for now: the caller turns them into addresses. */
+    e->jmp_field = (uint8_t *)(uintptr_t)field;
+    e->stub = (uint8_t *)(uintptr_t)b->pos;
+    x64_mov_mi(b, X64_S32, cpu_mem(CPU_OFF(eip)), target);
+    x64_mov_ri64(b, X64_RAX, (uint64_t)(uintptr_t)e);
+    jmp_epilogue(l);
+}
+
+static uint32_t exit_count(const struct lower *l)
+{
+    return l->uncounted + (l->cur_inline ? 1 : 0);
+}
+
+static void lower_exit(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    switch (o->op) {
+    case IR_EXIT: chainable_exit(l, o->imm, exit_count(l)); break;
+    case IR_EXITC: {
+        x64_test_rr(b, X64_S32, R(o->a), R(o->a));
+        size_t fall = x64_jcc_rel32(b, X64_CC_E, 0);
+        chainable_exit(l, o->imm, exit_count(l));
+        patch_here(l, fall);
+        chainable_exit(l, o->imm2, exit_count(l));
+        break;
+    }
+    default: /* EXITI */
+        if (o->a != IR_NONE)
+            x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(eip)), R(o->a));
+        add_icount(l, exit_count(l));
+        x64_alu_rr(b, X64_XOR, X64_S32, X64_RAX, X64_RAX);
+        jmp_epilogue(l);
+        break;
+    }
+}
+
+static void lower_helper(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    add_icount(l, l->uncounted);
+    l->uncounted = 0;
+    x64_mov_mi(b, X64_S32, cpu_mem(CPU_OFF(eip)), l->insn_eip[l->cur]);
+    x64_mov_rr(b, X64_S64, X64_RDI, X64_RBP);
+    x64_mov_ri64(b, X64_RSI, (uint64_t)(uintptr_t)&l->blk->insn[o->imm2]);
+    x64_mov_ri(b, X64_S32, X64_RDX, o->imm);
+    call(l, (const void *)jit_helper_insn);
+    x64_test_rr(b, X64_S32, X64_RAX, X64_RAX);
+    size_t go_on = x64_jcc_rel32(b, X64_CC_E, 0);
+    x64_alu_rr(b, X64_XOR, X64_S32, X64_RAX, X64_RAX);
+    jmp_epilogue(l);
+    patch_here(l, go_on);
+}
+
+/* ---- everything else ---- */
+
+static void lower_alu(struct lower *l, const struct ir_op *o, enum x64_alu_op op)
+{
+    struct x64_buf *b = l->b;
+    if (o->d == o->a) {
+        x64_alu_rr(b, op, X64_S32, R(o->d), R(o->b));
+        return;
+    }
+    x64_mov_rr(b, X64_S32, X64_RAX, R(o->a));
+    x64_alu_rr(b, op, X64_S32, X64_RAX, R(o->b));
+    mov_to_temp(l, o->d, X64_RAX);
+}
+
+static void lower_addr(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    if (o->a == IR_NONE && o->b == IR_NONE) {
+        x64_mov_ri(b, X64_S32, R(o->d), o->size == 2 ? o->imm & 0xffff : o->imm);
+        return;
+    }
+    struct x64_mem m;
+    if (o->a == IR_NONE)
+        m = x64_mem_index(R(o->b), 1 << o->aux, (int32_t)o->imm);
+    else if (o->b == IR_NONE)
+        m = x64_mem_base(R(o->a), (int32_t)o->imm);
+    else
+        m = x64_mem_sib(R(o->a), R(o->b), 1 << o->aux, (int32_t)o->imm);
+    x64_lea(b, X64_S32, X64_RAX, m);
+    if (o->size == 2)
+        x64_movzx_rr(b, X64_S32, X64_RAX, X64_S16, X64_RAX);
+    mov_to_temp(l, o->d, X64_RAX);
+}
+
+static void lower_op(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    switch ((enum ir_opcode)o->op) {
+    case IR_INSN:
+        if (l->cur >= 0 && l->cur_inline)
+            l->uncounted++;
+        l->cur = (int)o->imm2;
+        l->cur_inline = !o->aux;
+        l->insn_eip[l->cur] = o->imm;
+        l->insn_uncounted[l->cur] = l->uncounted;
+        break;
+    case IR_CONST: x64_mov_ri(b, X64_S32, R(o->d), o->imm); break;
+    case IR_GETR:
+        if (o->size == 4)
+            x64_mov_rm(b, X64_S32, R(o->d), guest_reg_mem(o->aux, 4));
+        else
+            x64_movzx_rm(b, X64_S32, R(o->d), (enum x64_size)o->size, guest_reg_mem(o->aux, o->size));
+        break;
+    case IR_SETR:
+        x64_mov_mr(b, (enum x64_size)o->size, guest_reg_mem(o->aux, o->size), R(o->a));
+        break;
+    case IR_ADD: lower_alu(l, o, X64_ADD); break;
+    case IR_SUB: lower_alu(l, o, X64_SUB); break;
+    case IR_AND: lower_alu(l, o, X64_AND); break;
+    case IR_OR: lower_alu(l, o, X64_OR); break;
+    case IR_XOR: lower_alu(l, o, X64_XOR); break;
+    case IR_MASK:
+        if (o->size == 4)
+            x64_mov_rr(b, X64_S32, R(o->d), R(o->a));
+        else
+            x64_movzx_rr(b, X64_S32, R(o->d), (enum x64_size)o->size, R(o->a));
+        break;
+    case IR_SEXT:
+        x64_movsx_rr(b, X64_S32, X64_RAX, (enum x64_size)o->aux, R(o->a));
+        if (o->size == 2)
+            x64_movzx_rr(b, X64_S32, X64_RAX, X64_S16, X64_RAX);
+        mov_to_temp(l, o->d, X64_RAX);
+        break;
+    case IR_ADDR: lower_addr(l, o); break;
+    case IR_LIN: lower_lin(l, o); break;
+    case IR_LOAD: lower_load(l, o); break;
+    case IR_STORE: lower_store(l, o); break;
+    case IR_LAZY: lower_lazy(l, o); break;
+    case IR_INCDEC:
+        x64_mov_rr(b, X64_S64, X64_RDI, X64_RBP);
+        x64_mov_ri(b, X64_S32, X64_RSI, o->aux);
+        x64_mov_ri(b, X64_S32, X64_RDX, o->size);
+        x64_mov_rr(b, X64_S32, X64_RCX, R(o->a));
+        x64_mov_rr(b, X64_S32, X64_R8, R(o->b));
+        call(l, (const void *)flags_lazy_incdec);
+        break;
+    case IR_COND: lower_cond(l, o); break;
+    case IR_SELECT:
+        x64_test_rr(b, X64_S32, R(o->a), R(o->a));
+        x64_cmov_rr(b, X64_CC_NE, X64_S32, R(o->d), R(o->b));
+        break;
+    case IR_CHKCS:
+        x64_alu_rm(b, X64_CMP, X64_S32, R(o->a), cpu_mem(SEG_OFF(SEG_CS, limit)));
+        bail_if(l, X64_CC_A);
+        break;
+    case IR_HELPER: lower_helper(l, o); break;
+    case IR_EXIT:
+    case IR_EXITC:
+    case IR_EXITI: lower_exit(l, o); break;
+    case IR_OPCODE_COUNT: break;
+    }
+}
+
+/* Block entry: leave before doing anything when the instruction budget is
+ * spent or an interrupt can be taken. */
+static void entry_checks(struct lower *l)
+{
+    struct x64_buf *b = l->b;
+    x64_mov_rm(b, X64_S64, X64_RAX, cpu_mem(CPU_OFF(jit.budget_end)));
+    x64_alu_mr(b, X64_CMP, X64_S64, cpu_mem(CPU_OFF(icount)), X64_RAX);
+    l->entry_exit_field[0] = x64_jcc_rel32(b, X64_CC_AE, 0);
+    x64_mov_rm(b, X64_S64, X64_RAX, cpu_mem(CPU_OFF(jit.intr_line)));
+    x64_alu_mi(b, X64_CMP, X64_S32, x64_mem_base(X64_RAX, 0), 0);
+    l->entry_exit_field[1] = x64_jcc_rel32(b, X64_CC_NE, 0);
+}
+
+static void entry_stubs(struct lower *l, size_t body)
+{
+    struct x64_buf *b = l->b;
+    /* Interrupt line up: leave only when IF lets it in. */
+    patch_here(l, l->entry_exit_field[1]);
+    x64_test_mi(b, X64_S32, cpu_mem(CPU_OFF(eflags)), FL_IF);
+    size_t back = x64_jcc_rel32(b, X64_CC_E, 0);
+    x64_patch_rel(b, back, X64_REL32, body);
+    patch_here(l, l->entry_exit_field[0]);
+    x64_mov_mi(b, X64_S32, cpu_mem(CPU_OFF(eip)), l->blk->key.eip);
+    x64_alu_rr(b, X64_XOR, X64_S32, X64_RAX, X64_RAX);
+    jmp_epilogue(l);
+}
+
+static void bail_stubs(struct lower *l)
+{
+    struct x64_buf *b = l->b;
+    size_t stub_of[JIT_MAX_INSNS];
+    for (int i = 0; i < JIT_MAX_INSNS; i++)
+        stub_of[i] = 0;
+    for (int i = 0; i < l->nbails; i++) {
+        int n = l->bail_insn[i];
+        if (!stub_of[n]) {
+            stub_of[n] = b->pos;
+            x64_mov_mi(b, X64_S32, cpu_mem(CPU_OFF(eip)), l->insn_eip[n]);
+            add_icount(l, l->insn_uncounted[n]);
+            x64_mov_ri(b, X64_S32, X64_RAX, JIT_RET_BAIL);
+            jmp_epilogue(l);
+        }
+        x64_patch_rel(b, l->bail_field[i], X64_REL32, stub_of[n]);
+    }
+}
+
+bool x64_backend_lower(struct x64_buf *b, const struct ir_block *ir, struct jit_block *blk,
+                       uint64_t epilogue)
+{
+    static struct lower l; /* large; one translation at a time */
+    l = (struct lower){.b = b, .blk = blk, .epilogue = epilogue, .cur = -1};
+    entry_checks(&l);
+    size_t body = b->pos;
+    for (int i = 0; i < ir->n && b->err == X64_OK; i++)
+        if (!ir->op[i].dead)
+            lower_op(&l, &ir->op[i]);
+    entry_stubs(&l, body);
+    bail_stubs(&l);
+    for (int i = l.nexits; i < 2; i++)
+        blk->exit[i] = (struct jit_exit){0};
+    return x64_buf_finish(b) == X64_OK;
+}
+
+bool x64_backend_emit_glue(struct x64_buf *b, uint64_t *enter, uint64_t *epilogue)
+{
+    static const enum x64_reg saved[] = {X64_RBP, X64_RBX, X64_R12, X64_R13, X64_R14, X64_R15};
+    *enter = x64_here(b);
+    for (int i = 0; i < 6; i++)
+        x64_push_r(b, X64_S64, saved[i]);
+    x64_alu_ri(b, X64_SUB, X64_S64, X64_RSP, 8); /* 16-byte alignment at calls */
+    x64_mov_rr(b, X64_S64, X64_RBP, X64_RDI);
+    x64_jmp_r(b, X64_RSI);
+    x64_align(b, 16);
+    *epilogue = x64_here(b);
+    x64_alu_ri(b, X64_ADD, X64_S64, X64_RSP, 8);
+    for (int i = 5; i >= 0; i--)
+        x64_pop_r(b, X64_S64, saved[i]);
+    x64_ret(b);
+    return x64_buf_finish(b) == X64_OK;
+}
