@@ -109,8 +109,12 @@ struct trace *trace_new(const struct kiln_config *cfg, struct cpu *c, FILE *out,
     int mask = cfg->log_items ? trace_parse_items(cfg->log_items, err, errlen) : 0;
     if (mask < 0)
         return NULL;
-    if (translator)
-        mask &= ~TRACE_IN_ASM; /* the translator shows each new block */
+    /* in_asm alone (or with io) under the translator is its block log; with
+     * per-instruction items the interpreter runs everything and the
+     * tracer shows each new instruction instead. */
+    bool cuts = cfg->trace_filter || cfg->trace_start || cfg->trace_stop || cfg->trace_limit;
+    if (translator && !(mask & ~(TRACE_IN_ASM | TRACE_IO)) && !cuts)
+        mask &= ~TRACE_IN_ASM;
     if (!mask) {
         if (cfg->trace_filter || cfg->trace_start || cfg->trace_stop || cfg->trace_limit)
             snprintf(err, errlen, "-dfilter/-dstart/-dstop/-dlimit need trace items in -d");

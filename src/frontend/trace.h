@@ -36,7 +36,7 @@ int trace_parse_items(const char *items, char *err, size_t errlen);
 
 /* The tracer for cfg, writing to 'out' (not owned), or NULL when no trace
  * item is asked for (err empty) or on failure (message in err). With
- * 'translator', in_asm is left to the translator's block log. Wraps c's
+ * 'translator', in_asm alone is left to the translator's block log. Wraps c's
  * port callbacks for TRACE_IO. */
 struct trace *trace_new(const struct kiln_config *cfg, struct cpu *c, FILE *out, bool translator,
                         char *err, size_t errlen);

@@ -53,10 +53,14 @@ has all "^IO: out port 00f4 size 1 <- 00$"
 has all "^EAX=33333333 EBX=22222222 "
 count all "${insn}001000af " 3
 
-# in_asm is the tracer's on the interpreter (the translator logs blocks).
-run in_asm -d in_asm -accel interp
-count in_asm "^IN: 0010:001000af \[001000af\] 49 +dec ecx$" 1
-count in_asm "^[0-9]+ 0010:" 0
+# in_asm is the tracer's on the interpreter, and with per-instruction
+# items under the translator (alone, it is the translator's block log).
+for opts in "-d in_asm -accel interp" "-d in_asm,int -accel jit"; do
+    # shellcheck disable=SC2086
+    run in_asm $opts
+    count in_asm "^IN: 0010:001000af \[001000af\] 49 +dec ecx$" 1
+    count in_asm "^[0-9]+ 0010:" 0
+done
 
 # Port I/O alone needs no per-instruction path: the translator runs the
 # guest and its port accesses still reach the trace.
