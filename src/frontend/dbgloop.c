@@ -199,6 +199,13 @@ enum exec_stop dbgloop_run(struct dbgloop *d, uint64_t max_insns, const volatile
         for (uint64_t n = 0; n < max_insns; n++)
             if (step_one(d, &r, stop_flag, intr_line))
                 break;
+    /* The machine ends the run on a HLT that nothing can wake: show it to
+     * the debugger first. */
+    if (r == EXEC_HALTED && !(c->eflags & FL_IF) && d->rsp.fd >= 0 && !(stop_flag && *stop_flag)) {
+        d->stop = STOP_TRAP;
+        d->stepping = false;
+        stop_and_serve(d);
+    }
     if (d->trace)
         trace_exit(d->trace);
     return r;

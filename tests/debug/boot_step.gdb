@@ -42,4 +42,10 @@ set $eax = 0xcafe
 printf "CHECK eax=%x\n", $eax
 set $pc = 0x7c3d
 printf "CHECK pc=%x\n", $pc
+# CLI; HLT written over the spin loop: the stub shows the dead halt to gdb
+# before Kiln ends the run.
+set *(unsigned short *)0x7c3d = 0xf4fa
+x/2i $pc
+continue
+printf "CHECK halted pc=%x if=%x\n", $pc, ($eflags >> 9) & 1
 kill
