@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/decode.h"
+#include "cpu/flags.h"
 #include "cpu/interp.h"
+#include "cpu/opcodes.h"
 #include "frontend/gdb_rsp.h"
 
 struct dbgloop *dbgloop_new(const struct kiln_config *cfg, struct cpu *c,
@@ -110,6 +113,59 @@ static enum exec_stop run_one(struct cpu *c, const volatile int *stop_flag,
     return EXEC_BUDGET;
 }
 
+/* Run one iteration of a REP string instruction with more than one to go,
+ * as the hardware's single-step does: it traps after every iteration with
+ * EIP still on the instruction (SDM Vol. 3A 7.3.9.2, 17.3.1.4). Kiln's
+ * CPU does so only under the guest's own TF, so the stub shows it a count
+ * of 1 for one step and then puts the real count back, less the iteration
+ * done, and EIP back on the instruction while iterations remain. Returns
+ * false when the instruction at CS:EIP is not such a string instruction. */
+static bool rep_iteration(struct dbgloop *d, enum exec_stop *r, const volatile int *stop_flag,
+                          const volatile int *intr_line)
+{
+    struct cpu *c = d->c;
+    /* The guest's own TF and data or I/O breakpoints take the CPU's path. */
+    if ((c->eflags & FL_TF) || c->dbg.data_armed || c->dbg.io_armed || c->rep_active)
+        return false;
+    uint8_t bytes[15];
+    size_t n = 0;
+    while (n < sizeof(bytes) && gdb_mem_read(d, c->seg[SEG_CS].base + c->eip + (uint32_t)n,
+                                             bytes + n, 1))
+        n++;
+    struct insn in;
+    if (decode_buffer(c->model->gen, cpu_code_size(c), bytes, n, &in) != DEC_OK ||
+        !(opc_rows[in.op].flags & F_STRING) || in.rep == REP_NONE)
+        return false;
+    uint32_t mask = in.addrsize == 2 ? 0xffffu : 0xffffffffu;
+    uint32_t count = c->r[R_ECX] & mask;
+    if (count <= 1)
+        return false;
+    uint16_t cs = c->seg[SEG_CS].sel;
+    uint32_t eip = c->eip, next = c->eip + in.len;
+    if (cpu_code_size(c) == 2)
+        next &= 0xffff;
+    uint64_t before = c->icount;
+    c->r[R_ECX] = (c->r[R_ECX] & ~mask) | 1;
+    *r = run_one(c, stop_flag, intr_line);
+    bool done = c->icount != before && c->seg[SEG_CS].sel == cs && c->eip == next;
+    if (!done) {
+        /* Nothing ran, or the iteration faulted and the CPU put everything
+         * back as before the instruction: only the count is ours to undo. */
+        c->r[R_ECX] = (c->r[R_ECX] & ~mask) | count;
+        return true;
+    }
+    c->r[R_ECX] = (c->r[R_ECX] & ~mask) | (count - 1);
+    bool more = true;
+    if (opc_rows[in.op].opcode == 0xa6 || opc_rows[in.op].opcode == 0xa7 ||
+        opc_rows[in.op].opcode == 0xae || opc_rows[in.op].opcode == 0xaf) {
+        bool zf = flags_get(c) & FL_ZF; /* REPE/REPNE: CMPS and SCAS end on ZF */
+        more = in.rep == REP_E ? zf : !zf;
+    }
+    if (more)
+        c->eip = eip;
+    return true;
+}
+
 /* Does this run need the per-instruction path? */
 static bool exact(const struct dbgloop *d)
 {
@@ -139,7 +195,9 @@ static bool step_one(struct dbgloop *d, enum exec_stop *r, const volatile int *s
     uint64_t before = c->icount;
     uint16_t cs = c->seg[SEG_CS].sel;
     uint32_t eip = c->eip;
-    *r = run_one(c, stop_flag, dbgloop_hold_irq(d) ? NULL : intr_line);
+    const volatile int *irq = dbgloop_hold_irq(d) ? NULL : intr_line;
+    if (!d->stepping || !rep_iteration(d, r, stop_flag, irq))
+        *r = run_one(c, stop_flag, irq);
     if (*r == EXEC_INTR || *r == EXEC_STOPPED)
         return true; /* nothing ran: back to the machine loop */
     int w = d->n_wp ? d->watch_hit : -1;

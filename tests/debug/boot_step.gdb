@@ -35,6 +35,13 @@ stepi
 stepi
 stepi
 x/i $pc
+# REP STOSB with CX = 4: each step is one iteration, EIP stays on the
+# instruction until the last one (single-step on hardware, SDM 7.3.9.2).
+stepi
+printf "CHECK rep pc=%x cx=%x di=%x\n", $pc, $cx, $di
+stepi
+stepi
+printf "CHECK rep pc=%x cx=%x di=%x\n", $pc, $cx, $di
 stepi
 printf "CHECK rep pc=%x cx=%x di=%x bytes=%x\n", $pc, $cx, $di, *(unsigned int *)0x700
 # Writing registers: real mode lets gdb move CS; EIP stays linear.
@@ -42,6 +49,23 @@ set $eax = 0xcafe
 printf "CHECK eax=%x\n", $eax
 set $pc = 0x7c3d
 printf "CHECK pc=%x\n", $pc
+# REPE CMPSB written at 7E00h over "abcX" and "abcY" with CX = 8: three
+# equal bytes keep EIP on it, the fourth (ZF = 0) ends it with CX = 4.
+set *(unsigned int *)0x800 = 0x58636261
+set *(unsigned int *)0x900 = 0x59636261
+set *(unsigned short *)0x7e00 = 0xa6f3
+set $pc = 0x7e00
+set $esi = 0x800
+set $edi = 0x900
+set $ecx = 8
+x/i $pc
+stepi
+stepi
+stepi
+printf "CHECK repe pc=%x cx=%x si=%x di=%x\n", $pc, $cx, $si, $di
+stepi
+printf "CHECK repe pc=%x cx=%x si=%x di=%x zf=%x\n", $pc, $cx, $si, $di, ($eflags >> 6) & 1
+set $pc = 0x7c3d
 # CLI; HLT written over the spin loop: the stub shows the dead halt to gdb
 # before Kiln ends the run.
 set *(unsigned short *)0x7c3d = 0xf4fa
