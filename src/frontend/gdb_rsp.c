@@ -215,12 +215,22 @@ enum rsp_event rsp_poll(struct rsp *r, int timeout_ms)
             if (r->fd < 0)
                 return RSP_CLOSED;
         }
-        struct pollfd pfd = {.fd = r->fd, .events = POLLIN};
-        int n = poll(&pfd, 1, timeout_ms);
+        struct pollfd pfd[2] = {{.fd = r->fd, .events = POLLIN},
+                                {.fd = r->listen_fd, .events = POLLIN}};
+        int n = poll(pfd, r->listen_fd >= 0 ? 2 : 1, timeout_ms);
         if (n < 0 && errno == EINTR)
             return RSP_NONE;
         if (n <= 0)
             return RSP_NONE;
+        if (r->listen_fd >= 0 && (pfd[1].revents & POLLIN)) {
+            /* One debugger at a time: a second one is turned away at once
+             * rather than left waiting. */
+            int extra = accept(r->listen_fd, NULL, NULL);
+            if (extra >= 0)
+                close(extra);
+        }
+        if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+            return RSP_NONE; /* only the listener spoke */
         ssize_t got = recv(r->fd, r->in, sizeof(r->in), 0);
         if (got < 0 && (errno == EINTR || errno == EAGAIN))
             continue;

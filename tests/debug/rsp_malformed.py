@@ -105,6 +105,14 @@ def run(port, kiln):
     c = Client(port)
     c.ask("?", pattern=r"T05thread:01;")
 
+    # A second debugger is turned away; the first keeps its session.
+    second = socket.create_connection(("127.0.0.1", port), timeout=20)
+    second.sendall(frame("?"))
+    if second.recv(100) != b"":
+        fail("a second debugger was served")
+    second.close()
+    c.ask("?", pattern=r"T05thread:01;")
+
     # Framing errors: the stub answers '-' and nothing else.
     c.raw(b"$g#00")
     c.expect_ack(b"-")
