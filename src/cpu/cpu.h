@@ -231,6 +231,7 @@ struct cpu {
     uint32_t insn_eip;   /* EIP of the instruction being executed */
     uint32_t next_eip;   /* EIP of the following instruction, set before a handler runs */
     uint64_t icount;     /* retired instructions */
+    uint64_t exceptions; /* exceptions delivered (or escalated), for engines and statistics */
     struct insn_undo undo;
 
     /* --- configuration --- */

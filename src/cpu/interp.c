@@ -80,6 +80,7 @@ static void mark_fault_rf(struct cpu *c)
 static enum step_result deliver_fault(struct cpu *c, uint32_t ret_eip, bool fault)
 {
     int first = c->exc_vector;
+    c->exceptions++;
     if (fault)
         mark_fault_rf(c);
     if (!cpu_interrupt(c, first, ret_eip, c->exc_has_error, c->exc_error, false))

@@ -13,11 +13,13 @@ uint64_t jit_helper_counts[OP_COUNT];
 int jit_helper_insn(struct cpu *c, const struct insn *in, uint32_t next)
 {
     jit_helper_counts[in->op]++;
+    uint64_t exceptions = c->exceptions;
     enum step_result r = interp_execute(c, in);
     c->jit.mode_dirty = 1;
     if (r == STEP_SHUTDOWN)
         c->jit.shutdown = 1;
-    if (r != STEP_OK || c->eip != next || c->jit.smc_hit) {
+    /* An exception may land on a handler whose EIP happens to be 'next'. */
+    if (r != STEP_OK || c->eip != next || c->jit.smc_hit || c->exceptions != exceptions) {
         c->jit.smc_hit = 0;
         return 1;
     }

@@ -172,7 +172,6 @@ static int linear(struct tr *t, int seg, int off, int size, bool write)
     }
     if (t->key->mode & (1u << (KEY_FLAT_SHIFT + seg)))
         return off;
-    release(t, off);
     int d = temp(t);
     emit(t, IR_LIN, 4, d, off, IR_NONE, seg, 0, (uint32_t)size);
     return d;
@@ -194,6 +193,16 @@ static int ea(struct tr *t)
     return d;
 }
 
+/* Linear address of the ModRM memory operand (its offset temp released). */
+static int mem_lin(struct tr *t, int size, bool write)
+{
+    int off = ea(t);
+    int lin = linear(t, t->in->seg, off, size, write);
+    if (lin != off)
+        release(t, off);
+    return lin;
+}
+
 static int load(struct tr *t, int lin, int size)
 {
     int d = temp(t);
@@ -213,7 +222,7 @@ static int rm_read(struct tr *t, int size, int *lin, bool will_write)
         *lin = IR_NONE;
         return getr(t, t->in->rm, size);
     }
-    *lin = linear(t, t->in->seg, ea(t), size, will_write);
+    *lin = mem_lin(t, size, will_write);
     if (will_write && !t->failed && !seg_ok(t, t->in->seg, false))
         t->failed = 1;
     return load(t, *lin, size);
@@ -300,8 +309,10 @@ static void shift(struct tr *t, int size, int count)
     static const enum ir_opcode ops[4] = {IR_SHL, IR_SHR, IR_SHL, IR_SAR};
     static const enum lf_op lf[4] = {LF_SHL, LF_SHR, LF_SHL, LF_SAR};
     int kind = t->in->reg;
-    if (kind < 4 || count == 0) {
-        t->failed = 1; /* rotates, and no-op shifts, are the helper's */
+    if (kind < 4 || count == 0 || (count < 0 && t->in->is_mem)) {
+        /* Rotates, no-op shifts, and CL shifts of memory (a zero count
+         * writes nothing, not even the dirty bit) are the helper's. */
+        t->failed = 1;
         return;
     }
     int lin, v = rm_read(t, size, &lin, true);
@@ -392,7 +403,7 @@ static void inline_insn(struct tr *t)
         size = in->op == OP_MOV_Eb_Gb ? 1 : size;
         v = getr(t, in->reg, size);
         if (in->is_mem) {
-            lin = linear(t, in->seg, ea(t), size, true);
+            lin = mem_lin(t, size, true);
             store(t, lin, size, v);
         } else {
             setr(t, in->rm, size, v);
@@ -409,7 +420,7 @@ static void inline_insn(struct tr *t)
         size = in->op == OP_MOV_Eb_Ib ? 1 : size;
         v = konst(t, in->imm & size_mask(size));
         if (in->is_mem) {
-            lin = linear(t, in->seg, ea(t), size, true);
+            lin = mem_lin(t, size, true);
             store(t, lin, size, v);
         } else {
             setr(t, in->rm, size, v);
@@ -601,7 +612,7 @@ static void inline_insn(struct tr *t)
     if (in->map == 1 && in->opcode >= 0x90 && in->opcode <= 0x9f) { /* SETcc */
         cond(t, in->opcode & 0xf, &v);
         if (in->is_mem) {
-            lin = linear(t, in->seg, ea(t), 1, true);
+            lin = mem_lin(t, 1, true);
             store(t, lin, 1, v);
         } else {
             setr(t, in->rm, 1, v);
