@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kiln-jitfuzz machine: two CPUs, each on its own bus with its own RAM, the
+ * first run by the interpreter and the second by the translator. Builds the
+ * guest memory for a test case (random RAM, the stream, page tables; the
+ * ROM with the descriptor tables and exception handlers), sets the CPU
+ * state directly, runs both engines to the same retired-instruction count
+ * and compares all architectural state. Touches struct cpu only to set up
+ * and read back. Gates: Intel SDM Vol. 3A 6.11-6.12; IVT: 20.1.4; paging:
+ * 4.3 (32-bit paging).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/flags.h"
+#include "cpu/mmu.h"
+#include "devices/bus.h"
+#include "jit/dispatch.h"
+#include "jit/exec.h"
+#include "jit_fuzz.h"
+
+struct fz_engine {
+    struct bus *bus;
+    struct cpu_bus cpu_bus;
+    uint32_t exc[FZ_VECTORS]; /* exceptions delivered, by vector (the handlers' port writes) */
+    struct cpu cpu;
+};
+
+struct fz_machine {
+    int block_insns;
+    struct jit *jit;
+    uint8_t rom[FZ_ROM_SIZE];
+    uint8_t image[FZ_RAM_SIZE];
+    struct fz_engine e[2]; /* 0: interpreter, 1: translator */
+};
+
+enum { INTERP, JIT };
+
+static uint32_t rom_read(void *opaque, uint32_t addr, int size)
+{
+    const uint8_t *rom = opaque;
+    uint32_t v = 0;
+    for (int i = size - 1; i >= 0; i--)
+        v = v << 8 | (addr + (uint32_t)i < FZ_ROM_SIZE ? rom[addr + (uint32_t)i] : 0xff);
+    return v;
+}
+
+static const struct io_ops rom_ops = {rom_read, NULL};
+
+static uint32_t exc_read(void *opaque, uint32_t addr, int size)
+{
+    (void)opaque;
+    (void)addr;
+    (void)size;
+    return 0xffffffffu;
+}
+
+static void exc_write(void *opaque, uint32_t addr, int size, uint32_t val)
+{
+    struct fz_engine *e = opaque;
+    (void)size;
+    (void)val;
+    if (addr < FZ_VECTORS) e->exc[addr]++;
+}
+
+static const struct io_ops exc_ops = {exc_read, exc_write};
+
+struct fz_machine *fz_machine_new(int block_insns)
+{
+    struct fz_machine *m = calloc(1, sizeof(*m));
+    if (!m) return NULL;
+    m->block_insns = block_insns;
+    for (int k = 0; k < 2; k++) {
+        struct fz_engine *e = &m->e[k];
+        e->bus = bus_new(FZ_RAM_SIZE);
+        if (!e->bus || !bus_map_io(e->bus, FZ_EXC_PORT, FZ_VECTORS, &exc_ops, e) ||
+            !bus_map_mmio(e->bus, FZ_ROM, FZ_ROM_SIZE, &rom_ops, m->rom)) {
+            fz_machine_free(m);
+            return NULL;
+        }
+        exec_connect_bus(&e->cpu_bus, e->bus);
+        cpu_init(&e->cpu, cpu_model_find("pentium2"), &e->cpu_bus);
+    }
+    m->jit = jit_new(&m->e[JIT].cpu, block_insns);
+    if (!m->jit) {
+        fz_machine_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void fz_machine_free(struct fz_machine *m)
+{
+    if (!m) return;
+    jit_free(m->jit);
+    for (int k = 0; k < 2; k++)
+        bus_free(m->e[k].bus);
+    free(m);
+}
+
+void fz_machine_print_stats(const struct fz_machine *m, FILE *f)
+{
+    jit_print_stats(m->jit, f);
+}
+
+int fz_machine_block_insns(const struct fz_machine *m)
+{
+    return m->block_insns;
+}
+
+/* ---- guest memory ---- */
+
+static void put16(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, v);
+    put16(p + 2, v >> 16);
+}
+
+/* A little assembler for the ROM code. */
+struct asm_buf {
+    uint8_t *p;
+    uint32_t at; /* guest address of p[0] */
+    int n;
+};
+
+static void o8(struct asm_buf *a, uint32_t v)
+{
+    a->p[a->n++] = (uint8_t)v;
+}
+
+static void o16(struct asm_buf *a, uint32_t v)
+{
+    put16(a->p + a->n, v);
+    a->n += 2;
+}
+
+static void o32(struct asm_buf *a, uint32_t v)
+{
+    put32(a->p + a->n, v);
+    a->n += 4;
+}
+
+static void bytes(struct asm_buf *a, const char *hex)
+{
+    for (const char *h = hex; *h; h += h[2] ? 3 : 2)
+        o8(a, (uint32_t)strtoul((char[3]){h[0], h[1], 0}, NULL, 16));
+}
+
+/* The exceptions that push an error code (SDM Vol. 3A table 6-1). */
+static bool has_error_code(uint32_t v)
+{
+    return v == 8 || (v >= 10 && v <= 14) || v == 17;
+}
+
+/* The handlers' common part, 32-bit: look the return EIP up in the
+ * next-unit table and IRET there, or restart the stream. Registers and
+ * flags are as at the fault (IRET restores EFLAGS). */
+static void resume32(struct asm_buf *a)
+{
+    bytes(a, "50 8b 44 24 04"); /* push eax; mov eax, [esp+4] */
+    o8(a, 0x2d);                /* sub eax, FZ_CODE */
+    o32(a, FZ_CODE);
+    o8(a, 0x3d); /* cmp eax, FZ_CODE_MAX */
+    o32(a, FZ_CODE_MAX);
+    bytes(a, "73 00"); /* jae restart */
+    int jae = a->n - 1;
+    bytes(a, "0f b7 04 45"); /* movzx eax, word [eax*2 + FZ_NEXT] */
+    o32(a, FZ_NEXT);
+    bytes(a, "89 44 24 04 58 cf"); /* mov [esp+4], eax; pop eax; iret */
+    a->p[jae] = (uint8_t)(a->n - jae - 1);
+    bytes(a, "58"); /* restart: pop eax */
+    o8(a, 0xb8 + R_ESP);
+    o32(a, FZ_STACK_TOP);
+    o8(a, 0xe9);
+    o32(a, FZ_CODE - (a->at + (uint32_t)a->n + 4));
+}
+
+/* The same in real mode, where the frame is IP, CS, FLAGS and only BX, BP,
+ * SI and DI address memory. */
+static void resume16(struct asm_buf *a)
+{
+    bytes(a, "55 89 e5 50 8b 46 02"); /* push bp; mov bp, sp; push ax; mov ax, [bp+2] */
+    bytes(a, "83 7e 04 00 75 00");    /* cmp word [bp+4], 0; jne restart */
+    int jne = a->n - 1;
+    o8(a, 0x2d); /* sub ax, FZ_CODE */
+    o16(a, FZ_CODE);
+    o8(a, 0x3d); /* cmp ax, FZ_CODE_MAX */
+    o16(a, FZ_CODE_MAX);
+    bytes(a, "73 00 53 89 c3 01 db"); /* jae restart; push bx; mov bx, ax; add bx, bx */
+    int jae = a->n - 6;
+    bytes(a, "2e 8b 87"); /* mov ax, cs:[bx + FZ_NEXT] */
+    o16(a, FZ_NEXT - FZ_ROM);
+    bytes(a, "5b 89 46 02 58 5d cf"); /* pop bx; mov [bp+2], ax; pop ax; pop bp; iret */
+    a->p[jne] = (uint8_t)(a->n - jne - 1);
+    a->p[jae] = (uint8_t)(a->n - jae - 1);
+    bytes(a, "58 5d 66"); /* restart: pop ax; pop bp; mov esp, FZ_STACK_TOP */
+    o8(a, 0xb8 + R_ESP);
+    o32(a, FZ_STACK_TOP);
+    o8(a, 0xea); /* jmp 0000:FZ_CODE */
+    o16(a, FZ_CODE);
+    o16(a, 0);
+}
+
+/* The ROM: IDT or IVT, GDT, handler entries, their common part and the
+ * next-unit table of the stream laid out with unit offsets 'starts'. */
+static void build_rom(uint8_t *rom, const struct fz_state *st, const int *starts, int laid)
+{
+    memset(rom, 0, FZ_ROM_SIZE);
+    for (int i = 1; i < 8; i++) {
+        const struct seg_cache *d = &st->gdt[i];
+        uint32_t raw = d->attr & SEG_ATTR_G ? d->limit >> 12 : d->limit;
+        uint8_t *p = rom + (FZ_GDT - FZ_ROM) + 8 * i;
+        put32(p, (d->base & 0xffff) << 16 | (raw & 0xffff));
+        put32(p + 4, ((d->base >> 16) & 0xff) | (uint32_t)(d->attr & 0xf0ff) << 8 |
+                         ((raw >> 16) & 0xf) << 16 | (d->base & 0xff000000u));
+    }
+    bool real = st->mode == FZ_REAL;
+    for (uint32_t v = 0; v < FZ_VECTORS; v++) {
+        uint32_t h = FZ_HANDLERS + 16 * v;
+        struct asm_buf a = {rom + (h - FZ_ROM), h, 0};
+        /* OUT first: it cannot fault at CPL 0, so a handler always retires
+         * an instruction and no fault loop can run without end. */
+        o8(&a, 0xe6);
+        o8(&a, FZ_EXC_PORT + v);
+        if (real) {
+            put16(rom + 4 * v, h - FZ_ROM);
+            put16(rom + 4 * v + 2, FZ_ROM >> 4);
+            o8(&a, 0xe9);
+            o16(&a, FZ_RESUME - (h + (uint32_t)a.n + 2));
+        } else {
+            put32(rom + 8 * v, 0x08u << 16 | (h & 0xffff));
+            put32(rom + 8 * v + 4, (h & 0xffff0000u) | 0x8e00); /* 32-bit interrupt gate */
+            if (has_error_code(v)) bytes(&a, "83 c4 04");       /* add esp, 4 */
+            o8(&a, 0xe9);
+            o32(&a, FZ_RESUME - (h + (uint32_t)a.n + 4));
+        }
+    }
+    struct asm_buf a = {rom + (FZ_RESUME - FZ_ROM), FZ_RESUME, 0};
+    if (real)
+        resume16(&a);
+    else
+        resume32(&a);
+    int u = 0;
+    for (int off = 0; off < FZ_CODE_MAX; off++) {
+        while (u < laid && starts[u] <= off)
+            u++;
+        put16(rom + (FZ_NEXT - FZ_ROM) + 2 * off, FZ_CODE + (uint32_t)starts[u]);
+    }
+}
+
+/* Page tables for linear 0-8 MiB: RAM identity-mapped with random
+ * permissions and accessed/dirty bits, holes, aliases of RAM pages higher
+ * up, the ROM identity-mapped. The paging structures themselves are not
+ * mapped, so no store can make a cached translation stale (the TLB is not
+ * architecturally coherent with such stores, so engines may differ there). */
+static void build_paging(uint8_t *ram, const struct fz_state *st)
+{
+    struct fz_rng r;
+    fz_rng_seed(&r, st->pt_seed);
+    memset(ram + FZ_PAGEDIR, 0, 0x3000);
+    put32(ram + FZ_PAGEDIR, FZ_PAGETAB | 7);
+    put32(ram + FZ_PAGEDIR + 4, (FZ_PAGETAB + 0x1000) | 7);
+    for (uint32_t i = 0; i < 2048; i++) {
+        uint32_t page = i, pte = 0;
+        uint32_t flags = 1 | (fz_rnd(&r, 100) < 80 ? 2 : 0) | (fz_rnd(&r, 2) ? 4 : 0) |
+                         (fz_rnd(&r, 2) ? 0x20 : 0) | (fz_rnd(&r, 2) ? 0x40 : 0);
+        if (i < FZ_RAM_SIZE >> 12) {
+            bool keep =
+                i == FZ_CODE >> 12 || i == (FZ_STACK_TOP >> 12) - 1 || i == FZ_STACK_TOP >> 12;
+            if (keep) flags |= 3;
+            if (keep || fz_rnd(&r, 100) < 92) pte = page << 12 | flags;
+        } else if (i >= FZ_ROM >> 12 && i < (FZ_ROM + FZ_ROM_SIZE) >> 12) {
+            pte = page << 12 | 3;
+        } else if (fz_rnd(&r, 100) < 30) {
+            page = fz_rnd(&r, FZ_RAM_SIZE >> 12); /* an alias */
+            pte = page << 12 | flags;
+        }
+        if (page >= FZ_PAGEDIR >> 12 && page < (FZ_PAGETAB >> 12) + 2) pte = 0;
+        put32(ram + FZ_PAGETAB + 4 * i, pte);
+    }
+}
+
+static void build_image(struct fz_machine *m, const struct fz_state *st, const struct fz_stream *s)
+{
+    if (st->zero_ram) {
+        memset(m->image, 0, FZ_RAM_SIZE);
+    } else {
+        struct fz_rng r;
+        fz_rng_seed(&r, st->ram_seed);
+        for (uint32_t a = 0; a < FZ_RAM_SIZE; a += 8) {
+            uint64_t v = fz_rng_next(&r);
+            memcpy(m->image + a, &v, 8);
+        }
+    }
+    int starts[FZ_MAX_UNITS + 1], laid = 0;
+    fz_assemble(s, st->mode, m->image + FZ_CODE, starts, &laid);
+    if (st->mode == FZ_PAGING) build_paging(m->image, st);
+    build_rom(m->rom, st, starts, laid);
+}
+
+static void load(struct fz_engine *e, const uint8_t *image, const struct fz_state *st)
+{
+    struct cpu *c = &e->cpu;
+    memcpy(bus_ram(e->bus), image, FZ_RAM_SIZE);
+    memset(e->exc, 0, sizeof(e->exc));
+    cpu_reset(c);
+    c->icount = 0;
+    memcpy(c->r, st->r, sizeof(c->r));
+    c->eflags = st->eflags;
+    c->lf_op = LF_NONE;
+    c->eip = FZ_CODE;
+    memcpy(c->seg, st->seg, sizeof(c->seg));
+    c->cr[0] |= st->cr0;
+    c->cr[3] = st->cr3;
+    c->gdtr = (struct dtr){FZ_GDT, 8 * 8 - 1};
+    c->idtr = (struct dtr){FZ_ROM, st->mode == FZ_REAL ? 4 * FZ_VECTORS - 1 : 8 * FZ_VECTORS - 1};
+    c->cpl = 0;
+    mmu_flush(c);
+}
+
+/* ---- comparison ---- */
+
+static const char *const reg_names[8] = {"EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"};
+static const char *const seg_names[SEG_COUNT] = {"ES", "CS", "SS", "DS", "FS", "GS"};
+
+/* Write the difference into 'what'; returns true. */
+static bool say(char *what, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static bool say(char *what, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, n, fmt, ap);
+    va_end(ap);
+    return true;
+}
+
+/* The first difference between the two engines, as a sentence in 'what'. */
+static bool differ(struct fz_machine *m, bool shut_i, bool shut_j, char *what, size_t n)
+{
+    struct cpu *a = &m->e[INTERP].cpu, *b = &m->e[JIT].cpu;
+    if (shut_i != shut_j)
+        return say(what, n, "shutdown (triple fault): interp %d jit %d", shut_i, shut_j);
+    if (a->eip != b->eip) return say(what, n, "EIP: interp %08x jit %08x", a->eip, b->eip);
+    for (int i = 0; i < 8; i++)
+        if (a->r[i] != b->r[i])
+            return say(what, n, "%s: interp %08x jit %08x", reg_names[i], a->r[i], b->r[i]);
+    uint32_t fa = flags_get(a), fb = flags_get(b);
+    if (fa != fb)
+        return say(what, n, "EFLAGS: interp %08x jit %08x (bits %08x differ)", fa, fb, fa ^ fb);
+    for (int s = 0; s < SEG_COUNT; s++) {
+        const struct seg_cache *x = &a->seg[s], *y = &b->seg[s];
+        if (memcmp(x, y, sizeof(*x)))
+            return say(what, n, "%s: interp %04x/%08x/%08x/%04x jit %04x/%08x/%08x/%04x",
+                       seg_names[s], x->sel, x->base, x->limit, x->attr, y->sel, y->base, y->limit,
+                       y->attr);
+    }
+    if (a->cpl != b->cpl) return say(what, n, "CPL: interp %d jit %d", a->cpl, b->cpl);
+    if (a->halted != b->halted)
+        return say(what, n, "halted: interp %d jit %d", a->halted, b->halted);
+    for (int i = 0; i < 5; i++)
+        if (a->cr[i] != b->cr[i])
+            return say(what, n, "CR%d: interp %08x jit %08x", i, a->cr[i], b->cr[i]);
+    if (a->icount != b->icount)
+        return say(what, n, "instructions retired: interp %llu jit %llu",
+                   (unsigned long long)a->icount, (unsigned long long)b->icount);
+    for (int v = 0; v < FZ_VECTORS; v++)
+        if (m->e[INTERP].exc[v] != m->e[JIT].exc[v])
+            return say(what, n, "exceptions delivered with vector %d: interp %u jit %u", v,
+                       m->e[INTERP].exc[v], m->e[JIT].exc[v]);
+    const uint8_t *ra = bus_ram(m->e[INTERP].bus), *rb = bus_ram(m->e[JIT].bus);
+    if (memcmp(ra, rb, FZ_RAM_SIZE)) {
+        uint32_t first = 0, count = 0;
+        for (uint32_t i = FZ_RAM_SIZE; i-- > 0;)
+            if (ra[i] != rb[i]) {
+                first = i;
+                count++;
+            }
+        return say(what, n, "RAM[%05x]: interp %02x jit %02x (%u bytes differ)", first, ra[first],
+                   rb[first], count);
+    }
+    if (memcmp(&a->fpu, &b->fpu, sizeof(a->fpu))) return say(what, n, "x87 state differs");
+    return false;
+}
+
+static uint32_t exceptions(const struct fz_engine *e)
+{
+    uint32_t n = 0;
+    for (int v = 0; v < FZ_VECTORS; v++)
+        n += e->exc[v];
+    return n;
+}
+
+/* Is the CPU on the first instruction of an exception handler? */
+static bool at_handler(const struct cpu *c)
+{
+    uint32_t lin = c->seg[SEG_CS].base + c->eip - FZ_HANDLERS;
+    return lin < 16 * FZ_VECTORS && !(lin & 15);
+}
+
+void fz_machine_run(struct fz_machine *m, const struct fz_state *st, const struct fz_stream *s,
+                    uint64_t budget, struct fz_result *res)
+{
+    memset(res, 0, sizeof(*res));
+    build_image(m, st, s);
+    for (int k = 0; k < 2; k++)
+        load(&m->e[k], m->image, st);
+    jit_notify_ram_write(m->jit, 0, FZ_RAM_SIZE);
+
+    struct cpu *ic = &m->e[INTERP].cpu, *jc = &m->e[JIT].cpu;
+    enum exec_stop js = exec_run(jc, budget, NULL);
+    /* The translator stops at a block boundary: run the interpreter to the
+     * same retired-instruction count, one step at a time. A step that
+     * delivers an exception retires nothing; the guard only bounds a
+     * broken run (every handler retires its first instruction). */
+    uint64_t target = jc->icount, guard = 3 * target + 100;
+    enum exec_stop is = EXEC_BUDGET;
+    while (ic->icount < target && is == EXEC_BUDGET && guard--)
+        is = exec_run(ic, 1, NULL);
+    bool shut_j = js == EXEC_SHUTDOWN;
+    res->differs = differ(m, is == EXEC_SHUTDOWN, shut_j, res->what, sizeof(res->what));
+    /* The translator's last step may have been an exception delivered right
+     * after its last block: it retires nothing and leaves EIP on a handler's
+     * first instruction. Let the interpreter take the same extra steps. */
+    for (int extra = 0; res->differs && extra < 3 && is == EXEC_BUDGET && !ic->halted &&
+                        (shut_j || at_handler(jc));
+         extra++) {
+        uint64_t before = ic->icount;
+        is = exec_run(ic, 1, NULL);
+        if (ic->icount != before) break;
+        res->differs = differ(m, is == EXEC_SHUTDOWN, shut_j, res->what, sizeof(res->what));
+    }
+    res->insns = jc->icount;
+    res->exceptions = exceptions(&m->e[JIT]);
+    memcpy(res->exc, m->e[JIT].exc, sizeof(res->exc));
+    res->stopped_early = js != EXEC_BUDGET;
+}
