@@ -38,7 +38,8 @@ struct options {
     int max_failures;
     bool shrink;
     bool verbose;
-    bool show; /* print every case */
+    bool show;      /* print every case */
+    bool self_test; /* inject a difference into every case: it must be found */
 };
 
 /* One test case, everything needed to run it again. */
@@ -236,11 +237,13 @@ static void usage(void)
         stderr,
         "usage: kiln-jitfuzz [--seed N] [--iterations K | --insns N] [--mode pmode|real|paging]\n"
         "                    [--block 0|1|2] [--budget N] [--units N] [--max-failures N]\n"
-        "                    [--no-shrink] [--verbose] [--show]\n"
+        "                    [--no-shrink] [--verbose] [--show] [--self-test]\n"
         "  Runs random instruction streams on the interpreter and the translator and\n"
         "  compares them. Iteration i uses seed N + i; --block picks the translator's\n"
         "  block size (0: default, 1: one instruction, 2: four). Exit status 1 on any\n"
         "  difference. --verbose prints each iteration's seed, --show also its case.\n"
+        "  --self-test injects a difference into every case and checks that the\n"
+        "  comparison finds it (and shows the shrinking on the first).\n"
         "  Default: --seed 1 --insns 10000000.\n");
 }
 
@@ -256,6 +259,10 @@ static bool parse(int argc, char **argv, struct options *o)
         }
         if (!strcmp(a, "--verbose")) {
             o->verbose = true;
+            continue;
+        }
+        if (!strcmp(a, "--self-test")) {
+            o->self_test = true;
             continue;
         }
         if (!strcmp(a, "--show")) {
@@ -327,6 +334,7 @@ int main(int argc, char **argv)
     double t0 = seconds();
     for (uint64_t i = 0; o.iterations ? i < o.iterations : insns < o.insns; i++) {
         draw_case(&o, o.seed + i, k);
+        k->st.perturb = o.self_test;
         struct fz_machine **m = &machines[k->block_cfg];
         if (!*m && !(*m = fz_machine_new(block_configs[k->block_cfg]))) {
             fprintf(stderr, "kiln-jitfuzz: cannot create the machines (no translator here?)\n");
@@ -353,8 +361,10 @@ int main(int argc, char **argv)
         per_mode[k->st.mode] += res.insns;
         if (res.differs) {
             failures++;
-            report(&o, *m, k, &res);
-            if (failures >= o.max_failures) break;
+            if (!o.self_test || failures == 1)
+                report(&o, *m, k, &res);
+            if (failures >= o.max_failures && !o.self_test)
+                break;
         }
     }
     double t = seconds() - t0;
@@ -379,5 +389,14 @@ int main(int argc, char **argv)
         fz_machine_free(machines[b]);
     }
     free(k);
+    if (o.self_test) {
+        /* The injected difference can be overwritten the same way on both
+         * sides by a stream, but hardly ever. */
+        bool ok = (uint64_t)failures * 10 >= iters * 9;
+        printf("kiln-jitfuzz: self-test: the injected difference was found in %d of %llu "
+               "iterations: %s\n",
+               failures, (unsigned long long)iters, ok ? "ok" : "FAILED");
+        return ok ? 0 : 1;
+    }
     return failures ? 1 : 0;
 }

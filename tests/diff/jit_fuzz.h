@@ -40,6 +40,7 @@ enum {
     FZ_NEXT = FZ_ROM + 0x1000,    /* 16-bit: next unit's address for each code offset */
     FZ_EXC_PORT = 0x80,           /* vector v's handler writes port FZ_EXC_PORT + v */
     FZ_VECTORS = 32,
+    FZ_PERTURB_BYTE = 0x8000,
 };
 
 enum fz_mode {
@@ -70,6 +71,8 @@ struct fz_state {
     uint64_t ram_seed;       /* RAM outside the stream and system area */
     uint64_t pt_seed;        /* paging mode: the page permissions */
     bool zero_ram;           /* shrinking: RAM outside the stream is zero instead */
+    bool perturb; /* self-test: the translator's CPU starts with EAX bit 0 and RAM byte
+                     FZ_PERTURB_BYTE flipped, a difference to find */
 };
 
 enum fz_unit_kind {

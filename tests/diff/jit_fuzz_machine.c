@@ -413,6 +413,10 @@ void fz_machine_run(struct fz_machine *m, const struct fz_state *st, const struc
     build_image(m, st, s);
     for (int k = 0; k < 2; k++)
         load(&m->e[k], m->image, st);
+    if (st->perturb) {
+        m->e[JIT].cpu.r[R_EAX] ^= 1;
+        bus_ram(m->e[JIT].bus)[FZ_PERTURB_BYTE] ^= 1;
+    }
     jit_notify_ram_write(m->jit, 0, FZ_RAM_SIZE);
 
     struct cpu *ic = &m->e[INTERP].cpu, *jc = &m->e[JIT].cpu;
