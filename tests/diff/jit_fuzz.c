@@ -361,10 +361,8 @@ int main(int argc, char **argv)
         per_mode[k->st.mode] += res.insns;
         if (res.differs) {
             failures++;
-            if (!o.self_test || failures == 1)
-                report(&o, *m, k, &res);
-            if (failures >= o.max_failures && !o.self_test)
-                break;
+            if (!o.self_test || failures == 1) report(&o, *m, k, &res);
+            if (failures >= o.max_failures && !o.self_test) break;
         }
     }
     double t = seconds() - t0;

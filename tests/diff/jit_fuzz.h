@@ -71,8 +71,8 @@ struct fz_state {
     uint64_t ram_seed;       /* RAM outside the stream and system area */
     uint64_t pt_seed;        /* paging mode: the page permissions */
     bool zero_ram;           /* shrinking: RAM outside the stream is zero instead */
-    bool perturb; /* self-test: the translator's CPU starts with EAX bit 0 and RAM byte
-                     FZ_PERTURB_BYTE flipped, a difference to find */
+    bool perturb;            /* self-test: the translator's CPU starts with EAX bit 0 and RAM byte
+                                FZ_PERTURB_BYTE flipped, a difference to find */
 };
 
 enum fz_unit_kind {

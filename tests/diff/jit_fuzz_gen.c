@@ -125,6 +125,57 @@ void fz_setup_mov(struct fz_gen *g, int reg, int size, uint32_t v)
     fz_push(g, &u);
 }
 
+/* ---- operand helpers for the templates ---- */
+
+int fz_cc(struct fz_gen *g)
+{
+    return (int)fz_u(g, 16);
+}
+
+void fz_imm(struct fz_unit *u, uint32_t v, int size)
+{
+    fz_bn(u, v, size);
+}
+
+/* "op r/m, reg" or "op reg, r/m" with opcode 'op8' for bytes and op8 + 1 otherwise. */
+void fz_rm_reg(struct fz_gen *g, struct fz_unit *u, int size, int op8, bool rm_dst, bool reg_dst)
+{
+    struct fz_rm rm;
+    fz_gen_rm(g, &rm, size, rm_dst);
+    int reg = reg_dst ? fz_wreg(g, size) : (int)fz_u(g, 8);
+    fz_prefixes(g, u, size, &rm);
+    fz_b(u, op8 + (size > 1));
+    fz_modrm(u, reg, &rm);
+}
+
+/* Two-byte opcode 0F 'op' with a ModRM: reg destination, r/m source of 'src_size'. */
+void fz_of_reg_rm(struct fz_gen *g, struct fz_unit *u, int size, int src_size, int op, bool reg_dst,
+                  bool rm_dst)
+{
+    struct fz_rm rm;
+    fz_gen_rm(g, &rm, src_size, rm_dst);
+    int reg = reg_dst ? fz_wreg(g, size) : (int)fz_u(g, 8);
+    fz_prefixes(g, u, size, &rm);
+    fz_b(u, 0x0f);
+    fz_b(u, op);
+    fz_modrm(u, reg, &rm);
+}
+
+/* Group opcode with /digit on an r/m of 'size'. */
+void fz_grp(struct fz_gen *g, struct fz_unit *u, int size, int op, int digit, bool dst)
+{
+    struct fz_rm rm;
+    fz_gen_rm(g, &rm, size, dst);
+    fz_prefixes(g, u, size, &rm);
+    fz_b(u, op);
+    fz_modrm(u, digit, &rm);
+}
+
+int fz_imm_len(int size)
+{
+    return size == 1 ? 1 : size;
+}
+
 /* ---- memory operands ---- */
 
 static bool prot(const struct fz_gen *g)

@@ -80,6 +80,18 @@ void fz_modrm(struct fz_unit *u, int reg, const struct fz_rm *rm);
 /* An offset in segment 'seg' worth accessing with 'size' bytes. */
 uint32_t fz_target(struct fz_gen *g, int seg, int size, int asz);
 
+/* Operand helpers for the templates. */
+int fz_cc(struct fz_gen *g); /* a condition code */
+void fz_imm(struct fz_unit *u, uint32_t v, int size);
+int fz_imm_len(int size); /* immediate bytes for an operand of 'size' */
+/* "op r/m, reg" or "op reg, r/m": opcode 'op8' for bytes, op8 + 1 otherwise. */
+void fz_rm_reg(struct fz_gen *g, struct fz_unit *u, int size, int op8, bool rm_dst, bool reg_dst);
+/* Two-byte opcode 0F 'op' with ModRM: reg of 'size', r/m of 'src_size'. */
+void fz_of_reg_rm(struct fz_gen *g, struct fz_unit *u, int size, int src_size, int op, bool reg_dst,
+                  bool rm_dst);
+/* Group opcode 'op' /digit on an r/m of 'size'. */
+void fz_grp(struct fz_gen *g, struct fz_unit *u, int size, int op, int digit, bool dst);
+
 /* Generate one unit of template 'form' (drawn with the stream's rules). */
 void fz_gen_form(struct fz_gen *g, int form);
 

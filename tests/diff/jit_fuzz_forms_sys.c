@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kiln-jitfuzz instruction templates: stack, segment registers, control flow,
+ * strings and the instructions the translator runs through helpers
+ * (see jit_fuzz_table.c for the weights). Memory operands, prefixes and
+ * setup units come from jit_fuzz_gen.c. Opcodes: Intel SDM Vol. 2 appendix A.
+ */
+#include "jit_fuzz_forms.h"
+
+#include <string.h>
+
+/* ---- stack ---- */
+
+void fz_f_push_r(struct fz_gen *g, struct fz_unit *u)
+{
+    fz_opsize(g, u, fz_size_wd(g));
+    fz_b(u, 0x50 + (int)fz_u(g, 8));
+}
+
+void fz_f_pop_r(struct fz_gen *g, struct fz_unit *u)
+{
+    int size = fz_size_wd(g);
+    fz_opsize(g, u, size);
+    fz_b(u, 0x58 + fz_wreg(g, size));
+}
+
+void fz_f_push_imm(struct fz_gen *g, struct fz_unit *u)
+{
+    int size = fz_size_wd(g);
+    bool imm8 = fz_chance(g, 50);
+    fz_opsize(g, u, size);
+    fz_b(u, imm8 ? 0x6a : 0x68);
+    fz_imm(u, fz_value(g, size), imm8 ? 1 : size);
+}
+
+void fz_f_push_rm(struct fz_gen *g, struct fz_unit *u)
+{
+    fz_grp(g, u, fz_size_wd(g), 0xff, 6, false);
+}
+
+void fz_f_pop_rm(struct fz_gen *g, struct fz_unit *u)
+{
+    fz_grp(g, u, fz_size_wd(g), 0x8f, 0, true);
+}
+
+void fz_f_pushf_popf(struct fz_gen *g, struct fz_unit *u)
+{
+    fz_opsize(g, u, fz_size_wd(g));
+    fz_b(u, fz_chance(g, 50) ? 0x9c : 0x9d);
+}
+
+void fz_f_pusha_popa(struct fz_gen *g, struct fz_unit *u)
+{
+    fz_opsize(g, u, fz_size_wd(g));
+    fz_b(u, fz_chance(g, 50) ? 0x60 : 0x61);
+}
+
+/* ---- segment registers (never DS, SS or CS: the handlers rely on them) ---- */
+
+static const uint16_t pm_selectors[] = {0, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38, 0x13, 0x40};
+
+static uint32_t selector(struct fz_gen *g)
+{
+    if (g->st->mode == FZ_REAL) return fz_chance(g, 70) ? fz_u(g, 0xe00) : fz_u(g, 0x10000);
+    return pm_selectors[fz_u(g, sizeof(pm_selectors) / sizeof(pm_selectors[0]))];
+}
+
+void fz_f_push_sreg(struct fz_gen *g, struct fz_unit *u)
+{
+    static const uint8_t op[6][2] = {{0x06}, {0x0e}, {0x16}, {0x1e}, {0x0f, 0xa0}, {0x0f, 0xa8}};
+    int s = (int)fz_u(g, 6);
+    fz_opsize(g, u, fz_size_wd(g));
+    fz_b(u, op[s][0]);
+    if (op[s][1]) fz_b(u, op[s][1]);
+}
+
+void fz_f_pop_sreg(struct fz_gen *g, struct fz_unit *u)
+{
+    static const uint8_t op[3][2] = {{0x07}, {0x0f, 0xa1}, {0x0f, 0xa9}};
+    int s = (int)fz_u(g, 3);
+    fz_opsize(g, u, fz_size_wd(g));
+    fz_b(u, op[s][0]);
+    if (op[s][1]) fz_b(u, op[s][1]);
+}
+
+void fz_f_mov_sreg_rm(struct fz_gen *g, struct fz_unit *u)
+{
+    static const int sregs[3] = {SEG_ES, SEG_FS, SEG_GS};
+    struct fz_rm rm;
+    fz_gen_rm(g, &rm, 2, true);
+    if (!rm.mem && fz_chance(g, 80)) fz_setup_mov(g, rm.reg, 2, selector(g));
+    fz_prefixes(g, u, 2, &rm);
+    fz_b(u, 0x8e);
+    fz_modrm(u, sregs[fz_u(g, 3)], &rm);
+}
+
+void fz_f_mov_rm_sreg(struct fz_gen *g, struct fz_unit *u)
+{
+    struct fz_rm rm;
+    int size = fz_size_wd(g);
+    fz_gen_rm(g, &rm, 2, true);
+    fz_prefixes(g, u, size, &rm);
+    fz_b(u, 0x8c);
+    fz_modrm(u, (int)fz_u(g, 6), &rm);
+}
+
+/* ---- control flow: forward jumps inside the stream ---- */
+
+static void jump(struct fz_gen *g, struct fz_unit *u, int rel_size)
+{
+    u->kind = FZ_JUMP;
+    u->rel_size = (uint8_t)rel_size;
+    u->skip = (uint8_t)fz_u(g, 6);
+    fz_bn(u, 0, rel_size);
+}
+
+void fz_f_jcc8(struct fz_gen *g, struct fz_unit *u)
+{
+    fz_b(u, 0x70 + fz_cc(g));
+    jump(g, u, 1);
+}
+
+void fz_f_jmp8(struct fz_gen *g, struct fz_unit *u)
+{
+    fz_b(u, 0xeb);
+    jump(g, u, 1);
+}
+
+/* Near forms; a 66 prefix swaps the displacement size (and, with 16 bits,
+ * truncates EIP: harmless, as the code lies below 64 KiB). */
+static int near_rel(struct fz_gen *g, struct fz_unit *u)
+{
+    bool swap = fz_chance(g, 10);
+    if (swap) fz_b(u, 0x66);
+    return swap ? 6 - g->code : g->code;
+}
+
+void fz_f_jcc_near(struct fz_gen *g, struct fz_unit *u)
+{
+    int rel = near_rel(g, u);
+    fz_b(u, 0x0f);
+    fz_b(u, 0x80 + fz_cc(g));
+    jump(g, u, rel);
+}
+
+void fz_f_jmp_near(struct fz_gen *g, struct fz_unit *u)
+{
+    int rel = near_rel(g, u);
+    fz_b(u, 0xe9);
+    jump(g, u, rel);
+}
+
+void fz_f_loop(struct fz_gen *g, struct fz_unit *u)
+{
+    bool swap = fz_chance(g, 20);
+    int asz = swap ? 6 - g->code : g->code;
+    if (fz_chance(g, 50)) fz_setup_mov(g, R_ECX, asz, fz_u(g, 4));
+    if (swap) fz_b(u, 0x67);
+    fz_b(u, 0xe0 + (int)fz_u(g, 4));
+    jump(g, u, 1);
+}
+
+/* A CALL body: one to three instructions that leave the stack alone. */
+static void body(struct fz_gen *g, struct fz_unit *u)
+{
+    g->body = u;
+    int k = 1 + (int)fz_u(g, 3);
+    for (int i = 0; i < k; i++)
+        fz_gen_form(g, fz_pick_form(g));
+    g->body = NULL;
+}
+
+/* "call L1; jmp short L2; L1: body; ret; L2:" with 'os' the operand size. */
+static void call_tail(struct fz_gen *g, struct fz_unit *u, int os, bool ret_imm)
+{
+    fz_b(u, 0xeb);
+    int hole = u->len;
+    fz_b(u, 0);
+    body(g, u);
+    if (os != g->code) fz_b(u, 0x66);
+    fz_b(u, ret_imm ? 0xc2 : 0xc3);
+    if (ret_imm) fz_bn(u, (uint32_t)os, 2);
+    u->bytes[hole] = (uint8_t)(u->len - hole - 1);
+}
+
+static int call_os(struct fz_gen *g, struct fz_unit *u)
+{
+    int os = fz_chance(g, 10) ? 6 - g->code : g->code;
+    if (os != g->code) fz_b(u, 0x66);
+    return os;
+}
+
+void fz_f_call_rel(struct fz_gen *g, struct fz_unit *u)
+{
+    bool ret_imm = fz_chance(g, 30);
+    int os = g->code;
+    if (ret_imm) { /* an argument that RET imm16 drops */
+        os = call_os(g, u);
+        fz_b(u, 0x68);
+        fz_bn(u, fz_value(g, os), os);
+        if (os != g->code) fz_b(u, 0x66);
+    } else {
+        os = call_os(g, u);
+    }
+    fz_b(u, 0xe8);
+    fz_bn(u, 2, os); /* over the JMP short */
+    call_tail(g, u, os, ret_imm);
+}
+
+void fz_f_call_reg(struct fz_gen *g, struct fz_unit *u)
+{
+    int os = call_os(g, u);
+    int r = (int)fz_u(g, 7);
+    r += r >= R_ESP;
+    fz_b(u, 0xb8 + r);
+    u->abs_off = (uint8_t)u->len;
+    u->abs_size = (uint8_t)os;
+    fz_bn(u, 0, os);
+    if (os != g->code) fz_b(u, 0x66);
+    fz_b(u, 0xff);
+    fz_b(u, 0xc0 | 2 << 3 | r);
+    u->abs_add = (uint8_t)(u->len + 2); /* L1: past the JMP short */
+    call_tail(g, u, os, false);
+}
+
+/* ---- strings ---- */
+
+void fz_f_string(struct fz_gen *g, struct fz_unit *u)
+{
+    static const uint8_t ops[5] = {0xa4 /* MOVS */, 0xaa /* STOS */, 0xac /* LODS */,
+                                   0xa6 /* CMPS */, 0xae /* SCAS */};
+    int k = (int)fz_u(g, 5), size = fz_size(g);
+    bool src = k == 0 || k == 2 || k == 3, dst = k != 2;
+    int asz = fz_chance(g, g->code == 4 ? 10 : 25) ? 6 - g->code : g->code;
+    int seg = src && fz_chance(g, 20) ? (int)fz_u(g, SEG_COUNT) : -1;
+    int rep = 0;
+    if (k >= 3)
+        rep = fz_chance(g, 30) ? 0xf3 : fz_chance(g, 45) ? 0xf2 : 0;
+    else
+        rep = fz_chance(g, 50) ? 0xf3 : fz_chance(g, 5) ? 0xf2 : 0;
+    /* A REP mostly gets a count, in the same unit so that no jump skips
+     * it: a random one would run for long, as the interpreter counts up to
+     * 4096 iterations as one instruction. Some counts cross that chunk
+     * boundary, so the REP resumes mid-way. */
+    uint32_t count = 0;
+    bool set_count = rep || fz_chance(g, 30);
+    if (set_count) {
+        uint32_t pick = fz_u(g, 100);
+        count = pick < 90 ? fz_u(g, 34) : pick < 92 ? 4090 + fz_u(g, 12) : 0;
+    }
+    if (src && fz_chance(g, 80))
+        fz_setup_mov(g, R_ESI, asz, fz_target(g, seg >= 0 ? seg : SEG_DS, size, asz));
+    if (dst && fz_chance(g, 80)) fz_setup_mov(g, R_EDI, asz, fz_target(g, SEG_ES, size, asz));
+    if (set_count) {
+        fz_opsize(g, u, asz);
+        fz_b(u, 0xb8 + R_ECX);
+        fz_bn(u, count, asz);
+    }
+    if (rep) fz_b(u, rep);
+    struct fz_rm rm = {.mem = true, .m = {.asz = asz, .seg = seg}};
+    fz_prefixes(g, u, size, &rm);
+    fz_b(u, ops[k] + (size > 1));
+}
+
+/* ---- instructions the translator runs through helpers ---- */
+
+void fz_f_cpuid(struct fz_gen *g, struct fz_unit *u)
+{
+    static const uint32_t leaves[] = {0, 1, 2, 3, 4, 0x80000000u, 0x80000001u, 0x12345678u};
+    if (fz_chance(g, 70)) fz_setup_mov(g, R_EAX, 4, leaves[fz_u(g, 8)]);
+    fz_b(u, 0x0f);
+    fz_b(u, 0xa2);
+}
+
+void fz_f_flag_ops(struct fz_gen *g, struct fz_unit *u)
+{
+    static const uint8_t ops[] = {0xf8 /* CLC */, 0xf9 /* STC */, 0xf5 /* CMC */, 0xfc /* CLD */,
+                                  0xfd /* STD */};
+    fz_b(u, ops[fz_u(g, 5)]);
+}
+
+void fz_f_lahf_sahf(struct fz_gen *g, struct fz_unit *u)
+{
+    fz_b(u, fz_chance(g, 50) ? 0x9f : 0x9e);
+}
+
+void fz_f_cbw_cwd(struct fz_gen *g, struct fz_unit *u)
+{
+    fz_opsize(g, u, fz_size_wd(g));
+    fz_b(u, fz_chance(g, 50) ? 0x98 : 0x99);
+}
+
+void fz_f_bcd(struct fz_gen *g, struct fz_unit *u)
+{
+    static const uint8_t ops[] = {0x27 /* DAA */, 0x2f /* DAS */, 0x37 /* AAA */, 0x3f /* AAS */};
+    fz_b(u, ops[fz_u(g, 4)]);
+}
+
+void fz_f_aam_aad(struct fz_gen *g, struct fz_unit *u)
+{
+    fz_b(u, fz_chance(g, 50) ? 0xd4 : 0xd5);
+    fz_b(u, fz_chance(g, 60) ? 10 : fz_chance(g, 20) ? 0 : fz_u(g, 256));
+}
+
+void fz_f_xlat(struct fz_gen *g, struct fz_unit *u)
+{
+    struct fz_rm rm = {.mem = true};
+    rm.m.asz = fz_chance(g, 15) ? 6 - g->code : g->code;
+    rm.m.seg = fz_chance(g, 20) ? (int)fz_u(g, SEG_COUNT) : -1;
+    if (fz_chance(g, 70))
+        fz_setup_mov(g, R_EBX, rm.m.asz,
+                     fz_target(g, rm.m.seg >= 0 ? rm.m.seg : SEG_DS, 1, rm.m.asz) - fz_u(g, 256));
+    fz_prefixes(g, u, 1, &rm);
+    fz_b(u, 0xd7);
+}
+
+void fz_f_nop_salc(struct fz_gen *g, struct fz_unit *u)
+{
+    fz_b(u, fz_chance(g, 70) ? 0x90 : 0xd6);
+}
