@@ -25,7 +25,7 @@
 static const int block_configs[] = {0, 1, 4};
 enum { BLOCK_CONFIGS = 3, SHRINK_RUNS = 4000, WATCHDOG_SECONDS = 30 };
 
-static const char *const mode_names[FZ_MODES] = {"pmode", "real", "paging"};
+static const char *const mode_names[FZ_MODES] = {"pmode", "real", "paging", "pmode16"};
 
 struct options {
     uint64_t seed;
@@ -57,7 +57,7 @@ static void draw_case(const struct options *o, uint64_t seed, struct fz_case *k)
     fz_rng_seed(&r, seed);
     k->seed = seed;
     uint32_t m = fz_rnd(&r, 10);
-    int mode = m < 4 ? FZ_PMODE : m < 7 ? FZ_REAL : FZ_PAGING;
+    int mode = m < 3 ? FZ_PMODE : m < 6 ? FZ_REAL : m < 8 ? FZ_PAGING : FZ_PMODE16;
     uint32_t b = fz_rnd(&r, 10);
     k->block_cfg = b < 6 ? 0 : b < 8 ? 1 : 2;
     if (o->mode >= 0) mode = o->mode;
@@ -85,7 +85,7 @@ static void print_state(const struct fz_state *st)
     printf("  (sel/base/limit/attr)\n");
     if (st->mode != FZ_REAL) {
         printf("  GDT (sel/base/limit/attr):");
-        for (int i = 1; i < 8; i++)
+        for (int i = 1; i < FZ_GDT_ENTRIES; i++)
             printf(" %02x/%08x/%08x/%04x", st->gdt[i].sel, st->gdt[i].base, st->gdt[i].limit,
                    st->gdt[i].attr);
         printf("\n");
@@ -110,7 +110,8 @@ static void print_stream(const struct fz_state *st, const struct fz_stream *s)
         printf("%s%02x", i % 32 ? " " : "\n    ", code[i]);
     printf("\n");
     csh h;
-    if (cs_open(CS_ARCH_X86, st->mode == FZ_REAL ? CS_MODE_16 : CS_MODE_32, &h) != CS_ERR_OK) {
+    cs_mode cm = fz_mode_code_size(st->mode) == 2 ? CS_MODE_16 : CS_MODE_32;
+    if (cs_open(CS_ARCH_X86, cm, &h) != CS_ERR_OK) {
         printf("  (Capstone unavailable)\n");
         return;
     }
@@ -233,18 +234,18 @@ static void report(const struct options *o, struct fz_machine *m, struct fz_case
 
 static void usage(void)
 {
-    fprintf(
-        stderr,
-        "usage: kiln-jitfuzz [--seed N] [--iterations K | --insns N] [--mode pmode|real|paging]\n"
-        "                    [--block 0|1|2] [--budget N] [--units N] [--max-failures N]\n"
-        "                    [--no-shrink] [--verbose] [--show] [--self-test]\n"
-        "  Runs random instruction streams on the interpreter and the translator and\n"
-        "  compares them. Iteration i uses seed N + i; --block picks the translator's\n"
-        "  block size (0: default, 1: one instruction, 2: four). Exit status 1 on any\n"
-        "  difference. --verbose prints each iteration's seed, --show also its case.\n"
-        "  --self-test injects a difference into every case and checks that the\n"
-        "  comparison finds it (and shows the shrinking on the first).\n"
-        "  Default: --seed 1 --insns 10000000.\n");
+    fprintf(stderr,
+            "usage: kiln-jitfuzz [--seed N] [--iterations K | --insns N] [--mode "
+            "pmode|real|paging|pmode16]\n"
+            "                    [--block 0|1|2] [--budget N] [--units N] [--max-failures N]\n"
+            "                    [--no-shrink] [--verbose] [--show] [--self-test]\n"
+            "  Runs random instruction streams on the interpreter and the translator and\n"
+            "  compares them. Iteration i uses seed N + i; --block picks the translator's\n"
+            "  block size (0: default, 1: one instruction, 2: four). Exit status 1 on any\n"
+            "  difference. --verbose prints each iteration's seed, --show also its case.\n"
+            "  --self-test injects a difference into every case and checks that the\n"
+            "  comparison finds it (and shows the shrinking on the first).\n"
+            "  Default: --seed 1 --insns 10000000.\n");
 }
 
 static bool parse(int argc, char **argv, struct options *o)
@@ -367,12 +368,13 @@ int main(int argc, char **argv)
     }
     double t = seconds() - t0;
     printf("kiln-jitfuzz: %llu iterations from seed %llu, %llu instructions retired on each "
-           "engine (pmode %llu, real %llu, paging %llu), %llu exceptions, %llu runs ended by "
-           "HLT or shutdown, %.1f s: %d difference%s\n",
+           "engine (pmode %llu, real %llu, paging %llu, pmode16 %llu), %llu exceptions, %llu runs "
+           "ended by HLT or shutdown, %.1f s: %d difference%s\n",
            (unsigned long long)iters, (unsigned long long)o.seed, (unsigned long long)insns,
            (unsigned long long)per_mode[FZ_PMODE], (unsigned long long)per_mode[FZ_REAL],
-           (unsigned long long)per_mode[FZ_PAGING], (unsigned long long)exc,
-           (unsigned long long)early, t, failures, failures == 1 ? "" : "s");
+           (unsigned long long)per_mode[FZ_PAGING], (unsigned long long)per_mode[FZ_PMODE16],
+           (unsigned long long)exc, (unsigned long long)early, t, failures,
+           failures == 1 ? "" : "s");
     if (o.verbose) {
         printf("exceptions by vector:");
         for (int v = 0; v < FZ_VECTORS; v++)

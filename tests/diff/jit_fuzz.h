@@ -44,10 +44,22 @@ enum {
 };
 
 enum fz_mode {
-    FZ_PMODE,  /* 32-bit flat protected mode, ring 0, no paging */
-    FZ_REAL,   /* 16-bit real mode */
-    FZ_PAGING, /* as FZ_PMODE with paging on */
+    FZ_PMODE,   /* 32-bit flat protected mode, ring 0, no paging */
+    FZ_REAL,    /* 16-bit real mode */
+    FZ_PAGING,  /* as FZ_PMODE with paging on */
+    FZ_PMODE16, /* protected mode, no paging, in a 16-bit code segment (16- or 32-bit stack) */
     FZ_MODES,
+};
+
+/* GDT entries (selector = 8 * index): 1 flat 32-bit code, 2 flat data,
+ * 3 small data, 4 expand-down data, 5 read-only data, 6 second flat code,
+ * 7 not present, 8 16-bit code, 9 16-bit data (B = 0). */
+enum {
+    FZ_GDT_ENTRIES = 10,
+    FZ_SEL_CODE32 = 0x08,
+    FZ_SEL_DATA = 0x10,
+    FZ_SEL_CODE16 = 0x40,
+    FZ_SEL_DATA16 = 0x48,
 };
 
 /* Random number generator (xorshift64*). */
@@ -67,12 +79,12 @@ struct fz_state {
     uint32_t eflags;
     struct seg_cache seg[SEG_COUNT];
     uint32_t cr0, cr3;
-    struct seg_cache gdt[8]; /* the descriptors the GDT holds (entry 0: null) */
-    uint64_t ram_seed;       /* RAM outside the stream and system area */
-    uint64_t pt_seed;        /* paging mode: the page permissions */
-    bool zero_ram;           /* shrinking: RAM outside the stream is zero instead */
-    bool perturb;            /* self-test: the translator's CPU starts with EAX bit 0 and RAM byte
-                                FZ_PERTURB_BYTE flipped, a difference to find */
+    struct seg_cache gdt[FZ_GDT_ENTRIES]; /* the GDT's descriptors (entry 0: null) */
+    uint64_t ram_seed;                    /* RAM outside the stream and system area */
+    uint64_t pt_seed;                     /* paging mode: the page permissions */
+    bool zero_ram;                        /* shrinking: RAM outside the stream is zero instead */
+    bool perturb; /* self-test: the translator's CPU starts with EAX bit 0 and RAM byte
+                     FZ_PERTURB_BYTE flipped, a difference to find */
 };
 
 enum fz_unit_kind {
@@ -113,6 +125,9 @@ extern const int fz_form_count;
 
 /* Draw a random initial state for 'mode'. */
 void fz_gen_state(struct fz_rng *r, enum fz_mode mode, struct fz_state *st);
+
+/* The default operand and address size of the stream's code in 'mode'. */
+int fz_mode_code_size(enum fz_mode mode);
 
 /* Draw a random stream of about 'units' units for state 'st'. */
 void fz_gen_stream(struct fz_rng *r, const struct fz_state *st, int units, struct fz_stream *s);

@@ -55,13 +55,19 @@ void fz_f_pusha_popa(struct fz_gen *g, struct fz_unit *u)
     fz_b(u, fz_chance(g, 50) ? 0x60 : 0x61);
 }
 
-/* ---- segment registers (never DS, SS or CS: the handlers rely on them) ---- */
+/* ---- segment registers ----
+ * Never CS (far transfers below do that). The handlers address their
+ * table through CS and their frame through SS, so DS, ES, FS and GS take
+ * any selector; SS only valid stack ones in protected mode (or a delivery
+ * would mostly end in a triple fault), and any value in real mode. */
 
-static const uint16_t pm_selectors[] = {0, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38, 0x13, 0x40};
+static const uint16_t pm_selectors[] = {0,    0x08, 0x10, 0x18, 0x20, 0x28, 0x30,
+                                        0x38, 0x40, 0x48, 0x13, 0x50, 0x10, 0x48};
 
-static uint32_t selector(struct fz_gen *g)
+static uint32_t selector(struct fz_gen *g, int seg)
 {
     if (g->st->mode == FZ_REAL) return fz_chance(g, 70) ? fz_u(g, 0xe00) : fz_u(g, 0x10000);
+    if (seg == SEG_SS && !fz_chance(g, 10)) return fz_chance(g, 50) ? FZ_SEL_DATA : FZ_SEL_DATA16;
     return pm_selectors[fz_u(g, sizeof(pm_selectors) / sizeof(pm_selectors[0]))];
 }
 
@@ -74,10 +80,12 @@ void fz_f_push_sreg(struct fz_gen *g, struct fz_unit *u)
     if (op[s][1]) fz_b(u, op[s][1]);
 }
 
+/* POP ES, DS, FS, GS, and SS in real mode only (a random stack word is no
+ * stack selector). */
 void fz_f_pop_sreg(struct fz_gen *g, struct fz_unit *u)
 {
-    static const uint8_t op[3][2] = {{0x07}, {0x0f, 0xa1}, {0x0f, 0xa9}};
-    int s = (int)fz_u(g, 3);
+    static const uint8_t op[5][2] = {{0x07}, {0x1f}, {0x0f, 0xa1}, {0x0f, 0xa9}, {0x17}};
+    int s = (int)fz_u(g, g->st->mode == FZ_REAL ? 5 : 4);
     fz_opsize(g, u, fz_size_wd(g));
     fz_b(u, op[s][0]);
     if (op[s][1]) fz_b(u, op[s][1]);
@@ -85,13 +93,17 @@ void fz_f_pop_sreg(struct fz_gen *g, struct fz_unit *u)
 
 void fz_f_mov_sreg_rm(struct fz_gen *g, struct fz_unit *u)
 {
-    static const int sregs[3] = {SEG_ES, SEG_FS, SEG_GS};
+    static const int sregs[5] = {SEG_ES, SEG_DS, SEG_FS, SEG_GS, SEG_SS};
+    int seg = sregs[fz_u(g, fz_chance(g, 15) ? 5 : 4)];
     struct fz_rm rm;
     fz_gen_rm(g, &rm, 2, true);
-    if (!rm.mem && fz_chance(g, 80)) fz_setup_mov(g, rm.reg, 2, selector(g));
+    if (!rm.mem && fz_chance(g, 80))
+        fz_setup_mov(g, rm.reg, 2, selector(g, seg));
+    else if (seg == SEG_SS && g->st->mode != FZ_REAL)
+        seg = SEG_ES;
     fz_prefixes(g, u, 2, &rm);
     fz_b(u, 0x8e);
-    fz_modrm(u, sregs[fz_u(g, 3)], &rm);
+    fz_modrm(u, seg, &rm);
 }
 
 void fz_f_mov_rm_sreg(struct fz_gen *g, struct fz_unit *u)

@@ -377,6 +377,8 @@ static void gen_gdt(struct fz_rng *r, struct fz_state *st)
     st->gdt[5] = mkseg(0x28, fz_rnd(r, 2) ? 0 : fz_rnd(r, 0xe000), 0xffff, 0x91, 4); /* read-only */
     st->gdt[6] = mkseg(0x30, 0, 0xfffff, 0x9b, 0xc); /* code: readable, never writable */
     st->gdt[7] = mkseg(0x38, 0, 0xfffff, 0x13, 0xc); /* not present */
+    st->gdt[8] = mkseg(FZ_SEL_CODE16, 0, 0xffff, 0x9b, 0);
+    st->gdt[9] = mkseg(FZ_SEL_DATA16, 0, 0xffff, 0x93, 0);
 }
 
 void fz_gen_state(struct fz_rng *r, enum fz_mode mode, struct fz_state *st)
@@ -408,18 +410,25 @@ void fz_gen_state(struct fz_rng *r, enum fz_mode mode, struct fz_state *st)
         st->cr0 |= CR0_PG | (fz_rnd(r, 2) ? CR0_WP : 0);
         st->cr3 = FZ_PAGEDIR;
     }
-    st->seg[SEG_CS] = st->gdt[1];
+    st->seg[SEG_CS] = st->gdt[mode == FZ_PMODE16 ? 8 : 1];
     st->seg[SEG_DS] = st->seg[SEG_ES] = st->seg[SEG_SS] = st->gdt[2];
+    if (fz_rnd(r, 100) < (mode == FZ_PMODE16 ? 50u : 15u))
+        st->seg[SEG_SS] = st->gdt[9]; /* a 16-bit stack */
     static const int fs_pick[] = {0, 2, 3, 3, 4, 4, 5, 6};
     for (int s = SEG_FS; s <= SEG_GS; s++)
         st->seg[s] = st->gdt[fs_pick[fz_rnd(r, 8)]];
+}
+
+int fz_mode_code_size(enum fz_mode mode)
+{
+    return mode == FZ_REAL || mode == FZ_PMODE16 ? 2 : 4;
 }
 
 /* ---- streams ---- */
 
 void fz_gen_stream(struct fz_rng *r, const struct fz_state *st, int units, struct fz_stream *s)
 {
-    struct fz_gen g = {.r = r, .st = st, .s = s, .code = st->mode == FZ_REAL ? 2 : 4};
+    struct fz_gen g = {.r = r, .st = st, .s = s, .code = fz_mode_code_size(st->mode)};
     s->n = 0;
     while (s->n < units && s->n < FZ_MAX_UNITS - 8)
         fz_gen_form(&g, fz_pick_form(&g));
@@ -429,12 +438,12 @@ void fz_gen_stream(struct fz_rng *r, const struct fz_state *st, int units, struc
 static int tail(enum fz_mode mode, uint8_t *p, int at)
 {
     int n = 0;
-    if (mode == FZ_REAL) p[n++] = 0x66;
+    if (fz_mode_code_size(mode) == 2) p[n++] = 0x66;
     p[n++] = 0xb8 + R_ESP;
     memcpy(p + n, &(uint32_t){FZ_STACK_TOP}, 4);
     n += 4;
     p[n++] = 0xe9;
-    int rel_len = mode == FZ_REAL ? 2 : 4;
+    int rel_len = fz_mode_code_size(mode);
     uint32_t rel = (uint32_t)(0 - (at + n + rel_len));
     memcpy(p + n, &rel, (size_t)rel_len); /* little-endian host */
     return n + rel_len;

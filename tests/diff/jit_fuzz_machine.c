@@ -161,9 +161,10 @@ static bool has_error_code(uint32_t v)
 }
 
 /* The handlers' common part, 32-bit: look the return EIP up in the
- * next-unit table and IRET there, or restart the stream. Registers and
- * flags are as at the fault (IRET restores EFLAGS). */
-static void resume32(struct asm_buf *a)
+ * next-unit table and IRET there, or restart the stream in its code
+ * segment 'code_sel'. Registers and flags are as at the fault (IRET
+ * restores EFLAGS). */
+static void resume32(struct asm_buf *a, uint16_t code_sel)
 {
     bytes(a, "50 8b 44 24 04"); /* push eax; mov eax, [esp+4] */
     o8(a, 0x2d);                /* sub eax, FZ_CODE */
@@ -172,15 +173,16 @@ static void resume32(struct asm_buf *a)
     o32(a, FZ_CODE_MAX);
     bytes(a, "73 00"); /* jae restart */
     int jae = a->n - 1;
-    bytes(a, "0f b7 04 45"); /* movzx eax, word [eax*2 + FZ_NEXT] */
+    bytes(a, "2e 0f b7 04 45"); /* movzx eax, word cs:[eax*2 + FZ_NEXT] */
     o32(a, FZ_NEXT);
     bytes(a, "89 44 24 04 58 cf"); /* mov [esp+4], eax; pop eax; iret */
     a->p[jae] = (uint8_t)(a->n - jae - 1);
     bytes(a, "58"); /* restart: pop eax */
     o8(a, 0xb8 + R_ESP);
     o32(a, FZ_STACK_TOP);
-    o8(a, 0xe9);
-    o32(a, FZ_CODE - (a->at + (uint32_t)a->n + 4));
+    o8(a, 0xea); /* JMP FAR to the stream's code segment */
+    o32(a, FZ_CODE);
+    o16(a, code_sel);
 }
 
 /* The same in real mode, where the frame is IP, CS, FLAGS and only BX, BP,
@@ -214,7 +216,7 @@ static void resume16(struct asm_buf *a)
 static void build_rom(uint8_t *rom, const struct fz_state *st, const int *starts, int laid)
 {
     memset(rom, 0, FZ_ROM_SIZE);
-    for (int i = 1; i < 8; i++) {
+    for (int i = 1; i < FZ_GDT_ENTRIES; i++) {
         const struct seg_cache *d = &st->gdt[i];
         uint32_t raw = d->attr & SEG_ATTR_G ? d->limit >> 12 : d->limit;
         uint8_t *p = rom + (FZ_GDT - FZ_ROM) + 8 * i;
@@ -247,7 +249,7 @@ static void build_rom(uint8_t *rom, const struct fz_state *st, const int *starts
     if (real)
         resume16(&a);
     else
-        resume32(&a);
+        resume32(&a, st->seg[SEG_CS].sel);
     int u = 0;
     for (int off = 0; off < FZ_CODE_MAX; off++) {
         while (u < laid && starts[u] <= off)
@@ -320,7 +322,7 @@ static void load(struct fz_engine *e, const uint8_t *image, const struct fz_stat
     memcpy(c->seg, st->seg, sizeof(c->seg));
     c->cr[0] |= st->cr0;
     c->cr[3] = st->cr3;
-    c->gdtr = (struct dtr){FZ_GDT, 8 * 8 - 1};
+    c->gdtr = (struct dtr){FZ_GDT, 8 * FZ_GDT_ENTRIES - 1};
     c->idtr = (struct dtr){FZ_ROM, st->mode == FZ_REAL ? 4 * FZ_VECTORS - 1 : 8 * FZ_VECTORS - 1};
     c->cpl = 0;
     mmu_flush(c);

@@ -8,8 +8,6 @@
 
 #include <string.h>
 
-#include <string.h>
-
 /* ==== KNOWN TRANSLATOR BUGS ==================================================
  * Templates left out of the streams because they expose an open translator
  * bug, each recorded with its minimal reproducer in FINDINGS.md. The main
