@@ -320,3 +320,57 @@ void fz_f_bound(struct fz_gen *g, struct fz_unit *u)
     fz_b(u, 0x62);
     fz_modrm(u, (int)fz_u(g, 8), &rm);
 }
+
+/* ---- x87 and MMX (through the interpreter's helpers) ---- */
+
+void fz_f_x87_mem(struct fz_gen *g, struct fz_unit *u)
+{
+    static const struct {
+        uint8_t op, digit, size;
+    } f[] = {
+        {0xd9, 0, 4}, {0xdd, 0, 8}, {0xdb, 5, 10}, {0xd9, 2, 4}, {0xd9, 3, 4},
+        {0xdd, 2, 8}, {0xdd, 3, 8}, {0xdb, 7, 10}, {0xdb, 0, 4}, {0xdf, 0, 2},
+        {0xdf, 5, 8}, {0xdb, 3, 4}, {0xdf, 3, 2},  {0xdf, 7, 8}, {0xd9, 7, 2},
+        {0xdd, 7, 2}, {0xd8, 0, 4}, {0xdc, 0, 8},  {0xde, 0, 2}, {0xda, 0, 4},
+    };
+    int k = (int)fz_u(g, sizeof(f) / sizeof(f[0]));
+    int digit = f[k].digit;
+    if (k >= 16) digit = (int)fz_u(g, 8); /* the arithmetic rows: any of the eight */
+    struct fz_rm rm = {.mem = true};
+    fz_gen_mem(g, &rm.m, f[k].size);
+    fz_prefixes(g, u, g->code, &rm);
+    fz_b(u, f[k].op);
+    fz_modrm(u, digit, &rm);
+}
+
+void fz_f_x87_reg(struct fz_gen *g, struct fz_unit *u)
+{
+    static const uint8_t ops[][2] = {
+        {0xd9, 0xe8}, {0xd9, 0xe9}, {0xd9, 0xeb}, {0xd9, 0xee}, {0xd9, 0xe0}, {0xd9, 0xe1},
+        {0xd9, 0xe4}, {0xd9, 0xe5}, {0xd9, 0xc8}, {0xd9, 0xc0}, {0xdd, 0xd8}, {0xd8, 0xc0},
+        {0xdc, 0xc0}, {0xde, 0xc0}, {0xdf, 0xe0}, {0xdb, 0xe2}, {0xd9, 0xfa}, {0xd9, 0xf8},
+        {0xd9, 0xfc}, {0xd9, 0xf6}, {0xd9, 0xf7}, {0xde, 0xd9}, {0xdd, 0xe0}, {0xdb, 0xe8},
+        {0xda, 0xc0}, {0xdb, 0xc0}, {0x9b, 0x90},
+    };
+    int k = (int)fz_u(g, sizeof(ops) / sizeof(ops[0]));
+    uint8_t b = ops[k][1];
+    if (k >= 8 && k <= 10) b += (uint8_t)fz_u(g, 8); /* ST(i) */
+    if ((k >= 11 && k <= 13) || k >= 24) b += (uint8_t)fz_u(g, 64) & 0x3f;
+    if (k == 22 || k == 23) b += (uint8_t)fz_u(g, 8);
+    fz_b(u, ops[k][0]);
+    fz_b(u, b);
+}
+
+void fz_f_mmx(struct fz_gen *g, struct fz_unit *u)
+{
+    static const uint8_t ops[] = {0x6e, 0x7e, 0x6f, 0x7f, 0xfc, 0xfd, 0xfe, 0xf8, 0xf9, 0xfa,
+                                  0xdb, 0xeb, 0xef, 0x74, 0x60, 0xd5, 0xe5, 0x63, 0x77};
+    int op = ops[fz_u(g, sizeof(ops) / sizeof(ops[0]))];
+    if (op == 0x77) { /* EMMS */
+        fz_b(u, 0x0f);
+        fz_b(u, op);
+        return;
+    }
+    bool gpr = op == 0x6e || op == 0x7e;
+    fz_of_reg_rm(g, u, g->code, gpr ? 4 : 8, op, false, op == 0x7e || op == 0x7f);
+}

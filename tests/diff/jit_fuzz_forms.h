@@ -74,4 +74,13 @@ void fz_f_cmpxchg8b(struct fz_gen *g, struct fz_unit *u);
 void fz_f_rdtsc(struct fz_gen *g, struct fz_unit *u);
 void fz_f_bound(struct fz_gen *g, struct fz_unit *u);
 
+void fz_f_jmp_far(struct fz_gen *g, struct fz_unit *u);
+void fz_f_call_far(struct fz_gen *g, struct fz_unit *u);
+void fz_f_int(struct fz_gen *g, struct fz_unit *u);
+void fz_f_in_out(struct fz_gen *g, struct fz_unit *u);
+void fz_f_enter_leave(struct fz_gen *g, struct fz_unit *u);
+void fz_f_x87_mem(struct fz_gen *g, struct fz_unit *u);
+void fz_f_x87_reg(struct fz_gen *g, struct fz_unit *u);
+void fz_f_mmx(struct fz_gen *g, struct fz_unit *u);
+
 #endif

@@ -183,14 +183,14 @@ static void body(struct fz_gen *g, struct fz_unit *u)
 }
 
 /* "call L1; jmp short L2; L1: body; ret; L2:" with 'os' the operand size. */
-static void call_tail(struct fz_gen *g, struct fz_unit *u, int os, bool ret_imm)
+static void call_tail(struct fz_gen *g, struct fz_unit *u, int os, bool ret_imm, bool far)
 {
     fz_b(u, 0xeb);
     int hole = u->len;
     fz_b(u, 0);
     body(g, u);
     if (os != g->code) fz_b(u, 0x66);
-    fz_b(u, ret_imm ? 0xc2 : 0xc3);
+    fz_b(u, (far ? 0xca : 0xc2) + !ret_imm);
     if (ret_imm) fz_bn(u, (uint32_t)os, 2);
     u->bytes[hole] = (uint8_t)(u->len - hole - 1);
 }
@@ -216,7 +216,7 @@ void fz_f_call_rel(struct fz_gen *g, struct fz_unit *u)
     }
     fz_b(u, 0xe8);
     fz_bn(u, 2, os); /* over the JMP short */
-    call_tail(g, u, os, ret_imm);
+    call_tail(g, u, os, ret_imm, false);
 }
 
 void fz_f_call_reg(struct fz_gen *g, struct fz_unit *u)
@@ -232,7 +232,102 @@ void fz_f_call_reg(struct fz_gen *g, struct fz_unit *u)
     fz_b(u, 0xff);
     fz_b(u, 0xc0 | 2 << 3 | r);
     u->abs_add = (uint8_t)(u->len + 2); /* L1: past the JMP short */
-    call_tail(g, u, os, false);
+    call_tail(g, u, os, false, false);
+}
+
+/* ---- far transfers (to a code segment of the same size), software
+ * interrupts, ports, ENTER/LEAVE ---- */
+
+static uint16_t code_selector(struct fz_gen *g)
+{
+    if (g->st->mode == FZ_REAL) return 0;
+    if (g->code == 2) return FZ_SEL_CODE16;
+    return fz_chance(g, 50) ? FZ_SEL_CODE32 : 0x30;
+}
+
+/* A far pointer to the unit's own address + abs_add (set by the caller). */
+static void far_ptr(struct fz_gen *g, struct fz_unit *u, int os)
+{
+    u->abs_off = (uint8_t)u->len;
+    u->abs_size = (uint8_t)os;
+    fz_bn(u, 0, os);
+    fz_bn(u, code_selector(g), 2);
+}
+
+void fz_f_jmp_far(struct fz_gen *g, struct fz_unit *u)
+{
+    int os = call_os(g, u);
+    fz_b(u, 0xea);
+    far_ptr(g, u, os);
+    u->abs_add = u->len; /* the next unit */
+}
+
+/* "call far L1; jmp short L2; L1: body; retf; L2:" */
+void fz_f_call_far(struct fz_gen *g, struct fz_unit *u)
+{
+    int os = call_os(g, u);
+    fz_b(u, 0x9a);
+    far_ptr(g, u, os);
+    u->abs_add = (uint8_t)(u->len + 2);
+    call_tail(g, u, os, fz_chance(g, 20), true);
+}
+
+void fz_f_int(struct fz_gen *g, struct fz_unit *u)
+{
+    uint32_t k = fz_u(g, 10);
+    if (k < 3) {
+        fz_b(u, 0xcc); /* INT3 */
+    } else if (k < 5) {
+        fz_b(u, 0xce); /* INTO */
+    } else if (k < 6) {
+        fz_b(u, 0xf1); /* INT1 (ICEBP) */
+    } else {
+        fz_b(u, 0xcd);
+        fz_b(u, fz_u(g, FZ_VECTORS));
+    }
+}
+
+/* A port with no device, clear of the handlers' ports even for a dword. */
+static uint32_t port(struct fz_gen *g)
+{
+    uint32_t p = fz_chance(g, 80) ? fz_u(g, 0x100) : fz_u(g, 0x10000);
+    return p >= FZ_EXC_PORT - 4 && p < FZ_EXC_PORT + FZ_VECTORS ? p + 0x40 : p;
+}
+
+void fz_f_in_out(struct fz_gen *g, struct fz_unit *u)
+{
+    int size = fz_size(g);
+    bool out = fz_chance(g, 50), dx = fz_chance(g, 50);
+    if (fz_chance(g, 20)) { /* INS / OUTS, with or without REP */
+        int asz = g->code;
+        fz_setup_mov(g, R_EDX, 2, port(g));
+        fz_setup_mov(g, out ? R_ESI : R_EDI, asz, fz_target(g, out ? SEG_DS : SEG_ES, size, asz));
+        if (fz_chance(g, 50)) {
+            fz_opsize(g, u, asz);
+            fz_b(u, 0xb8 + R_ECX);
+            fz_bn(u, fz_u(g, 20), asz);
+            fz_b(u, 0xf3);
+        }
+        fz_opsize(g, u, size);
+        fz_b(u, (out ? 0x6e : 0x6c) + (size > 1));
+        return;
+    }
+    if (dx) fz_setup_mov(g, R_EDX, 2, port(g));
+    fz_opsize(g, u, size);
+    fz_b(u, (dx ? 0xec : 0xe4) + (out ? 2 : 0) + (size > 1));
+    if (!dx) fz_b(u, port(g) & 0xff);
+}
+
+void fz_f_enter_leave(struct fz_gen *g, struct fz_unit *u)
+{
+    fz_opsize(g, u, fz_size_wd(g));
+    if (fz_chance(g, 50)) {
+        fz_b(u, 0xc9); /* LEAVE */
+        return;
+    }
+    fz_b(u, 0xc8);
+    fz_bn(u, fz_u(g, 0x40), 2);
+    fz_b(u, fz_chance(g, 60) ? 0 : fz_chance(g, 80) ? fz_u(g, 4) : fz_u(g, 32));
 }
 
 /* ---- strings ---- */
@@ -286,9 +381,14 @@ void fz_f_cpuid(struct fz_gen *g, struct fz_unit *u)
 
 void fz_f_flag_ops(struct fz_gen *g, struct fz_unit *u)
 {
-    static const uint8_t ops[] = {0xf8 /* CLC */, 0xf9 /* STC */, 0xf5 /* CMC */, 0xfc /* CLD */,
-                                  0xfd /* STD */};
-    fz_b(u, ops[fz_u(g, 5)]);
+    static const uint8_t ops[] = {0xf8 /* CLC */,
+                                  0xf9 /* STC */,
+                                  0xf5 /* CMC */,
+                                  0xfc /* CLD */,
+                                  0xfd /* STD */,
+                                  0xfa /* CLI */,
+                                  0xfb /* STI: an interrupt shadow */};
+    fz_b(u, ops[fz_u(g, 7)]);
 }
 
 void fz_f_lahf_sahf(struct fz_gen *g, struct fz_unit *u)

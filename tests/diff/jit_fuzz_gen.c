@@ -331,6 +331,7 @@ void fz_prefixes(struct fz_gen *g, struct fz_unit *u, int size, const struct fz_
 {
     static const uint8_t seg_prefix[SEG_COUNT] = {0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65};
     bool opsize_first = fz_chance(g, 15);
+    if (fz_chance(g, 2)) fz_b(u, 0xf0); /* LOCK: valid on read-modify-write memory forms only */
     if (opsize_first) fz_opsize(g, u, size);
     if (rm && rm->mem && rm->m.seg >= 0) fz_b(u, seg_prefix[rm->m.seg]);
     if (rm && rm->mem && rm->m.asz != g->code) fz_b(u, 0x67);

@@ -325,6 +325,10 @@ static void load(struct fz_engine *e, const uint8_t *image, const struct fz_stat
     c->gdtr = (struct dtr){FZ_GDT, 8 * FZ_GDT_ENTRIES - 1};
     c->idtr = (struct dtr){FZ_ROM, st->mode == FZ_REAL ? 4 * FZ_VECTORS - 1 : 8 * FZ_VECTORS - 1};
     c->cpl = 0;
+    /* the x87 as FNINIT leaves it: exceptions masked, so none is pending */
+    c->fpu.cw = 0x037f;
+    c->fpu.sw = 0;
+    c->fpu.tw = 0xffff;
     mmu_flush(c);
 }
 

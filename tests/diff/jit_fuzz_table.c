@@ -85,6 +85,14 @@ const struct fz_form fz_forms[] = {
     {"cmpxchg8b", 1, FZ_M_ALL, fz_f_cmpxchg8b},
     {"rdtsc", 1, FZ_M_ALL, fz_f_rdtsc},
     {"bound", 1, FZ_M_ALL, fz_f_bound},
+    {"jmp_far", 1, FZ_M_ALL | FZ_NOBODY, fz_f_jmp_far},
+    {"call_far", 1, FZ_M_ALL | FZ_NOBODY, fz_f_call_far},
+    {"int", 1, FZ_M_ALL, fz_f_int},
+    {"in_out", 1, FZ_M_ALL, fz_f_in_out},
+    {"enter_leave", 1, FZ_M_ALL | FZ_NOBODY, fz_f_enter_leave},
+    {"x87_mem", 1, FZ_M_ALL, fz_f_x87_mem},
+    {"x87_reg", 1, FZ_M_ALL, fz_f_x87_reg},
+    {"mmx", 1, FZ_M_ALL, fz_f_mmx},
 };
 
 const int fz_form_count = (int)(sizeof(fz_forms) / sizeof(fz_forms[0]));
