@@ -25,7 +25,7 @@
 static const int block_configs[] = {0, 1, 4};
 enum { BLOCK_CONFIGS = 3, SHRINK_RUNS = 4000, WATCHDOG_SECONDS = 30 };
 
-static const char *const mode_names[FZ_MODES] = {"pmode", "real", "paging", "pmode16"};
+static const char *const mode_names[FZ_MODES] = {"pmode", "real", "paging", "pmode16", "user"};
 
 struct options {
     uint64_t seed;
@@ -57,7 +57,9 @@ static void draw_case(const struct options *o, uint64_t seed, struct fz_case *k)
     fz_rng_seed(&r, seed);
     k->seed = seed;
     uint32_t m = fz_rnd(&r, 10);
-    int mode = m < 3 ? FZ_PMODE : m < 6 ? FZ_REAL : m < 8 ? FZ_PAGING : FZ_PMODE16;
+    static const int modes[10] = {FZ_PMODE,  FZ_PMODE,   FZ_REAL, FZ_REAL, FZ_PAGING,
+                                  FZ_PAGING, FZ_PMODE16, FZ_USER, FZ_USER, FZ_REAL};
+    int mode = modes[m];
     uint32_t b = fz_rnd(&r, 10);
     k->block_cfg = b < 6 ? 0 : b < 8 ? 1 : 2;
     if (o->mode >= 0) mode = o->mode;
@@ -74,8 +76,8 @@ static void print_state(const struct fz_state *st)
 {
     static const char *const regs[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
     static const char *const segs[SEG_COUNT] = {"es", "cs", "ss", "ds", "fs", "gs"};
-    printf("  mode %s, cr0 |= %08x, cr3 %08x, eflags %08x\n ", mode_names[st->mode], st->cr0,
-           st->cr3, st->eflags);
+    printf("  mode %s, cpl %d, cr0 |= %08x, cr3 %08x, eflags %08x\n ", mode_names[st->mode],
+           st->cpl, st->cr0, st->cr3, st->eflags);
     for (int i = 0; i < 8; i++)
         printf(" %s=%08x", regs[i], st->r[i]);
     printf("\n ");
@@ -95,8 +97,7 @@ static void print_state(const struct fz_state *st)
     else
         printf("  RAM outside the stream: random (ram_seed %016llx)",
                (unsigned long long)st->ram_seed);
-    if (st->mode == FZ_PAGING)
-        printf(", page tables from pt_seed %016llx", (unsigned long long)st->pt_seed);
+    if (st->cr3) printf(", page tables from pt_seed %016llx", (unsigned long long)st->pt_seed);
     printf("\n");
 }
 
@@ -235,8 +236,8 @@ static void report(const struct options *o, struct fz_machine *m, struct fz_case
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: kiln-jitfuzz [--seed N] [--iterations K | --insns N] [--mode "
-            "pmode|real|paging|pmode16]\n"
+            "usage: kiln-jitfuzz [--seed N] [--iterations K | --insns N]\n"
+            "                    [--mode pmode|real|paging|pmode16|user]\n"
             "                    [--block 0|1|2] [--budget N] [--units N] [--max-failures N]\n"
             "                    [--no-shrink] [--verbose] [--show] [--self-test]\n"
             "  Runs random instruction streams on the interpreter and the translator and\n"
@@ -368,11 +369,11 @@ int main(int argc, char **argv)
     }
     double t = seconds() - t0;
     printf("kiln-jitfuzz: %llu iterations from seed %llu, %llu instructions retired on each "
-           "engine (pmode %llu, real %llu, paging %llu, pmode16 %llu), %llu exceptions, %llu runs "
-           "ended by HLT or shutdown, %.1f s: %d difference%s\n",
-           (unsigned long long)iters, (unsigned long long)o.seed, (unsigned long long)insns,
-           (unsigned long long)per_mode[FZ_PMODE], (unsigned long long)per_mode[FZ_REAL],
-           (unsigned long long)per_mode[FZ_PAGING], (unsigned long long)per_mode[FZ_PMODE16],
+           "engine (",
+           (unsigned long long)iters, (unsigned long long)o.seed, (unsigned long long)insns);
+    for (int md = 0; md < FZ_MODES; md++)
+        printf("%s%s %llu", md ? ", " : "", mode_names[md], (unsigned long long)per_mode[md]);
+    printf("), %llu exceptions, %llu runs ended by HLT or shutdown, %.1f s: %d difference%s\n",
            (unsigned long long)exc, (unsigned long long)early, t, failures,
            failures == 1 ? "" : "s");
     if (o.verbose) {

@@ -48,14 +48,21 @@ enum fz_mode {
     FZ_REAL,    /* 16-bit real mode */
     FZ_PAGING,  /* as FZ_PMODE with paging on */
     FZ_PMODE16, /* protected mode, no paging, in a 16-bit code segment (16- or 32-bit stack) */
+    FZ_USER,    /* as FZ_PAGING at CPL 3 (exceptions switch to the ring-0 stack of a TSS) */
     FZ_MODES,
 };
 
 /* GDT entries (selector = 8 * index): 1 flat 32-bit code, 2 flat data,
  * 3 small data, 4 expand-down data, 5 read-only data, 6 second flat code,
- * 7 not present, 8 16-bit code, 9 16-bit data (B = 0). */
+ * 7 not present, 8 16-bit code, 9 16-bit data (B = 0), 10 user code,
+ * 11 user data (both DPL 3, flat), 12 the TSS. */
 enum {
-    FZ_GDT_ENTRIES = 10,
+    FZ_GDT_ENTRIES = 13,
+    FZ_SEL_UCODE = 0x53,
+    FZ_SEL_UDATA = 0x5b,
+    FZ_SEL_TSS = 0x60,
+    FZ_TSS = 0xf3000,    /* in ROM: ESP0 and SS0 only, no I/O permission map */
+    FZ_KSTACK = 0x30ff0, /* the ring-0 stack (a supervisor-only page) */
     FZ_SEL_CODE32 = 0x08,
     FZ_SEL_DATA = 0x10,
     FZ_SEL_CODE16 = 0x40,
@@ -79,6 +86,7 @@ struct fz_state {
     uint32_t eflags;
     struct seg_cache seg[SEG_COUNT];
     uint32_t cr0, cr3;
+    uint8_t cpl;
     struct seg_cache gdt[FZ_GDT_ENTRIES]; /* the GDT's descriptors (entry 0: null) */
     uint64_t ram_seed;                    /* RAM outside the stream and system area */
     uint64_t pt_seed;                     /* paging mode: the page permissions */

@@ -61,13 +61,14 @@ void fz_f_pusha_popa(struct fz_gen *g, struct fz_unit *u)
  * any selector; SS only valid stack ones in protected mode (or a delivery
  * would mostly end in a triple fault), and any value in real mode. */
 
-static const uint16_t pm_selectors[] = {0,    0x08, 0x10, 0x18, 0x20, 0x28, 0x30,
-                                        0x38, 0x40, 0x48, 0x13, 0x50, 0x10, 0x48};
+static const uint16_t pm_selectors[] = {0,    0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38, 0x40, 0x48,
+                                        0x13, 0x50, 0x10, 0x48, 0x53, 0x5b, 0x5b, 0x58, 0x60, 0x68};
 
 static uint32_t selector(struct fz_gen *g, int seg)
 {
     if (g->st->mode == FZ_REAL) return fz_chance(g, 70) ? fz_u(g, 0xe00) : fz_u(g, 0x10000);
-    if (seg == SEG_SS && !fz_chance(g, 10)) return fz_chance(g, 50) ? FZ_SEL_DATA : FZ_SEL_DATA16;
+    if (seg == SEG_SS && !fz_chance(g, 10))
+        return g->st->cpl ? FZ_SEL_UDATA : fz_chance(g, 50) ? FZ_SEL_DATA : FZ_SEL_DATA16;
     return pm_selectors[fz_u(g, sizeof(pm_selectors) / sizeof(pm_selectors[0]))];
 }
 
@@ -241,6 +242,7 @@ void fz_f_call_reg(struct fz_gen *g, struct fz_unit *u)
 static uint16_t code_selector(struct fz_gen *g)
 {
     if (g->st->mode == FZ_REAL) return 0;
+    if (g->st->cpl) return FZ_SEL_UCODE;
     if (g->code == 2) return FZ_SEL_CODE16;
     return fz_chance(g, 50) ? FZ_SEL_CODE32 : 0x30;
 }

@@ -189,20 +189,23 @@ uint32_t fz_target(struct fz_gen *g, int seg, int size, int asz)
     bool expand_down = prot(g) && (sc->attr & 0x1c) == 0x14;
     uint32_t lin, off;
     uint32_t k = fz_u(g, 100);
-    if (k < 45)
+    bool paging = g->st->mode == FZ_PAGING || g->st->mode == FZ_USER;
+    if (k < 40)
         lin = 0x2000 + fz_u(g, 0xc000); /* data */
-    else if (k < 55)
+    else if (k < 50)
         lin = FZ_STACK_TOP - 0x100 + fz_u(g, 0x200); /* around the stack */
-    else if (k < 65)
+    else if (k < 60)
         lin = FZ_CODE + fz_u(g, 0x300); /* the stream itself: self-modifying stores */
-    else if (k < 70)
+    else if (k < 64)
         lin = FZ_CODE + fz_u(g, 0x1000); /* the page holding the code */
+    else if (k < 72)                     /* across a page boundary */
+        lin = 0x1000 * (1 + fz_u(g, 15)) - 1 - fz_u(g, size > 1 ? (uint32_t)size - 1 : 1);
     else {
-        if (k < 80) /* the segment limit, from either side */
+        if (k < 81) /* the segment limit, from either side */
             off = (expand_down ? sc->limit + 1 : sc->limit - (uint32_t)size + 1) + fz_u(g, 7) - 3;
         else if (k < 85)
             off = 0xffff - fz_u(g, 6); /* the 64 KiB edge */
-        else if (k < 95 && g->st->mode == FZ_PAGING && fz_chance(g, 50))
+        else if (k < 95 && paging && fz_chance(g, 50))
             off = fz_u(g, 0x800000) - sc->base; /* the mapped linear 8 MiB: holes, aliases */
         else if (k < 95)
             off = (uint32_t)fz_rng_next(g->r); /* anywhere: mostly outside RAM */
@@ -380,6 +383,9 @@ static void gen_gdt(struct fz_rng *r, struct fz_state *st)
     st->gdt[7] = mkseg(0x38, 0, 0xfffff, 0x13, 0xc); /* not present */
     st->gdt[8] = mkseg(FZ_SEL_CODE16, 0, 0xffff, 0x9b, 0);
     st->gdt[9] = mkseg(FZ_SEL_DATA16, 0, 0xffff, 0x93, 0);
+    st->gdt[10] = mkseg(FZ_SEL_UCODE, 0, 0xfffff, 0xfb, 0xc);
+    st->gdt[11] = mkseg(FZ_SEL_UDATA, 0, 0xfffff, 0xf3, 0xc);
+    st->gdt[12] = mkseg(FZ_SEL_TSS, FZ_TSS, 0x67, 0x8b, 0);
 }
 
 void fz_gen_state(struct fz_rng *r, enum fz_mode mode, struct fz_state *st)
@@ -407,9 +413,21 @@ void fz_gen_state(struct fz_rng *r, enum fz_mode mode, struct fz_state *st)
         return;
     }
     st->cr0 = CR0_PE;
-    if (mode == FZ_PAGING) {
+    if (mode == FZ_PAGING || mode == FZ_USER) {
         st->cr0 |= CR0_PG | (fz_rnd(r, 2) ? CR0_WP : 0);
         st->cr3 = FZ_PAGEDIR;
+    }
+    if (mode == FZ_USER) {
+        /* Alignment checking is live at CPL 3 with CR0.AM and EFLAGS.AC. */
+        st->cpl = 3;
+        st->cr0 |= fz_rnd(r, 2) ? CR0_AM : 0;
+        st->eflags |= fz_rnd(r, 2) ? FL_AC : 0;
+        st->seg[SEG_CS] = st->gdt[10];
+        for (int s = 0; s < SEG_COUNT; s++)
+            if (s != SEG_CS) st->seg[s] = st->gdt[11];
+        for (int s = SEG_FS; s <= SEG_GS; s++)
+            if (fz_rnd(r, 4) == 0) st->seg[s] = st->gdt[0];
+        return;
     }
     st->seg[SEG_CS] = st->gdt[mode == FZ_PMODE16 ? 8 : 1];
     st->seg[SEG_DS] = st->seg[SEG_ES] = st->seg[SEG_SS] = st->gdt[2];

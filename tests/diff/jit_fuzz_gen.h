@@ -16,8 +16,9 @@ enum {
     FZ_M_REAL = 1u << FZ_REAL,
     FZ_M_PAGING = 1u << FZ_PAGING,
     FZ_M_PMODE16 = 1u << FZ_PMODE16,
-    FZ_M_ALL = FZ_M_PMODE | FZ_M_REAL | FZ_M_PAGING | FZ_M_PMODE16,
-    FZ_M_PROT = FZ_M_PMODE | FZ_M_PAGING | FZ_M_PMODE16,
+    FZ_M_USER = 1u << FZ_USER,
+    FZ_M_ALL = FZ_M_PMODE | FZ_M_REAL | FZ_M_PAGING | FZ_M_PMODE16 | FZ_M_USER,
+    FZ_M_PROT = FZ_M_PMODE | FZ_M_PAGING | FZ_M_PMODE16 | FZ_M_USER,
     FZ_NOBODY = 1u << 8, /* never inside a CALL body (stack, control flow) */
 };
 

@@ -178,6 +178,21 @@ static void resume32(struct asm_buf *a, uint16_t code_sel)
     bytes(a, "89 44 24 04 58 cf"); /* mov [esp+4], eax; pop eax; iret */
     a->p[jae] = (uint8_t)(a->n - jae - 1);
     bytes(a, "58"); /* restart: pop eax */
+    if (code_sel & 3) {
+        /* back to ring 3 through an IRET frame on a fresh ring-0 stack */
+        o8(a, 0xb8 + R_ESP);
+        o32(a, FZ_KSTACK);
+        o8(a, 0x68);
+        o32(a, FZ_SEL_UDATA);
+        o8(a, 0x68);
+        o32(a, FZ_STACK_TOP);
+        bytes(a, "9c 68"); /* pushfd; push code_sel */
+        o32(a, code_sel);
+        o8(a, 0x68);
+        o32(a, FZ_CODE);
+        o8(a, 0xcf);
+        return;
+    }
     o8(a, 0xb8 + R_ESP);
     o32(a, FZ_STACK_TOP);
     o8(a, 0xea); /* JMP FAR to the stream's code segment */
@@ -245,6 +260,11 @@ static void build_rom(uint8_t *rom, const struct fz_state *st, const int *starts
             o32(&a, FZ_RESUME - (h + (uint32_t)a.n + 4));
         }
     }
+    /* the TSS: ESP0 and SS0 for exceptions at CPL 3; the I/O map base lies
+     * past the limit, so every port is denied there (SDM Vol. 3A 7.2.1) */
+    put32(rom + (FZ_TSS - FZ_ROM) + 4, FZ_KSTACK);
+    put32(rom + (FZ_TSS - FZ_ROM) + 8, FZ_SEL_DATA);
+    put16(rom + (FZ_TSS - FZ_ROM) + 0x66, 0x68);
     struct asm_buf a = {rom + (FZ_RESUME - FZ_ROM), FZ_RESUME, 0};
     if (real)
         resume16(&a);
@@ -277,8 +297,9 @@ static void build_paging(uint8_t *ram, const struct fz_state *st)
         if (i < FZ_RAM_SIZE >> 12) {
             bool keep =
                 i == FZ_CODE >> 12 || i == (FZ_STACK_TOP >> 12) - 1 || i == FZ_STACK_TOP >> 12;
-            if (keep) flags |= 3;
+            if (keep) flags |= 7; /* user too, for the user mode */
             if (keep || fz_rnd(&r, 100) < 92) pte = page << 12 | flags;
+            if (i == FZ_KSTACK >> 12) pte = page << 12 | 3; /* supervisor only */
         } else if (i >= FZ_ROM >> 12 && i < (FZ_ROM + FZ_ROM_SIZE) >> 12) {
             pte = page << 12 | 3;
         } else if (fz_rnd(&r, 100) < 30) {
@@ -304,7 +325,7 @@ static void build_image(struct fz_machine *m, const struct fz_state *st, const s
     }
     int starts[FZ_MAX_UNITS + 1], laid = 0;
     fz_assemble(s, st->mode, m->image + FZ_CODE, starts, &laid);
-    if (st->mode == FZ_PAGING) build_paging(m->image, st);
+    if (st->cr3) build_paging(m->image, st);
     build_rom(m->rom, st, starts, laid);
 }
 
@@ -324,7 +345,8 @@ static void load(struct fz_engine *e, const uint8_t *image, const struct fz_stat
     c->cr[3] = st->cr3;
     c->gdtr = (struct dtr){FZ_GDT, 8 * FZ_GDT_ENTRIES - 1};
     c->idtr = (struct dtr){FZ_ROM, st->mode == FZ_REAL ? 4 * FZ_VECTORS - 1 : 8 * FZ_VECTORS - 1};
-    c->cpl = 0;
+    c->cpl = st->cpl;
+    c->tr = st->gdt[FZ_SEL_TSS >> 3];
     /* the x87 as FNINIT leaves it: exceptions masked, so none is pending */
     c->fpu.cw = 0x037f;
     c->fpu.sw = 0;
