@@ -41,6 +41,7 @@ enum {
     FZ_EXC_PORT = 0x80,           /* vector v's handler writes port FZ_EXC_PORT + v */
     FZ_VECTORS = 32,
     FZ_PERTURB_BYTE = 0x8000,
+    FZ_IRQ_VECTOR = 31, /* the external interrupt's vector */
 };
 
 enum fz_mode {
@@ -87,6 +88,7 @@ struct fz_state {
     struct seg_cache seg[SEG_COUNT];
     uint32_t cr0, cr3;
     uint8_t cpl;
+    uint32_t irq_period; /* 0, or: the interrupt line rises after so many instructions */
     struct seg_cache gdt[FZ_GDT_ENTRIES]; /* the GDT's descriptors (entry 0: null) */
     uint64_t ram_seed;                    /* RAM outside the stream and system area */
     uint64_t pt_seed;                     /* paging mode: the page permissions */

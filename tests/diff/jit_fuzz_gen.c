@@ -400,6 +400,7 @@ void fz_gen_state(struct fz_rng *r, enum fz_mode mode, struct fz_state *st)
     st->eflags = 0x2 | ((uint32_t)fz_rng_next(r) & (FL_ARITH | FL_DF | FL_IF));
     st->ram_seed = fz_rng_next(r);
     st->pt_seed = fz_rng_next(r);
+    st->irq_period = fz_rnd(r, 2) ? 0 : 20 + fz_rnd(r, 400);
     gen_gdt(r, st);
     if (mode == FZ_REAL) {
         for (int s = 0; s < SEG_COUNT; s++)

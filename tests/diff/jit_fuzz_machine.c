@@ -16,6 +16,7 @@
 
 #include "cpu/flags.h"
 #include "cpu/mmu.h"
+#include "cpu/interp.h"
 #include "devices/bus.h"
 #include "jit/dispatch.h"
 #include "jit/exec.h"
@@ -372,7 +373,7 @@ static bool say(char *what, size_t n, const char *fmt, ...)
 }
 
 /* The first difference between the two engines, as a sentence in 'what'. */
-static bool differ(struct fz_machine *m, bool shut_i, bool shut_j, char *what, size_t n)
+static bool differ(struct fz_machine *m, bool shut_i, bool shut_j, bool full, char *what, size_t n)
 {
     struct cpu *a = &m->e[INTERP].cpu, *b = &m->e[JIT].cpu;
     if (shut_i != shut_j)
@@ -405,7 +406,7 @@ static bool differ(struct fz_machine *m, bool shut_i, bool shut_j, char *what, s
             return say(what, n, "exceptions delivered with vector %d: interp %u jit %u", v,
                        m->e[INTERP].exc[v], m->e[JIT].exc[v]);
     const uint8_t *ra = bus_ram(m->e[INTERP].bus), *rb = bus_ram(m->e[JIT].bus);
-    if (memcmp(ra, rb, FZ_RAM_SIZE)) {
+    if (full && memcmp(ra, rb, FZ_RAM_SIZE)) {
         uint32_t first = 0, count = 0;
         for (uint32_t i = FZ_RAM_SIZE; i-- > 0;)
             if (ra[i] != rb[i]) {
@@ -434,6 +435,34 @@ static bool at_handler(const struct cpu *c)
     return lin < 16 * FZ_VECTORS && !(lin & 15);
 }
 
+/* Bring the interpreter to the translator's retired-instruction count and
+ * compare (RAM too when 'full'); true when they differ. The translator
+ * stops at a block boundary, so the interpreter runs one step at a time;
+ * a step that delivers an exception retires nothing, and the guard only
+ * bounds a broken run (every handler retires its first instruction). */
+static bool sync_differ(struct fz_machine *m, enum exec_stop js, enum exec_stop *is, bool full,
+                        struct fz_result *res)
+{
+    struct cpu *ic = &m->e[INTERP].cpu, *jc = &m->e[JIT].cpu;
+    uint64_t target = jc->icount, guard = 3 * (target - ic->icount) + 100;
+    while (ic->icount < target && *is == EXEC_BUDGET && guard--)
+        *is = exec_run(ic, 1, NULL);
+    bool shut_j = js == EXEC_SHUTDOWN;
+    bool d = differ(m, *is == EXEC_SHUTDOWN, shut_j, full, res->what, sizeof(res->what));
+    /* The translator's last step may have been an exception delivered right
+     * after its last block: it retires nothing and leaves EIP on a handler's
+     * first instruction. Let the interpreter take the same extra steps. */
+    for (int extra = 0;
+         d && extra < 3 && *is == EXEC_BUDGET && !ic->halted && (shut_j || at_handler(jc));
+         extra++) {
+        uint64_t before = ic->icount;
+        *is = exec_run(ic, 1, NULL);
+        if (ic->icount != before) break;
+        d = differ(m, *is == EXEC_SHUTDOWN, shut_j, full, res->what, sizeof(res->what));
+    }
+    return d;
+}
+
 void fz_machine_run(struct fz_machine *m, const struct fz_state *st, const struct fz_stream *s,
                     uint64_t budget, struct fz_result *res)
 {
@@ -448,28 +477,40 @@ void fz_machine_run(struct fz_machine *m, const struct fz_state *st, const struc
     jit_notify_ram_write(m->jit, 0, FZ_RAM_SIZE);
 
     struct cpu *ic = &m->e[INTERP].cpu, *jc = &m->e[JIT].cpu;
-    enum exec_stop js = exec_run(jc, budget, NULL);
-    /* The translator stops at a block boundary: run the interpreter to the
-     * same retired-instruction count, one step at a time. A step that
-     * delivers an exception retires nothing; the guard only bounds a
-     * broken run (every handler retires its first instruction). */
-    uint64_t target = jc->icount, guard = 3 * target + 100;
-    enum exec_stop is = EXEC_BUDGET;
-    while (ic->icount < target && is == EXEC_BUDGET && guard--)
-        is = exec_run(ic, 1, NULL);
-    bool shut_j = js == EXEC_SHUTDOWN;
-    res->differs = differ(m, is == EXEC_SHUTDOWN, shut_j, res->what, sizeof(res->what));
-    /* The translator's last step may have been an exception delivered right
-     * after its last block: it retires nothing and leaves EIP on a handler's
-     * first instruction. Let the interpreter take the same extra steps. */
-    for (int extra = 0; res->differs && extra < 3 && is == EXEC_BUDGET && !ic->halted &&
-                        (shut_j || at_handler(jc));
-         extra++) {
-        uint64_t before = ic->icount;
-        is = exec_run(ic, 1, NULL);
-        if (ic->icount != before) break;
-        res->differs = differ(m, is == EXEC_SHUTDOWN, shut_j, res->what, sizeof(res->what));
+    enum exec_stop js = EXEC_BUDGET, is = EXEC_BUDGET;
+    static const int low = 0, high = 1;
+    /* With an interrupt period, the interrupt line rises after every quiet
+     * stretch and stays up until the translator stops where the CPU can
+     * take it; the interpreter must agree that it can, and both take it. */
+    while (jc->icount < budget && js == EXEC_BUDGET && !res->differs) {
+        uint64_t left = budget - jc->icount;
+        if (!st->irq_period) {
+            js = exec_run_intr(jc, left, NULL, &low);
+            break;
+        }
+        js = exec_run_intr(jc, st->irq_period < left ? st->irq_period : left, NULL, &low);
+        if (js != EXEC_BUDGET || jc->icount >= budget) break;
+        js = exec_run_intr(jc, budget - jc->icount, NULL, &high);
+        if (js != EXEC_INTR) break;
+        js = EXEC_BUDGET;
+        if (sync_differ(m, js, &is, false, res)) {
+            res->differs = true;
+            break;
+        }
+        if (!interp_interruptible(ic)) {
+            snprintf(res->what, sizeof(res->what),
+                     "the translator stopped for an interrupt where the interpreter cannot take "
+                     "one (IF %d, interrupt shadow %d)",
+                     !!(ic->eflags & FL_IF), ic->irq_shadow);
+            res->differs = true;
+            break;
+        }
+        enum step_result ri = interp_external_interrupt(ic, FZ_IRQ_VECTOR);
+        enum step_result rj = interp_external_interrupt(jc, FZ_IRQ_VECTOR);
+        if (ri == STEP_SHUTDOWN) is = EXEC_SHUTDOWN;
+        if (rj == STEP_SHUTDOWN) js = EXEC_SHUTDOWN;
     }
+    if (!res->differs) res->differs = sync_differ(m, js, &is, true, res);
     res->insns = jc->icount;
     res->exceptions = exceptions(&m->e[JIT]);
     memcpy(res->exc, m->e[JIT].exc, sizeof(res->exc));
