@@ -25,6 +25,7 @@
 static const int block_configs[] = {0, 1, 4};
 enum { BLOCK_CONFIGS = 3, SHRINK_RUNS = 4000, WATCHDOG_SECONDS = 30 };
 
+static const char *const reg_names[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
 static const char *const mode_names[FZ_MODES] = {"pmode", "real", "paging", "pmode16", "user"};
 
 struct options {
@@ -38,8 +39,12 @@ struct options {
     int max_failures;
     bool shrink;
     bool verbose;
-    bool show;      /* print every case */
-    bool self_test; /* inject a difference into every case: it must be found */
+    bool show;          /* print every case */
+    bool self_test;     /* inject a difference into every case: it must be found */
+    bool zero_ram;      /* replay: RAM outside the stream is zero */
+    bool trace;         /* each step and block, to stdout */
+    const char *set;    /* replay: "eax=1,...,eflags=2" */
+    const char *stream; /* replay: the units' bytes in hex, comma-separated */
 };
 
 /* One test case, everything needed to run it again. */
@@ -68,13 +73,65 @@ static void draw_case(const struct options *o, uint64_t seed, struct fz_case *k)
     int units = o->units ? o->units : 8 + (int)fz_rnd(&r, 57);
     fz_gen_stream(&r, &k->st, units, &k->s);
     k->budget = o->budget ? o->budget : 1000 + fz_rnd(&r, 3000);
+    k->st.zero_ram |= o->zero_ram;
+    for (const char *p = o->set; p && *p;) {
+        char name[8];
+        unsigned long v;
+        int used = 0;
+        if (sscanf(p, "%7[a-z]=%lx%n", name, &v, &used) != 2) break;
+        for (int i = 0; i < 8; i++)
+            if (!strcmp(name, reg_names[i])) k->st.r[i] = (uint32_t)v;
+        if (!strcmp(name, "eflags")) k->st.eflags = (uint32_t)v;
+        p += used;
+        p += *p == ',';
+    }
+    if (o->stream) {
+        k->s.n = 0;
+        struct fz_unit *u = &k->s.u[0];
+        memset(u, 0, sizeof(*u));
+        u->form = (uint16_t)(fz_form_count - 1); /* "given" */
+        for (const char *p = o->stream; *p && k->s.n < FZ_MAX_UNITS; p++) {
+            if (*p == ',') {
+                k->s.n += u->len > 0;
+                u = &k->s.u[k->s.n];
+                memset(u, 0, sizeof(*u));
+                u->form = (uint16_t)(fz_form_count - 1);
+            } else if (p[1] && strchr("0123456789abcdefABCDEF", *p) && u->len < FZ_UNIT_MAX) {
+                u->bytes[u->len++] = (uint8_t)strtoul((char[3]){p[0], p[1], 0}, NULL, 16);
+                p++;
+            }
+        }
+        k->s.n += u->len > 0;
+    }
+}
+
+/* The command line that replays case 'k' exactly. */
+static void print_replay(const struct options *o, const struct fz_case *k)
+{
+    uint8_t code[FZ_CODE_MAX];
+    int starts[FZ_MAX_UNITS + 1], laid = 0;
+    fz_assemble(&k->s, &k->st, code, starts, &laid);
+    printf("  replay: kiln-jitfuzz --seed %llu --iterations 1 --mode %s --block %d --budget %llu%s",
+           (unsigned long long)k->seed, mode_names[k->st.mode],
+           o->block >= 0 ? o->block : k->block_cfg, (unsigned long long)k->budget,
+           k->st.zero_ram ? " --zero-ram" : "");
+    printf(" --set ");
+    for (int i = 0; i < 8; i++)
+        printf("%s=%x,", reg_names[i], k->st.r[i]);
+    printf("eflags=%x --stream ", k->st.eflags);
+    for (int u = 0; u < laid; u++) {
+        for (int i = starts[u]; i < starts[u + 1]; i++)
+            printf("%02x", code[i]);
+        printf("%s", u + 1 < laid ? "," : "\n");
+    }
+    if (!laid) printf("\"\"\n");
 }
 
 /* ---- reporting ---- */
 
 static void print_state(const struct fz_state *st)
 {
-    static const char *const regs[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
+    const char *const *regs = reg_names;
     static const char *const segs[SEG_COUNT] = {"es", "cs", "ss", "ds", "fs", "gs"};
     printf("  mode %s, cpl %d, cr0 |= %08x, cr3 %08x, eflags %08x\n ", mode_names[st->mode],
            st->cpl, st->cr0, st->cr3, st->eflags);
@@ -107,8 +164,9 @@ static void print_stream(const struct fz_state *st, const struct fz_stream *s)
 {
     uint8_t code[FZ_CODE_MAX];
     int starts[FZ_MAX_UNITS + 1], laid = 0;
-    int len = fz_assemble(s, st->mode, code, starts, &laid);
-    printf("  bytes at %05x (%d, tail included):", FZ_CODE, len);
+    int len = fz_assemble(s, st, code, starts, &laid);
+    printf("  bytes at %04x:%08x (linear %05x; %d bytes, tail included):", st->seg[SEG_CS].sel,
+           st->code_eip, st->code_lin, len);
     for (int i = 0; i < len; i++)
         printf("%s%02x", i % 32 ? " " : "\n    ", code[i]);
     printf("\n");
@@ -122,7 +180,8 @@ static void print_stream(const struct fz_state *st, const struct fz_stream *s)
         int from = starts[u], to = u < laid ? starts[u + 1] : len;
         const char *form = u < laid ? fz_forms[s->u[u].form].name : "tail";
         cs_insn *in = NULL;
-        size_t n = cs_disasm(h, code + from, (size_t)(to - from), FZ_CODE + (uint64_t)from, 0, &in);
+        size_t n =
+            cs_disasm(h, code + from, (size_t)(to - from), st->code_eip + (uint64_t)from, 0, &in);
         size_t done = 0;
         for (size_t i = 0; i < n; i++) {
             char hex[48] = "";
@@ -134,7 +193,7 @@ static void print_stream(const struct fz_state *st, const struct fz_stream *s)
         }
         if (done < (size_t)(to - from))
             printf("    %05x: (%d bytes Capstone does not decode)    ; %s\n",
-                   FZ_CODE + from + (int)done, to - from - (int)done, form);
+                   st->code_eip + (uint32_t)from + (uint32_t)done, to - from - (int)done, form);
         cs_free(in, n);
     }
     cs_close(&h);
@@ -145,14 +204,25 @@ static void print_stream(const struct fz_state *st, const struct fz_stream *s)
 struct shrinker {
     struct fz_machine *m;
     int runs;
+    char field[64]; /* what differs ("EAX", "RAM[...]" as "RAM", ...): kept while shrinking */
 };
+
+/* The differing field of a difference sentence: the text before ':' or '['. */
+static void field_of(const char *what, char *out, size_t n)
+{
+    size_t len = strcspn(what, ":[");
+    snprintf(out, n, "%.*s", (int)len, what);
+}
 
 static bool still_differs(struct shrinker *sh, const struct fz_case *k, struct fz_result *res)
 {
     if (sh->runs >= SHRINK_RUNS) return false;
     sh->runs++;
     fz_machine_run(sh->m, &k->st, &k->s, k->budget, res);
-    return res->differs;
+    if (!res->differs) return false;
+    char f[64];
+    field_of(res->what, f, sizeof(f));
+    return !sh->field[0] || !strcmp(f, sh->field);
 }
 
 /* Make 'k' (which shows a difference) as small as possible: drop units one
@@ -215,6 +285,7 @@ static void report(const struct options *o, struct fz_machine *m, struct fz_case
     print_stream(&k->st, &k->s);
     if (!o->shrink) return;
     struct shrinker sh = {.m = m};
+    field_of(res->what, sh.field, sizeof(sh.field));
     struct fz_result again;
     if (!still_differs(&sh, k, &again)) {
         printf("  (not reproducible on a second run: it depends on earlier iterations)\n");
@@ -230,6 +301,7 @@ static void report(const struct options *o, struct fz_machine *m, struct fz_case
     printf("  first difference: %s\n", again.what);
     print_state(&k->st);
     print_stream(&k->st, &k->s);
+    print_replay(o, k);
     fflush(stdout);
 }
 
@@ -242,12 +314,15 @@ static void usage(void)
             "                    [--mode pmode|real|paging|pmode16|user]\n"
             "                    [--block 0|1|2] [--budget N] [--units N] [--max-failures N]\n"
             "                    [--no-shrink] [--verbose] [--show] [--self-test]\n"
+            "                    [--zero-ram] [--set reg=hex,...] [--stream hex,...] [--trace]\n"
             "  Runs random instruction streams on the interpreter and the translator and\n"
             "  compares them. Iteration i uses seed N + i; --block picks the translator's\n"
             "  block size (0: default, 1: one instruction, 2: four). Exit status 1 on any\n"
             "  difference. --verbose prints each iteration's seed, --show also its case.\n"
             "  --self-test injects a difference into every case and checks that the\n"
             "  comparison finds it (and shows the shrinking on the first).\n"
+            "  A shrunk difference prints a replay command: --zero-ram, --set reg=hex,...\n"
+            "  and --stream hex,hex,... (one unit each) override the seed's case.\n"
             "  Default: --seed 1 --insns 10000000.\n");
 }
 
@@ -265,6 +340,14 @@ static bool parse(int argc, char **argv, struct options *o)
             o->verbose = true;
             continue;
         }
+        if (!strcmp(a, "--trace")) {
+            o->trace = o->verbose = true;
+            continue;
+        }
+        if (!strcmp(a, "--zero-ram")) {
+            o->zero_ram = true;
+            continue;
+        }
         if (!strcmp(a, "--self-test")) {
             o->self_test = true;
             continue;
@@ -275,7 +358,11 @@ static bool parse(int argc, char **argv, struct options *o)
         }
         if (!v) return false;
         i++;
-        if (!strcmp(a, "--seed")) {
+        if (!strcmp(a, "--set")) {
+            o->set = v;
+        } else if (!strcmp(a, "--stream")) {
+            o->stream = v;
+        } else if (!strcmp(a, "--seed")) {
             o->seed = strtoull(v, NULL, 0);
         } else if (!strcmp(a, "--iterations")) {
             o->iterations = strtoull(v, NULL, 0);
@@ -333,7 +420,7 @@ int main(int argc, char **argv)
     struct fz_case *k = malloc(sizeof(*k));
     if (!k) return 2;
     uint64_t insns = 0, iters = 0, exc = 0, early = 0, per_mode[FZ_MODES] = {0};
-    uint64_t by_vector[FZ_VECTORS] = {0};
+    uint64_t by_vector[FZ_VECTORS] = {0}, units = 0, units_run = 0;
     int failures = 0;
     double t0 = seconds();
     for (uint64_t i = 0; o.iterations ? i < o.iterations : insns < o.insns; i++) {
@@ -344,6 +431,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "kiln-jitfuzz: cannot create the machines (no translator here?)\n");
             return 2;
         }
+        if (o.trace) fz_machine_set_trace(*m, stdout);
         if (o.verbose)
             printf("seed %llu: mode %s, %d units, budget %llu, block insns %d\n",
                    (unsigned long long)k->seed, mode_names[k->st.mode], k->s.n,
@@ -362,6 +450,8 @@ int main(int argc, char **argv)
         for (int v = 0; v < FZ_VECTORS; v++)
             by_vector[v] += res.exc[v];
         early += res.stopped_early;
+        units += (uint64_t)res.units;
+        units_run += (uint64_t)res.units_run;
         per_mode[k->st.mode] += res.insns;
         if (res.differs) {
             failures++;
@@ -379,6 +469,8 @@ int main(int argc, char **argv)
            (unsigned long long)exc, (unsigned long long)early, t, failures,
            failures == 1 ? "" : "s");
     if (o.verbose) {
+        printf("units run: %llu of %llu (%.1f %%)\n", (unsigned long long)units_run,
+               (unsigned long long)units, units ? 100.0 * (double)units_run / (double)units : 0.0);
         printf("exceptions by vector:");
         for (int v = 0; v < FZ_VECTORS; v++)
             if (by_vector[v]) printf(" #%d: %llu", v, (unsigned long long)by_vector[v]);

@@ -27,7 +27,7 @@
  * one faulting unit does not hide the rest of the stream. */
 enum {
     FZ_RAM_SIZE = 0x40000, /* 256 KiB; above it only the ROM, the rest reads all-ones */
-    FZ_CODE = 0x1000,      /* the stream starts here (offset in CS, base 0) */
+    FZ_CODE = 0x1000,      /* the stream starts in [FZ_CODE, FZ_CODE + 4 KiB) */
     FZ_CODE_MAX = 0xc00,   /* stream bytes at most, tail included */
     FZ_STACK_TOP = 0xf000, /* ESP at the start, after every loop and every restart */
     FZ_PAGEDIR = 0x31000,  /* paging mode: the page directory (in RAM) */
@@ -88,7 +88,8 @@ struct fz_state {
     struct seg_cache seg[SEG_COUNT];
     uint32_t cr0, cr3;
     uint8_t cpl;
-    uint32_t irq_period; /* 0, or: the interrupt line rises after so many instructions */
+    uint32_t code_lin, code_eip; /* where the stream starts: linear address, and EIP */
+    uint32_t irq_period;         /* 0, or: the interrupt line rises after so many instructions */
     struct seg_cache gdt[FZ_GDT_ENTRIES]; /* the GDT's descriptors (entry 0: null) */
     uint64_t ram_seed;                    /* RAM outside the stream and system area */
     uint64_t pt_seed;                     /* paging mode: the page permissions */
@@ -144,9 +145,10 @@ void fz_gen_stream(struct fz_rng *r, const struct fz_state *st, int units, struc
 
 /* Lay the stream out with its tail: writes at most FZ_CODE_MAX bytes to
  * 'out' and returns the length. Units that do not fit are left out;
- * 'starts' (may be NULL) gets each laid-out unit's offset from FZ_CODE and
+ * 'starts' (may be NULL) gets each laid-out unit's offset from the start and
  * then the tail's, 'laid' (may be NULL) their number. */
-int fz_assemble(const struct fz_stream *s, enum fz_mode mode, uint8_t *out, int *starts, int *laid);
+int fz_assemble(const struct fz_stream *s, const struct fz_state *st, uint8_t *out, int *starts,
+                int *laid);
 
 /* The machine: two CPUs (interpreter and translator), each with its own RAM. */
 struct fz_machine;
@@ -155,6 +157,9 @@ struct fz_machine;
 struct fz_machine *fz_machine_new(int block_insns);
 void fz_machine_free(struct fz_machine *m);
 int fz_machine_block_insns(const struct fz_machine *m);
+
+/* Trace to 'f' (NULL: stop): each interpreter step and each new block (-d in_asm,ir). */
+void fz_machine_set_trace(struct fz_machine *m, FILE *f);
 
 /* The translator's statistics (-d jitstats) to 'f'. */
 void fz_machine_print_stats(const struct fz_machine *m, FILE *f);
@@ -167,6 +172,7 @@ struct fz_result {
     uint32_t exceptions;      /* exceptions delivered (the handlers' port writes) */
     uint32_t exc[FZ_VECTORS]; /* the same by vector */
     bool stopped_early;       /* halt or shutdown before the budget */
+    int units, units_run;     /* units laid out, and those the interpreter began */
 };
 
 /* Run the stream from state 'st' for about 'budget' instructions on both

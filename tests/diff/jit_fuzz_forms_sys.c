@@ -241,7 +241,7 @@ void fz_f_call_reg(struct fz_gen *g, struct fz_unit *u)
 
 static uint16_t code_selector(struct fz_gen *g)
 {
-    if (g->st->mode == FZ_REAL) return 0;
+    if (g->st->mode == FZ_REAL) return g->st->seg[SEG_CS].sel;
     if (g->st->cpl) return FZ_SEL_UCODE;
     if (g->code == 2) return FZ_SEL_CODE16;
     return fz_chance(g, 50) ? FZ_SEL_CODE32 : 0x30;

@@ -195,10 +195,10 @@ uint32_t fz_target(struct fz_gen *g, int seg, int size, int asz)
     else if (k < 50)
         lin = FZ_STACK_TOP - 0x100 + fz_u(g, 0x200); /* around the stack */
     else if (k < 60)
-        lin = FZ_CODE + fz_u(g, 0x300); /* the stream itself: self-modifying stores */
+        lin = g->st->code_lin + fz_u(g, 0x300); /* the stream itself: self-modifying stores */
     else if (k < 64)
-        lin = FZ_CODE + fz_u(g, 0x1000); /* the page holding the code */
-    else if (k < 72)                     /* across a page boundary */
+        lin = (g->st->code_lin & ~0xfffu) + fz_u(g, 0x1000); /* the page holding the code */
+    else if (k < 72)                                         /* across a page boundary */
         lin = 0x1000 * (1 + fz_u(g, 15)) - 1 - fz_u(g, size > 1 ? (uint32_t)size - 1 : 1);
     else {
         if (k < 81) /* the segment limit, from either side */
@@ -388,6 +388,15 @@ static void gen_gdt(struct fz_rng *r, struct fz_state *st)
     st->gdt[12] = mkseg(FZ_SEL_TSS, FZ_TSS, 0x67, 0x8b, 0);
 }
 
+/* How many paragraphs below the stream a 16-bit code segment starts: the
+ * stream's EIPs then lie between 0 and 4 KiB + 3 KiB. While finding 1 is
+ * open they stay above the handlers' offsets (see jit_fuzz_table.c). */
+static uint32_t cs_below(struct fz_rng *r)
+{
+    uint32_t low = fz_avoid_handler_eips ? (FZ_HANDLERS - FZ_ROM + 16 * FZ_VECTORS) >> 4 : 0;
+    return low + fz_rnd(r, 0x100 - low);
+}
+
 void fz_gen_state(struct fz_rng *r, enum fz_mode mode, struct fz_state *st)
 {
     memset(st, 0, sizeof(*st));
@@ -401,6 +410,8 @@ void fz_gen_state(struct fz_rng *r, enum fz_mode mode, struct fz_state *st)
     st->ram_seed = fz_rng_next(r);
     st->pt_seed = fz_rng_next(r);
     st->irq_period = fz_rnd(r, 2) ? 0 : 20 + fz_rnd(r, 400);
+    /* the stream, sometimes crossing a page boundary */
+    st->code_lin = st->code_eip = FZ_CODE + (fz_rnd(r, 3) ? fz_rnd(r, 0x1000) : 0);
     gen_gdt(r, st);
     if (mode == FZ_REAL) {
         for (int s = 0; s < SEG_COUNT; s++)
@@ -411,6 +422,11 @@ void fz_gen_state(struct fz_rng *r, enum fz_mode mode, struct fz_state *st)
             st->seg[s].sel = sel;
             st->seg[s].base = (uint32_t)sel << 4;
         }
+        /* CS based below the stream (not 0), so the translator sees a CS base */ uint16_t cs =
+            (uint16_t)((st->code_lin >> 4) - cs_below(r));
+        st->seg[SEG_CS].sel = cs;
+        st->seg[SEG_CS].base = (uint32_t)cs << 4;
+        st->code_eip = st->code_lin - st->seg[SEG_CS].base;
         return;
     }
     st->cr0 = CR0_PE;
@@ -431,6 +447,11 @@ void fz_gen_state(struct fz_rng *r, enum fz_mode mode, struct fz_state *st)
         return;
     }
     st->seg[SEG_CS] = st->gdt[mode == FZ_PMODE16 ? 8 : 1];
+    if (mode == FZ_PMODE16) { /* a code segment based below the stream */
+        st->gdt[8].base = (st->code_lin & ~0xfu) - 16 * cs_below(r);
+        st->seg[SEG_CS] = st->gdt[8];
+        st->code_eip = st->code_lin - st->gdt[8].base;
+    }
     st->seg[SEG_DS] = st->seg[SEG_ES] = st->seg[SEG_SS] = st->gdt[2];
     if (fz_rnd(r, 100) < (mode == FZ_PMODE16 ? 50u : 15u))
         st->seg[SEG_SS] = st->gdt[9]; /* a 16-bit stack */
@@ -471,7 +492,7 @@ static int tail(enum fz_mode mode, uint8_t *p, int at)
 
 enum { FZ_TAIL_MAX = 12 };
 
-int fz_assemble(const struct fz_stream *s, enum fz_mode mode, uint8_t *out, int *starts_out,
+int fz_assemble(const struct fz_stream *s, const struct fz_state *st, uint8_t *out, int *starts_out,
                 int *laid)
 {
     int starts[FZ_MAX_UNITS + 1];
@@ -493,11 +514,11 @@ int fz_assemble(const struct fz_stream *s, enum fz_mode mode, uint8_t *out, int 
             uint32_t rel = (uint32_t)(starts[t] - end);
             memcpy(out + end - u->rel_size, &rel, u->rel_size);
         } else if (u->abs_off) {
-            uint32_t a = FZ_CODE + (uint32_t)starts[i] + u->abs_add;
+            uint32_t a = st->code_eip + (uint32_t)starts[i] + u->abs_add;
             memcpy(out + starts[i] + u->abs_off, &a, u->abs_size);
         }
     }
-    pos += tail(mode, out + pos, pos);
+    pos += tail(st->mode, out + pos, pos);
     if (starts_out) memcpy(starts_out, starts, sizeof(int) * (size_t)(n + 1));
     if (laid) *laid = n;
     return pos;

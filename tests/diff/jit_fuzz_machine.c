@@ -26,6 +26,8 @@ struct fz_engine {
     struct bus *bus;
     struct cpu_bus cpu_bus;
     uint32_t exc[FZ_VECTORS]; /* exceptions delivered, by vector (the handlers' port writes) */
+    FILE *trace;
+    const char *name;
     struct cpu cpu;
 };
 
@@ -34,7 +36,11 @@ struct fz_machine {
     struct jit *jit;
     uint8_t rom[FZ_ROM_SIZE];
     uint8_t image[FZ_RAM_SIZE];
-    struct fz_engine e[2]; /* 0: interpreter, 1: translator */
+    int starts[FZ_MAX_UNITS + 1], laid; /* the stream's layout */
+    uint32_t code_eip;
+    uint8_t hit[FZ_CODE_MAX]; /* stream offsets where the interpreter began an instruction */
+    FILE *trace;              /* --trace: the interpreter's steps and the translator's blocks */
+    struct fz_engine e[2];    /* 0: interpreter, 1: translator */
 };
 
 enum { INTERP, JIT };
@@ -64,6 +70,9 @@ static void exc_write(void *opaque, uint32_t addr, int size, uint32_t val)
     (void)size;
     (void)val;
     if (addr < FZ_VECTORS) e->exc[addr]++;
+    if (e->trace)
+        fprintf(e->trace, "%s: handler of vector %u at icount %llu\n", e->name, addr,
+                (unsigned long long)e->cpu.icount);
 }
 
 static const struct io_ops exc_ops = {exc_read, exc_write};
@@ -82,6 +91,7 @@ struct fz_machine *fz_machine_new(int block_insns)
             return NULL;
         }
         exec_connect_bus(&e->cpu_bus, e->bus);
+        e->name = k == JIT ? "translator" : "interpreter";
         cpu_init(&e->cpu, cpu_model_find("pentium2"), &e->cpu_bus);
     }
     m->jit = jit_new(&m->e[JIT].cpu, block_insns);
@@ -99,6 +109,12 @@ void fz_machine_free(struct fz_machine *m)
     for (int k = 0; k < 2; k++)
         bus_free(m->e[k].bus);
     free(m);
+}
+
+void fz_machine_set_trace(struct fz_machine *m, FILE *f)
+{
+    m->trace = m->e[0].trace = m->e[1].trace = f;
+    jit_set_log(m->jit, f, f ? JIT_LOG_IN_ASM | JIT_LOG_IR : 0);
 }
 
 void fz_machine_print_stats(const struct fz_machine *m, FILE *f)
@@ -165,11 +181,11 @@ static bool has_error_code(uint32_t v)
  * next-unit table and IRET there, or restart the stream in its code
  * segment 'code_sel'. Registers and flags are as at the fault (IRET
  * restores EFLAGS). */
-static void resume32(struct asm_buf *a, uint16_t code_sel)
+static void resume32(struct asm_buf *a, uint16_t code_sel, uint32_t code_eip)
 {
     bytes(a, "50 8b 44 24 04"); /* push eax; mov eax, [esp+4] */
-    o8(a, 0x2d);                /* sub eax, FZ_CODE */
-    o32(a, FZ_CODE);
+    o8(a, 0x2d);                /* sub eax, code_eip */
+    o32(a, code_eip);
     o8(a, 0x3d); /* cmp eax, FZ_CODE_MAX */
     o32(a, FZ_CODE_MAX);
     bytes(a, "73 00"); /* jae restart */
@@ -190,26 +206,27 @@ static void resume32(struct asm_buf *a, uint16_t code_sel)
         bytes(a, "9c 68"); /* pushfd; push code_sel */
         o32(a, code_sel);
         o8(a, 0x68);
-        o32(a, FZ_CODE);
+        o32(a, code_eip);
         o8(a, 0xcf);
         return;
     }
     o8(a, 0xb8 + R_ESP);
     o32(a, FZ_STACK_TOP);
     o8(a, 0xea); /* JMP FAR to the stream's code segment */
-    o32(a, FZ_CODE);
+    o32(a, code_eip);
     o16(a, code_sel);
 }
 
 /* The same in real mode, where the frame is IP, CS, FLAGS and only BX, BP,
  * SI and DI address memory. */
-static void resume16(struct asm_buf *a)
+static void resume16(struct asm_buf *a, uint16_t code_sel, uint32_t code_eip)
 {
-    bytes(a, "55 89 e5 50 8b 46 02"); /* push bp; mov bp, sp; push ax; mov ax, [bp+2] */
-    bytes(a, "83 7e 04 00 75 00");    /* cmp word [bp+4], 0; jne restart */
+    bytes(a, "55 89 e5 50 8b 46 02 81 7e 04"); /* push bp; mov bp, sp; push ax; mov ax, [bp+2] */
+    o16(a, code_sel);                          /* cmp word [bp+4], code_sel */
+    bytes(a, "75 00");                         /* jne restart */
     int jne = a->n - 1;
-    o8(a, 0x2d); /* sub ax, FZ_CODE */
-    o16(a, FZ_CODE);
+    o8(a, 0x2d); /* sub ax, code_eip */
+    o16(a, code_eip);
     o8(a, 0x3d); /* cmp ax, FZ_CODE_MAX */
     o16(a, FZ_CODE_MAX);
     bytes(a, "73 00 53 89 c3 01 db"); /* jae restart; push bx; mov bx, ax; add bx, bx */
@@ -222,9 +239,9 @@ static void resume16(struct asm_buf *a)
     bytes(a, "58 5d 66"); /* restart: pop ax; pop bp; mov esp, FZ_STACK_TOP */
     o8(a, 0xb8 + R_ESP);
     o32(a, FZ_STACK_TOP);
-    o8(a, 0xea); /* jmp 0000:FZ_CODE */
-    o16(a, FZ_CODE);
-    o16(a, 0);
+    o8(a, 0xea); /* jmp code_sel:code_eip */
+    o16(a, code_eip);
+    o16(a, code_sel);
 }
 
 /* The ROM: IDT or IVT, GDT, handler entries, their common part and the
@@ -268,14 +285,14 @@ static void build_rom(uint8_t *rom, const struct fz_state *st, const int *starts
     put16(rom + (FZ_TSS - FZ_ROM) + 0x66, 0x68);
     struct asm_buf a = {rom + (FZ_RESUME - FZ_ROM), FZ_RESUME, 0};
     if (real)
-        resume16(&a);
+        resume16(&a, st->seg[SEG_CS].sel, st->code_eip);
     else
-        resume32(&a, st->seg[SEG_CS].sel);
+        resume32(&a, st->seg[SEG_CS].sel, st->code_eip);
     int u = 0;
     for (int off = 0; off < FZ_CODE_MAX; off++) {
         while (u < laid && starts[u] <= off)
             u++;
-        put16(rom + (FZ_NEXT - FZ_ROM) + 2 * off, FZ_CODE + (uint32_t)starts[u]);
+        put16(rom + (FZ_NEXT - FZ_ROM) + 2 * off, st->code_eip + (uint32_t)starts[u]);
     }
 }
 
@@ -297,7 +314,7 @@ static void build_paging(uint8_t *ram, const struct fz_state *st)
                          (fz_rnd(&r, 2) ? 0x20 : 0) | (fz_rnd(&r, 2) ? 0x40 : 0);
         if (i < FZ_RAM_SIZE >> 12) {
             bool keep =
-                i == FZ_CODE >> 12 || i == (FZ_STACK_TOP >> 12) - 1 || i == FZ_STACK_TOP >> 12;
+                i == st->code_lin >> 12 || i == (FZ_STACK_TOP >> 12) - 1 || i == FZ_STACK_TOP >> 12;
             if (keep) flags |= 7; /* user too, for the user mode */
             if (keep || fz_rnd(&r, 100) < 92) pte = page << 12 | flags;
             if (i == FZ_KSTACK >> 12) pte = page << 12 | 3; /* supervisor only */
@@ -324,10 +341,11 @@ static void build_image(struct fz_machine *m, const struct fz_state *st, const s
             memcpy(m->image + a, &v, 8);
         }
     }
-    int starts[FZ_MAX_UNITS + 1], laid = 0;
-    fz_assemble(s, st->mode, m->image + FZ_CODE, starts, &laid);
+    fz_assemble(s, st, m->image + st->code_lin, m->starts, &m->laid);
+    m->code_eip = st->code_eip;
+    memset(m->hit, 0, sizeof(m->hit));
     if (st->cr3) build_paging(m->image, st);
-    build_rom(m->rom, st, starts, laid);
+    build_rom(m->rom, st, m->starts, m->laid);
 }
 
 static void load(struct fz_engine *e, const uint8_t *image, const struct fz_state *st)
@@ -340,7 +358,7 @@ static void load(struct fz_engine *e, const uint8_t *image, const struct fz_stat
     memcpy(c->r, st->r, sizeof(c->r));
     c->eflags = st->eflags;
     c->lf_op = LF_NONE;
-    c->eip = FZ_CODE;
+    c->eip = st->code_eip;
     memcpy(c->seg, st->seg, sizeof(c->seg));
     c->cr[0] |= st->cr0;
     c->cr[3] = st->cr3;
@@ -445,8 +463,14 @@ static bool sync_differ(struct fz_machine *m, enum exec_stop js, enum exec_stop 
 {
     struct cpu *ic = &m->e[INTERP].cpu, *jc = &m->e[JIT].cpu;
     uint64_t target = jc->icount, guard = 3 * (target - ic->icount) + 100;
-    while (ic->icount < target && *is == EXEC_BUDGET && guard--)
+    while (ic->icount < target && *is == EXEC_BUDGET && guard--) {
+        uint32_t off = ic->eip - m->code_eip;
+        if (off < FZ_CODE_MAX) m->hit[off] = 1;
+        if (m->trace)
+            fprintf(m->trace, "interp %llu: %04x:%08x\n", (unsigned long long)ic->icount,
+                    ic->seg[SEG_CS].sel, ic->eip);
         *is = exec_run(ic, 1, NULL);
+    }
     bool shut_j = js == EXEC_SHUTDOWN;
     bool d = differ(m, *is == EXEC_SHUTDOWN, shut_j, full, res->what, sizeof(res->what));
     /* The translator's last step may have been an exception delivered right
@@ -511,8 +535,20 @@ void fz_machine_run(struct fz_machine *m, const struct fz_state *st, const struc
         if (rj == STEP_SHUTDOWN) js = EXEC_SHUTDOWN;
     }
     if (!res->differs) res->differs = sync_differ(m, js, &is, true, res);
+    if (m->trace) {
+        for (int k = 0; k < 2; k++) {
+            fprintf(m->trace, "%s: %04x:%08x, exceptions", k ? "translator" : "interpreter",
+                    m->e[k].cpu.seg[SEG_CS].sel, m->e[k].cpu.eip);
+            for (int v = 0; v < FZ_VECTORS; v++)
+                if (m->e[k].exc[v]) fprintf(m->trace, " #%d: %u", v, m->e[k].exc[v]);
+            fprintf(m->trace, "\n");
+        }
+    }
     res->insns = jc->icount;
     res->exceptions = exceptions(&m->e[JIT]);
     memcpy(res->exc, m->e[JIT].exc, sizeof(res->exc));
     res->stopped_early = js != EXEC_BUDGET;
+    res->units = m->laid;
+    for (int u = 0; u < m->laid; u++)
+        res->units_run += m->hit[m->starts[u]];
 }
