@@ -154,6 +154,7 @@ static void print_state(const struct fz_state *st)
     else
         printf("  RAM outside the stream: random (ram_seed %016llx)",
                (unsigned long long)st->ram_seed);
+    if (st->a20_off) printf(", A20 off");
     if (st->irq_period)
         printf(", interrupt %d every %u instructions", FZ_IRQ_VECTOR, st->irq_period);
     if (st->cr3) printf(", page tables from pt_seed %016llx", (unsigned long long)st->pt_seed);

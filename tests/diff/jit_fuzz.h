@@ -30,9 +30,13 @@ enum {
     FZ_CODE = 0x1000,      /* the stream starts in [FZ_CODE, FZ_CODE + 4 KiB) */
     FZ_CODE_MAX = 0xc00,   /* stream bytes at most, tail included */
     FZ_STACK_TOP = 0xf000, /* ESP at the start, after every loop and every restart */
-    FZ_PAGEDIR = 0x31000,  /* paging mode: the page directory (in RAM) */
-    FZ_PAGETAB = 0x32000,  /* paging mode: two page tables, linear 0-8 MiB */
-    FZ_ROM = 0xf0000,      /* 64 KiB: IDT or IVT at its start */
+    FZ_PAGEDIR = 0x31000,
+    /* paging mode: the page directory (in RAM) */ FZ_PAGETAB = 0x32000,
+    FZ_SLOT = 0x3f0000, /* paging mode: a linear page the stream remaps (then INVLPG) */
+    FZ_PTWIN = 0x3f1000,
+    /* paging mode: where the first page table is mapped, for that */ /* paging mode: two page
+                                                                         tables, linear 0-8 MiB */
+    FZ_ROM = 0xf0000, /* 64 KiB: IDT or IVT at its start */
     FZ_ROM_SIZE = 0x10000,
     FZ_GDT = FZ_ROM + 0x400,
     FZ_HANDLERS = FZ_ROM + 0x800, /* vector v's entry at FZ_HANDLERS + 16 v */
@@ -89,6 +93,7 @@ struct fz_state {
     uint32_t cr0, cr3;
     uint8_t cpl;
     uint32_t code_lin, code_eip; /* where the stream starts: linear address, and EIP */
+    bool a20_off;                /* real mode: the A20 gate is closed (addresses wrap at 1 MiB) */
     uint32_t irq_period;         /* 0, or: the interrupt line rises after so many instructions */
     struct seg_cache gdt[FZ_GDT_ENTRIES]; /* the GDT's descriptors (entry 0: null) */
     uint64_t ram_seed;                    /* RAM outside the stream and system area */
@@ -113,6 +118,7 @@ struct fz_unit {
     uint8_t abs_off;  /* FZ_PLAIN: offset of an absolute address to patch; 0: none */
     uint8_t abs_size; /* its width, 2 or 4 */
     uint8_t abs_add;  /* it becomes the unit's own address + abs_add */
+    uint8_t abs_lin;  /* that address is linear (a data offset with base 0), not an EIP */
     uint16_t form;    /* index into fz_forms */
     uint8_t bytes[FZ_UNIT_MAX];
 };

@@ -83,4 +83,8 @@ void fz_f_x87_mem(struct fz_gen *g, struct fz_unit *u);
 void fz_f_x87_reg(struct fz_gen *g, struct fz_unit *u);
 void fz_f_mmx(struct fz_gen *g, struct fz_unit *u);
 
+void fz_f_smc_next(struct fz_gen *g, struct fz_unit *u);
+void fz_f_remap(struct fz_gen *g, struct fz_unit *u);
+void fz_f_cr_ops(struct fz_gen *g, struct fz_unit *u);
+
 #endif

@@ -432,3 +432,64 @@ void fz_f_nop_salc(struct fz_gen *g, struct fz_unit *u)
 {
     fz_b(u, fz_chance(g, 70) ? 0x90 : 0xd6);
 }
+
+/* ---- self-modification and paging control ---- */
+
+/* A store into the next unit (its first four bytes): the translator must
+ * drop the block that holds it, even when the store is in that block. */
+void fz_f_smc_next(struct fz_gen *g, struct fz_unit *u)
+{
+    int size = fz_size(g), asz = g->code;
+    bool cs = g->st->mode == FZ_REAL && fz_chance(g, 50); /* CS-relative: an EIP */
+    if (cs) fz_b(u, 0x2e);
+    fz_opsize(g, u, size);
+    fz_b(u, size == 1 ? 0xc6 : 0xc7);
+    fz_b(u, asz == 2 ? 0x06 : 0x05); /* [disp16] or [disp32] */
+    u->abs_off = (uint8_t)u->len;
+    u->abs_size = (uint8_t)asz;
+    u->abs_lin = !cs;
+    fz_bn(u, 0, asz);
+    fz_bn(u, fz_value(g, size), size);
+    u->abs_add = (uint8_t)(u->len + fz_u(g, 4));
+}
+
+/* Remap FZ_SLOT to another RAM page through the page-table window, then
+ * INVLPG it: later accesses through the slot must see the new page. */
+void fz_f_remap(struct fz_gen *g, struct fz_unit *u)
+{
+    uint32_t page = fz_u(g, FZ_PAGEDIR >> 12);
+    uint32_t pte = page << 12 | 1 | (fz_chance(g, 80) ? 2 : 0) | (fz_chance(g, 50) ? 4 : 0);
+    if (fz_chance(g, 5)) pte = 0; /* not present */
+    fz_b(u, 0xc7);
+    fz_b(u, 0x05); /* mov dword [FZ_PTWIN + 4 * slot], pte */
+    fz_bn(u, FZ_PTWIN + 4 * (FZ_SLOT >> 12), 4);
+    fz_bn(u, pte, 4);
+    fz_b(u, 0x0f);
+    fz_b(u, 0x01);
+    fz_b(u, 0x3d); /* invlpg [FZ_SLOT + k] */
+    fz_bn(u, FZ_SLOT + fz_u(g, 0x1000), 4);
+}
+
+/* CR3 reloaded (TLB flush), CR0.WP toggled, or INVLPG of any page. */
+void fz_f_cr_ops(struct fz_gen *g, struct fz_unit *u)
+{
+    uint32_t k = fz_u(g, 3);
+    if (k == 0) {
+        static const uint8_t reload[] = {0x0f, 0x20, 0xd8, 0x0f, 0x22, 0xd8}; /* eax <-> cr3 */
+        for (size_t i = 0; i < sizeof(reload); i++)
+            fz_b(u, reload[i]);
+    } else if (k == 1) {
+        static const uint8_t wp[] = {
+            0x0f, 0x20, 0xc0, 0x35, 0x00, 0x00,
+            0x01, 0x00, 0x0f, 0x22, 0xc0}; /* mov eax, cr0; xor eax, CR0_WP; mov cr0, eax */
+        for (size_t i = 0; i < sizeof(wp); i++)
+            fz_b(u, wp[i]);
+    } else {
+        struct fz_rm rm = {.mem = true};
+        fz_gen_mem(g, &rm.m, 1);
+        fz_prefixes(g, u, g->code, &rm);
+        fz_b(u, 0x0f);
+        fz_b(u, 0x01);
+        fz_modrm(u, 7, &rm); /* invlpg */
+    }
+}

@@ -205,9 +205,13 @@ uint32_t fz_target(struct fz_gen *g, int seg, int size, int asz)
             off = (expand_down ? sc->limit + 1 : sc->limit - (uint32_t)size + 1) + fz_u(g, 7) - 3;
         else if (k < 85)
             off = 0xffff - fz_u(g, 6); /* the 64 KiB edge */
-        else if (k < 95 && paging && fz_chance(g, 50))
-            off = fz_u(g, 0x800000) - sc->base; /* the mapped linear 8 MiB: holes, aliases */
-        else if (k < 95)
+        else if (k < 95 && paging && fz_chance(g, 50)) {
+            /* the mapped linear 8 MiB: holes, aliases, the page remapped by
+             * the stream; never the page-table window (see build_paging) */
+            lin = fz_chance(g, 20) ? FZ_SLOT + fz_u(g, 0x1000) : fz_u(g, 0x800000);
+            if ((lin & ~0xfffu) == FZ_PTWIN) lin -= 0x2000;
+            off = lin - sc->base;
+        } else if (k < 95)
             off = (uint32_t)fz_rng_next(g->r); /* anywhere: mostly outside RAM */
         else
             off = 0xffffffffu - fz_u(g, 8); /* the 4 GiB edge */
@@ -418,10 +422,14 @@ void fz_gen_state(struct fz_rng *r, enum fz_mode mode, struct fz_state *st)
             st->seg[s] = (struct seg_cache){0, 0x93, 0, 0xffff};
         st->seg[SEG_CS].attr = 0x9b;
         for (int s = SEG_FS; s <= SEG_GS; s++) {
-            uint16_t sel = (uint16_t)(fz_rnd(r, 4) ? fz_rnd(r, 0xe00) : fz_rnd(r, 0x10000));
+            uint32_t k = fz_rnd(r, 10);
+            uint16_t sel = (uint16_t)(k < 7   ? fz_rnd(r, 0xe00)
+                                      : k < 9 ? fz_rnd(r, 0x10000)
+                                              : 0xffff);
             st->seg[s].sel = sel;
             st->seg[s].base = (uint32_t)sel << 4;
         }
+        st->a20_off = fz_rnd(r, 10) < 3;
         /* CS based below the stream (not 0), so the translator sees a CS base */ uint16_t cs =
             (uint16_t)((st->code_lin >> 4) - cs_below(r));
         st->seg[SEG_CS].sel = cs;
@@ -514,7 +522,8 @@ int fz_assemble(const struct fz_stream *s, const struct fz_state *st, uint8_t *o
             uint32_t rel = (uint32_t)(starts[t] - end);
             memcpy(out + end - u->rel_size, &rel, u->rel_size);
         } else if (u->abs_off) {
-            uint32_t a = st->code_eip + (uint32_t)starts[i] + u->abs_add;
+            uint32_t a =
+                (u->abs_lin ? st->code_lin : st->code_eip) + (uint32_t)starts[i] + u->abs_add;
             memcpy(out + starts[i] + u->abs_off, &a, u->abs_size);
         }
     }

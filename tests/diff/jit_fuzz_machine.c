@@ -297,10 +297,10 @@ static void build_rom(uint8_t *rom, const struct fz_state *st, const int *starts
 }
 
 /* Page tables for linear 0-8 MiB: RAM identity-mapped with random
- * permissions and accessed/dirty bits, holes, aliases of RAM pages higher
- * up, the ROM identity-mapped. The paging structures themselves are not
- * mapped, so no store can make a cached translation stale (the TLB is not
- * architecturally coherent with such stores, so engines may differ there). */
+ * permissions and accessed/dirty bits, holes, aliases of RAM pages higher * up, the ROM
+ * identity-mapped. The paging structures are mapped only at FZ_PTWIN, which only the "remap"
+ * template writes, always followed by an INVLPG: a stray store could leave a cached translation
+ * stale, and the TLB is not architecturally coherent with such stores (engines may differ). */
 static void build_paging(uint8_t *ram, const struct fz_state *st)
 {
     struct fz_rng r;
@@ -325,6 +325,10 @@ static void build_paging(uint8_t *ram, const struct fz_state *st)
             pte = page << 12 | flags;
         }
         if (page >= FZ_PAGEDIR >> 12 && page < (FZ_PAGETAB >> 12) + 2) pte = 0;
+        if (i == FZ_SLOT >> 12) /* the slot the stream remaps: some RAM page */
+            pte = fz_rnd(&r, FZ_PAGEDIR >> 12) << 12 | 3;
+        if (i == FZ_PTWIN >> 12) /* the page table itself, for the remapping stores */
+            pte = FZ_PAGETAB | 3;
         put32(ram + FZ_PAGETAB + 4 * i, pte);
     }
 }
@@ -364,6 +368,7 @@ static void load(struct fz_engine *e, const uint8_t *image, const struct fz_stat
     c->cr[3] = st->cr3;
     c->gdtr = (struct dtr){FZ_GDT, 8 * FZ_GDT_ENTRIES - 1};
     c->idtr = (struct dtr){FZ_ROM, st->mode == FZ_REAL ? 4 * FZ_VECTORS - 1 : 8 * FZ_VECTORS - 1};
+    cpu_set_a20(c, !st->a20_off);
     c->cpl = st->cpl;
     c->tr = st->gdt[FZ_SEL_TSS >> 3];
     /* the x87 as FNINIT leaves it: exceptions masked, so none is pending */

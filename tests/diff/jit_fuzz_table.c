@@ -100,6 +100,9 @@ const struct fz_form fz_forms[] = {
     {"x87_mem", 1, FZ_M_ALL, fz_f_x87_mem},
     {"x87_reg", 1, FZ_M_ALL, fz_f_x87_reg},
     {"mmx", 1, FZ_M_ALL, fz_f_mmx},
+    {"smc_next", 2, FZ_M_ALL | FZ_NOBODY, fz_f_smc_next},
+    {"remap", 2, FZ_M_PAGING, fz_f_remap},
+    {"cr_ops", 1, FZ_M_PROT, fz_f_cr_ops},
     /* last: the units of a replayed stream (--stream), never drawn */
     {"given", 0, 0, NULL},
 };
