@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/*
- * kiln-jitfuzz: the differential fuzzer of the translator (issue 5,
- * deliverable 8). Each iteration draws a guest mode, an initial state and a
- * random instruction stream (jit_fuzz_gen.c, jit_fuzz_forms.c), runs it on
- * the interpreter and on the translator (jit_fuzz_machine.c) and compares
- * everything; a difference is printed with its seed and then shrunk to the
- * shortest stream, budget and simplest state that still show it, with a
- * Capstone disassembly. Owns the command line, the loop and the reports.
+/* * kiln-jitfuzz: the differential fuzzer of the translator (issue 5,
+ * deliverable 8). Each iteration draws a guest mode (flat 32-bit protected
+ * mode, real mode, paging, 16-bit protected mode, CPL 3 with paging), an
+ * initial state and a random instruction stream (jit_fuzz_gen.c and the
+ * templates of jit_fuzz_table.c), runs it on the interpreter and on the
+ * translator (jit_fuzz_machine.c), optionally with external interrupts, and
+ * compares everything; a difference is printed with its seed and then shrunk
+ * to the shortest stream, budget and simplest state that still show it, with
+ * a Capstone disassembly and a command line that replays it. Owns the
+ * command line, the loop and the reports.
  * Usage: kiln-jitfuzz [--seed N] [--iterations K | --insns N] [--mode M] ...
  */
 #include <capstone/capstone.h>
