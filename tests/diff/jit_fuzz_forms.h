@@ -87,4 +87,9 @@ void fz_f_smc_next(struct fz_gen *g, struct fz_unit *u);
 void fz_f_remap(struct fz_gen *g, struct fz_unit *u);
 void fz_f_cr_ops(struct fz_gen *g, struct fz_unit *u);
 
+void fz_f_iret_retf(struct fz_gen *g, struct fz_unit *u);
+void fz_f_load_far(struct fz_gen *g, struct fz_unit *u);
+void fz_f_desc(struct fz_gen *g, struct fz_unit *u);
+void fz_f_sti_hlt(struct fz_gen *g, struct fz_unit *u);
+
 #endif

@@ -493,3 +493,80 @@ void fz_f_cr_ops(struct fz_gen *g, struct fz_unit *u)
         fz_modrm(u, 7, &rm); /* invlpg */
     }
 }
+
+/* ---- returns to the next unit, far pointer loads, descriptor queries ---- */
+
+/* "pushf; push cs; push next; iret" or "push cs; push next; retf": the
+ * trapped returns, landing on the next unit. */
+void fz_f_iret_retf(struct fz_gen *g, struct fz_unit *u)
+{
+    bool iret = fz_chance(g, 60);
+    if (iret) fz_b(u, 0x9c);
+    fz_b(u, 0x0e);
+    fz_b(u, 0x68);
+    u->abs_off = (uint8_t)u->len;
+    u->abs_size = (uint8_t)g->code;
+    fz_bn(u, 0, g->code);
+    fz_b(u, iret ? 0xcf : 0xcb);
+    u->abs_add = (uint8_t)u->len;
+}
+
+/* LDS, LES, LFS, LGS (and LSS in real mode) from a random far pointer. */
+void fz_f_load_far(struct fz_gen *g, struct fz_unit *u)
+{
+    static const uint8_t ops[5][2] = {{0xc5}, {0xc4}, {0x0f, 0xb4}, {0x0f, 0xb5}, {0x0f, 0xb2}};
+    int k = (int)fz_u(g, g->st->mode == FZ_REAL ? 5 : 4), size = fz_size_wd(g);
+    struct fz_rm rm = {.mem = true};
+    fz_gen_mem(g, &rm.m, size + 2);
+    fz_prefixes(g, u, size, &rm);
+    fz_b(u, ops[k][0]);
+    if (ops[k][1]) fz_b(u, ops[k][1]);
+    fz_modrm(u, fz_wreg(g, size), &rm);
+}
+
+/* LAR, LSL, VERR, VERW on the GDT's selectors (protected mode), and the
+ * stores SGDT, SIDT, SLDT, STR, SMSW (any mode). */
+void fz_f_desc(struct fz_gen *g, struct fz_unit *u)
+{
+    struct fz_rm rm;
+    uint32_t k = fz_u(g, g->st->mode == FZ_REAL ? 2 : 4);
+    if (k < 2) {
+        static const uint8_t stores[5][2] = {{0x01, 0}, {0x01, 1}, {0x00, 0}, {0x00, 1}, {0x01, 4}};
+        int s = (int)fz_u(g, 5);
+        bool mem = stores[s][0] == 0x01 && stores[s][1] < 2;
+        if (mem) {
+            rm = (struct fz_rm){.mem = true};
+            fz_gen_mem(g, &rm.m, 6);
+        } else {
+            fz_gen_rm(g, &rm, 2, true);
+        }
+        fz_prefixes(g, u, mem ? g->code : fz_size_wd(g), &rm);
+        fz_b(u, 0x0f);
+        fz_b(u, stores[s][0]);
+        fz_modrm(u, stores[s][1], &rm);
+        return;
+    }
+    fz_gen_rm(g, &rm, 2, false);
+    if (!rm.mem && fz_chance(g, 80))
+        fz_setup_mov(g, rm.reg, 2, 8 * fz_u(g, FZ_GDT_ENTRIES + 2) | fz_u(g, 4));
+    if (k == 2) { /* LAR / LSL */
+        int size = fz_size_wd(g);
+        fz_prefixes(g, u, size, &rm);
+        fz_b(u, 0x0f);
+        fz_b(u, fz_chance(g, 50) ? 0x02 : 0x03);
+        fz_modrm(u, fz_wreg(g, size), &rm);
+    } else { /* VERR / VERW */
+        fz_prefixes(g, u, g->code, &rm);
+        fz_b(u, 0x0f);
+        fz_b(u, 0x00);
+        fz_modrm(u, 4 + (int)fz_u(g, 2), &rm);
+    }
+}
+
+/* STI; HLT: the next interrupt wakes the CPU (drawn only with interrupts). */
+void fz_f_sti_hlt(struct fz_gen *g, struct fz_unit *u)
+{
+    (void)g;
+    fz_b(u, 0xfb);
+    fz_b(u, 0xf4);
+}

@@ -19,7 +19,8 @@ enum {
     FZ_M_USER = 1u << FZ_USER,
     FZ_M_ALL = FZ_M_PMODE | FZ_M_REAL | FZ_M_PAGING | FZ_M_PMODE16 | FZ_M_USER,
     FZ_M_PROT = FZ_M_PMODE | FZ_M_PAGING | FZ_M_PMODE16 | FZ_M_USER,
-    FZ_NOBODY = 1u << 8, /* never inside a CALL body (stack, control flow) */
+    FZ_NOBODY = 1u << 8,   /* never inside a CALL body (stack, control flow) */
+    FZ_IRQ_ONLY = 1u << 9, /* only when the case has external interrupts */
 };
 
 struct fz_gen {

@@ -517,8 +517,8 @@ void fz_machine_run(struct fz_machine *m, const struct fz_state *st, const struc
             js = exec_run_intr(jc, left, NULL, &low);
             break;
         }
-        js = exec_run_intr(jc, st->irq_period < left ? st->irq_period : left, NULL, &low);
-        if (js != EXEC_BUDGET || jc->icount >= budget) break;
+        js = exec_run_intr(jc, st->irq_period < left ? st->irq_period : left, NULL, &low);        /* (a CPU halted in the quiet stretch waits for the line) */
+        if ((js != EXEC_BUDGET && js != EXEC_HALTED) || jc->icount >= budget) break;
         js = exec_run_intr(jc, budget - jc->icount, NULL, &high);
         if (js != EXEC_INTR) break;
         js = EXEC_BUDGET;
@@ -533,11 +533,11 @@ void fz_machine_run(struct fz_machine *m, const struct fz_state *st, const struc
                      !!(ic->eflags & FL_IF), ic->irq_shadow);
             res->differs = true;
             break;
-        }
+        }        /* (the interrupt also wakes a CPU halted by HLT) */
         enum step_result ri = interp_external_interrupt(ic, FZ_IRQ_VECTOR);
         enum step_result rj = interp_external_interrupt(jc, FZ_IRQ_VECTOR);
-        if (ri == STEP_SHUTDOWN) is = EXEC_SHUTDOWN;
-        if (rj == STEP_SHUTDOWN) js = EXEC_SHUTDOWN;
+        is = ri == STEP_SHUTDOWN ? EXEC_SHUTDOWN : EXEC_BUDGET;
+        js = rj == STEP_SHUTDOWN ? EXEC_SHUTDOWN : EXEC_BUDGET;
     }
     if (!res->differs) res->differs = sync_differ(m, js, &is, true, res);
     if (m->trace) {

@@ -103,6 +103,10 @@ const struct fz_form fz_forms[] = {
     {"smc_next", 2, FZ_M_ALL | FZ_NOBODY, fz_f_smc_next},
     {"remap", 2, FZ_M_PAGING, fz_f_remap},
     {"cr_ops", 1, FZ_M_PROT, fz_f_cr_ops},
+    {"iret_retf", 1, FZ_M_ALL | FZ_NOBODY, fz_f_iret_retf},
+    {"load_far", 1, FZ_M_ALL, fz_f_load_far},
+    {"desc", 1, FZ_M_ALL, fz_f_desc},
+    {"sti_hlt", 1, FZ_M_ALL | FZ_NOBODY | FZ_IRQ_ONLY, fz_f_sti_hlt},
     /* last: the units of a replayed stream (--stream), never drawn */
     {"given", 0, 0, NULL},
 };
@@ -119,7 +123,8 @@ static bool excluded(int form)
 static bool allowed(const struct fz_gen *g, int f)
 {
     unsigned m = fz_forms[f].modes;
-    return (m & (1u << g->st->mode)) && !(g->body && (m & FZ_NOBODY)) && !excluded(f);
+    return (m & (1u << g->st->mode)) && !(g->body && (m & FZ_NOBODY)) &&
+           !(!g->st->irq_period && (m & FZ_IRQ_ONLY)) && !excluded(f);
 }
 
 int fz_pick_form(struct fz_gen *g)
