@@ -186,6 +186,10 @@ enum lf_op {
     LF_LOGIC,
     LF_INC,
     LF_DEC,
+    LF_SHL,  /* dst = value, src = count (1..255, as the model masked it), res = result */
+    LF_SHR,
+    LF_SAR,
+    LF_MUL,  /* MUL/IMUL: res = low half, src = 1 when the product overflows the size */
 };
 
 struct cpu {
@@ -246,6 +250,7 @@ struct cpu {
         uint8_t smc_hit;                 /* a write just invalidated translated code */
         uint8_t shutdown;                /* a helper's instruction triple-faulted */
         void *engine;                    /* the translator running this CPU (exec.c) */
+        uint8_t mode_dirty;              /* the interpreter ran: segments or mode may have changed */
     } jit;
 
     /* --- the shadow page table (tlb.h), last: it is large --- */

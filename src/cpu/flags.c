@@ -21,6 +21,35 @@ uint32_t flags_szp(uint32_t res, int size)
     return f;
 }
 
+/* CF and OF of SHL/SHR/SAR of 'v' (masked to 'size') by 'count' (not 0)
+ * giving 'r'; AF is left clear. The formulas hold for the 8086's unmasked
+ * counts too. */
+static uint32_t shift_flags(int op, int size, uint32_t v, uint32_t count, uint32_t r)
+{
+    unsigned bits = (unsigned)size * 8;
+    uint32_t sign = size_sign(size), cf;
+    bool of;
+    switch (op) {
+    case LF_SHL:
+        cf = count > bits ? 0 : (uint32_t)(((uint64_t)v << count) >> bits) & 1;
+        of = ((r & sign) != 0) != (cf != 0);
+        break;
+    case LF_SHR:
+        cf = count > bits ? 0 : (v >> (count - 1)) & 1;
+        /* OF is MSB(dest) for a count of 1; for larger counts the hardware
+         * reports the top two result bits' difference, which is then 0. */
+        of = ((r ^ (r << 1)) & sign) != 0;
+        break;
+    default: { /* LF_SAR */
+        int32_t sv = (int32_t)sext(v, size);
+        cf = (uint32_t)(sv >> (count - 1 > 31 ? 31 : count - 1)) & 1;
+        of = false;
+        break;
+    }
+    }
+    return (cf ? FL_CF : 0) | (of ? FL_OF : 0);
+}
+
 uint32_t flags_compute_arith(const struct cpu *c)
 {
     int size = c->lf_size;
@@ -60,6 +89,13 @@ uint32_t flags_compute_arith(const struct cpu *c)
         if (res == sign - 1)
             f |= FL_OF;
         f |= (dst ^ 1 ^ res) & FL_AF;
+        break;
+    case LF_SHL:
+    case LF_SHR:
+    case LF_SAR: f |= shift_flags(c->lf_op, size, dst, c->lf_src, res); break;
+    case LF_MUL:
+        if (c->lf_src)
+            f |= FL_CF | FL_OF;
         break;
     }
     return f;

@@ -9,12 +9,10 @@
  */
 #include "cpu/ops.h"
 
+/* SF, ZF, PF from the low half; CF = OF = overflow; AF clear (lazily, flags.c). */
 static void mul_flags(struct cpu *c, int size, uint32_t low, bool overflow)
 {
-    uint32_t f = flags_szp(low, size);
-    if (overflow)
-        f |= FL_CF | FL_OF;
-    flags_set_arith(c, FL_ARITH, f);
+    flags_lazy(c, LF_MUL, size, low, overflow, low);
 }
 
 /* Store a double-width product: AX for bytes, DX:AX or EDX:EAX otherwise. */

@@ -53,37 +53,31 @@ static uint32_t rotate(struct cpu *c, int kind, int size, uint32_t v, unsigned c
     return v;
 }
 
+/* SHL/SHR/SAR; flags are recorded lazily (flags.c computes CF and OF). */
 static uint32_t shift(struct cpu *c, int kind, int size, uint32_t v, unsigned count)
 {
-    int bits = size * 8;
-    uint32_t m = size_mask(size), sign = size_sign(size);
-    uint32_t r, cf;
-    bool of;
+    uint32_t m = size_mask(size), r;
+    enum lf_op op;
     v &= m;
     switch (kind) {
     case SH_SHL:
     case SH_SAL:
         r = count >= 32 ? 0 : (v << count) & m;
-        cf = count > (unsigned)bits ? 0 : (uint32_t)(((uint64_t)v << count) >> bits) & 1;
-        of = ((r & sign) != 0) != (cf != 0);
+        op = LF_SHL;
         break;
     case SH_SHR:
         r = count >= 32 ? 0 : v >> count;
-        cf = count > (unsigned)bits ? 0 : (v >> (count - 1)) & 1;
-        /* OF is MSB(dest) for a count of 1; for larger counts the hardware
-         * reports the top two result bits' difference, which is then 0. */
-        of = ((r ^ (r << 1)) & sign) != 0;
+        op = LF_SHR;
         break;
     default: { /* SH_SAR */
         int32_t sv = (int32_t)sext(v, size);
         unsigned n = count > 31 ? 31 : count;
         r = (uint32_t)(sv >> n) & m;
-        cf = (uint32_t)(sv >> (count - 1 > 31 ? 31 : count - 1)) & 1;
-        of = false;
+        op = LF_SAR;
         break;
     }
     }
-    flags_set_arith(c, FL_ARITH, flags_szp(r, size) | (cf ? FL_CF : 0) | (of ? FL_OF : 0));
+    flags_lazy(c, op, size, v, count, r);
     return r;
 }
 

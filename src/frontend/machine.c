@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "cpu/interp.h"
 #include "frontend/chardev.h"
+#include "frontend/dbgloop.h"
 #include "frontend/display_curses.h"
 #include "frontend/loader.h"
 #include "jit/dispatch.h"
@@ -54,6 +55,7 @@ struct machine {
     uint64_t next_refresh_ns;
     struct jit *jit;         /* the translator, NULL on the interpreter */
     FILE *log;               /* -D FILE, or NULL for stderr */
+    struct dbgloop *dbg;     /* gdb stub and traces (dbgloop.h), or NULL */
 };
 
 static uint64_t host_now_ns(void)
@@ -146,6 +148,11 @@ static void host_exit(void *opaque, int status)
     struct machine *m = opaque;
     m->exit_status = status;
     m->stop = 1;
+}
+
+static void dbg_quit(void *opaque, int status)
+{
+    machine_request_stop(opaque, status);
 }
 
 /* Open the images named on the command line into pcc. */
@@ -353,6 +360,16 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
     }
     if (cfg->kernel && load_kernel(m, err, errlen))
         goto fail;
+    /* The translator's block logs and the traces share the -D file. */
+    if (cfg->log_file && !m->log && !(m->log = fopen(cfg->log_file, "w"))) {
+        snprintf(err, errlen, "-D %s: %s", cfg->log_file, strerror(errno));
+        goto fail;
+    }
+    struct dbgloop_host dh = {m, dbg_quit, &m->host_start_ns, m->log ? m->log : stderr,
+                              m->jit != NULL};
+    m->dbg = dbgloop_new(cfg, &m->cpu, &dh, err, errlen);
+    if (!m->dbg && err[0])
+        goto fail;
     if (cfg->display == DISPLAY_CURSES) {
         struct chardev_spec tty = {CHR_STDIO, NULL};
         if (!chardev_open(&m->keyboard, &tty, err, errlen))
@@ -374,6 +391,7 @@ void machine_free(struct machine *m)
 {
     if (!m)
         return;
+    dbgloop_free(m->dbg);
     for (int i = 0; i < m->n_serial; i++)
         chardev_close(&m->serial[i]);
     chardev_close(&m->debugcon);
@@ -480,7 +498,7 @@ reset:
         ferr_update(m);
         if (!poll_input(m))
             return 0;
-        if (m->intr_line && interp_interruptible(c)) {
+        if (m->intr_line && interp_interruptible(c) && !(m->dbg && dbgloop_hold_irq(m->dbg))) {
             uint8_t vector = pc_intr_acknowledge(m->pc);
             if (interp_external_interrupt(c, vector) == STEP_SHUTDOWN)
                 goto shutdown;
@@ -493,7 +511,8 @@ reset:
             if (slice > SLICE_INSNS)
                 slice = SLICE_INSNS;
         }
-        switch (exec_run_intr(c, slice, &m->stop, &m->intr_line)) {
+        switch (m->dbg ? dbgloop_run(m->dbg, slice, &m->stop, &m->intr_line)
+                       : exec_run_intr(c, slice, &m->stop, &m->intr_line)) {
         case EXEC_BUDGET:
         case EXEC_INTR: break;
         case EXEC_HALTED:

@@ -178,10 +178,14 @@ int options_parse(int argc, char **argv, struct kiln_config *cfg, char *err, siz
             cfg->help = true;
             continue;
         }
-        static const char *const flags[] = {"-nographic", "-no-reboot", "-snapshot"};
-        bool *flag_vars[] = {&cfg->nographic, &cfg->no_reboot, &cfg->snapshot};
+        if (!strcmp(o, "-s")) {
+            cfg->gdb = "tcp::1234";
+            continue;
+        }
+        static const char *const flags[] = {"-nographic", "-no-reboot", "-snapshot", "-S"};
+        bool *flag_vars[] = {&cfg->nographic, &cfg->no_reboot, &cfg->snapshot, &cfg->gdb_wait};
         bool matched = false;
-        for (int f = 0; f < 3; f++)
+        for (int f = 0; f < 4; f++)
             if (!strcmp(o, flags[f]))
                 *flag_vars[f] = matched = true;
         if (matched)
@@ -243,6 +247,16 @@ int options_parse(int argc, char **argv, struct kiln_config *cfg, char *err, siz
             cfg->log_items = v;
         else if (!strcmp(o, "-D"))
             cfg->log_file = v;
+        else if (!strcmp(o, "-dfilter"))
+            cfg->trace_filter = v;
+        else if (!strcmp(o, "-dstart"))
+            cfg->trace_start = v;
+        else if (!strcmp(o, "-dstop"))
+            cfg->trace_stop = v;
+        else if (!strcmp(o, "-dlimit"))
+            cfg->trace_limit = v;
+        else if (!strcmp(o, "-gdb"))
+            cfg->gdb = v;
         else {
             snprintf(err, n, "%s: unknown option (see -h)", o);
             return -1;
@@ -255,6 +269,10 @@ int options_parse(int argc, char **argv, struct kiln_config *cfg, char *err, siz
             cfg->display = DISPLAY_NONE;
         if (!serial_given)
             cfg->serial[cfg->n_serial++] = (struct chardev_spec){CHR_STDIO, NULL};
+    }
+    if (cfg->gdb_wait && !cfg->gdb) {
+        snprintf(err, n, "-S needs a debugger: add -s or -gdb tcp::PORT");
+        return -1;
     }
     if ((cfg->initrd || cfg->append) && !cfg->kernel) {
         snprintf(err, n, "-initrd and -append need -kernel");
@@ -285,7 +303,16 @@ const char *options_usage(void)
            "  -snapshot          keep disk writes in memory; images stay untouched\n"
            "  -accel jit|interp  execution engine: the translator (default) or the interpreter\n"
            "  -icount shift=N    deterministic clock: 2^N ns per instruction\n"
-           "  -d ITEMS, -D FILE  log categories (guest_errors,unimp,jitstats,in_asm,ir,out_asm)\n"
-           "                     and log file\n"
+           "  -d ITEMS, -D FILE  log items and log file; traces: exec (every instruction),\n"
+           "                     in_asm (new code: translated blocks with the translator),\n"
+           "                     int, cpu (registers), mmu, io; translator: ir, out_asm;\n"
+           "                     messages: guest_errors, unimp; jitstats at exit\n"
+           "  -dfilter LO..HI    trace only instructions at linear addresses LO-HI\n"
+           "  -dstart ADDR       start tracing when execution reaches linear ADDR\n"
+           "  -dstop ADDR        stop tracing when execution reaches linear ADDR\n"
+           "  -dlimit N          trace at most N instructions\n"
+           "  -gdb tcp::PORT     GDB remote stub (tcp:HOST:PORT; host default 127.0.0.1)\n"
+           "  -s                 shorthand for -gdb tcp::1234\n"
+           "  -S                 do not start the CPU until gdb says so\n"
            "  -h                 this help\n";
 }

@@ -41,6 +41,10 @@ struct kiln_config {
     bool interp;      /* -accel interp: no translator */
     int icount_shift; /* -1: real-time clock; N: deterministic, 2^N ns per instruction */
     const char *log_items, *log_file;
+    /* trace cuts (trace.c parses them): -dfilter LO..HI, -dstart, -dstop, -dlimit */
+    const char *trace_filter, *trace_start, *trace_stop, *trace_limit;
+    const char *gdb; /* -gdb tcp::PORT (-s is tcp::1234) */
+    bool gdb_wait;   /* -S: wait for the debugger before the first instruction */
     bool help;
 };
 

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 
 #include "cpu/interp.h"
+#include "cpu/opcodes.h"
+#include "jit/helpers.h"
 #include "jit/translate.h"
 #include "jit/verify.h"
 
@@ -18,6 +20,7 @@ struct jit {
     jit_enter_fn enter;
     int max_block_insns;
     bool verify;
+    uint32_t mode; /* jit_mode_of(cpu), recomputed when c->jit.mode_dirty */
     uint64_t dispatches, lookups_hit, lookups_missed, bails, interp_steps;
 };
 
@@ -85,7 +88,11 @@ static struct jit_block *block_here(struct jit *j, struct cpu *c)
     uint32_t phys = e->phys | (lin & 0xfff);
     if (phys >= c->bus.ram_size)
         return NULL;
-    struct jit_key key = jit_key_of(c, phys);
+    if (c->jit.mode_dirty) {
+        j->mode = jit_mode_of(c);
+        c->jit.mode_dirty = 0;
+    }
+    struct jit_key key = jit_key_of(c, phys, j->mode);
     struct jit_block *b = jit_cache_find(j->cache, &key);
     if (b) {
         j->lookups_hit++;
@@ -118,6 +125,7 @@ enum exec_stop jit_run(struct jit *j, uint64_t max_insns, const volatile int *st
     uint64_t start = c->icount;
     c->jit.intr_line = intr_line ? intr_line : &no_interrupt;
     c->jit.budget_end = start + max_insns;
+    c->jit.mode_dirty = 1; /* interrupts and resets happen between runs */
     struct jit_block *b = NULL;
     for (;;) {
         if (c->icount - start >= max_insns)
@@ -133,6 +141,7 @@ enum exec_stop jit_run(struct jit *j, uint64_t max_insns, const volatile int *st
         if (!b) {
             j->interp_steps++;
             r = interp_step(c);
+            c->jit.mode_dirty = 1;
         } else {
             j->dispatches++;
             uintptr_t ret = j->verify ? jit_verify_block(c, j->enter, b) : j->enter(c, b->code);
@@ -143,6 +152,7 @@ enum exec_stop jit_run(struct jit *j, uint64_t max_insns, const volatile int *st
             if (ret == JIT_RET_BAIL) {
                 j->bails++;
                 r = interp_step(c);
+                c->jit.mode_dirty = 1;
             } else if (ret != JIT_RET_CONTINUE) {
                 try_chain(j, c, (struct jit_exit *)ret);
             }
@@ -168,4 +178,19 @@ void jit_print_stats(const struct jit *j, FILE *f)
             (unsigned long long)j->dispatches, (unsigned long long)j->lookups_hit,
             (unsigned long long)j->lookups_missed, (unsigned long long)j->bails,
             (unsigned long long)j->interp_steps);
+    /* The five instruction forms most often run through helpers. */
+    bool shown[OP_COUNT] = {false};
+    fprintf(f, "kiln: jit: most frequent helper instructions:");
+    for (int k = 0; k < 5; k++) {
+        int best = -1;
+        for (int op = 0; op < OP_COUNT; op++)
+            if (!shown[op] && jit_helper_counts[op] &&
+                (best < 0 || jit_helper_counts[op] > jit_helper_counts[best]))
+                best = op;
+        if (best < 0)
+            break;
+        shown[best] = true;
+        fprintf(f, " %s %llu", opc_rows[best].mnem, (unsigned long long)jit_helper_counts[best]);
+    }
+    fputc('\n', f);
 }

@@ -8,9 +8,13 @@
 #include "cpu/interp.h"
 #include "cpu/mem.h"
 
+uint64_t jit_helper_counts[OP_COUNT];
+
 int jit_helper_insn(struct cpu *c, const struct insn *in, uint32_t next)
 {
+    jit_helper_counts[in->op]++;
     enum step_result r = interp_execute(c, in);
+    c->jit.mode_dirty = 1;
     if (r == STEP_SHUTDOWN)
         c->jit.shutdown = 1;
     if (r != STEP_OK || c->eip != next || c->jit.smc_hit) {

@@ -13,6 +13,9 @@
 
 #define JIT_SLOW_BAIL (1ull << 63)
 
+/* Helper runs per instruction form, for -d jitstats. */
+extern uint64_t jit_helper_counts[];
+
 /* Run 'in' (at c->eip) through the interpreter; 0 when execution may go on
  * in the block (EIP became 'next' and nothing else happened), 1 to leave. */
 int jit_helper_insn(struct cpu *c, const struct insn *in, uint32_t next);

@@ -33,13 +33,13 @@ void opt_fold_constants(struct ir_block *b)
         }
         uint32_t r;
         if (o->a != IR_NONE && o->b != IR_NONE && o->a < IR_TEMPS && o->b < IR_TEMPS &&
-            known[o->a] && known[o->b] && o->op != IR_LAZY && o->op != IR_STORE &&
+            known[o->a] && known[o->b] && o->op != IR_LAZY && o->op != IR_LAZYNZ && o->op != IR_STORE &&
             fold((enum ir_opcode)o->op, val[o->a], val[o->b], &r)) {
             *o = (struct ir_op){.op = IR_CONST, .size = 4, .d = o->d, .a = IR_NONE,
                                 .b = IR_NONE, .imm = r};
         }
         /* Only CONST defines a known value; any other definition forgets it. */
-        if (o->d != IR_NONE && o->op != IR_LAZY && o->op != IR_SELECT)
+        if (o->d != IR_NONE && o->op != IR_LAZY && o->op != IR_LAZYNZ && o->op != IR_SELECT)
             known[o->d] = false;
         if (o->op == IR_SELECT)
             known[o->d] = false;
@@ -55,6 +55,7 @@ static bool reads_flags(const struct ir_op *o)
 {
     switch ((enum ir_opcode)o->op) {
     case IR_COND:
+    case IR_LAZYNZ: /* keeps the earlier record when its count is 0 */
     case IR_INCDEC:
     case IR_HELPER:
     case IR_LIN:
@@ -81,6 +82,8 @@ void opt_dead_flags(struct ir_block *b)
             if (!live)
                 o->dead = 1;
             live = false;
+        } else if (o->op == IR_IMUL) {
+            live = false; /* records MUL flags itself */
         }
     }
 }
@@ -95,6 +98,9 @@ static bool pure(enum ir_opcode op)
     case IR_AND:
     case IR_OR:
     case IR_XOR:
+    case IR_SHL:
+    case IR_SHR:
+    case IR_SAR:
     case IR_MASK:
     case IR_SEXT:
     case IR_ADDR: return true;
@@ -111,7 +117,7 @@ static unsigned uses(const struct ir_op *o)
     if (o->b < IR_TEMPS)
         m |= 1u << o->b;
     /* LAZY reads its 'd' (the result); SELECT reads its old 'd'. */
-    if ((o->op == IR_LAZY || o->op == IR_SELECT) && o->d < IR_TEMPS)
+    if ((o->op == IR_LAZY || o->op == IR_LAZYNZ || o->op == IR_SELECT) && o->d < IR_TEMPS)
         m |= 1u << o->d;
     return m;
 }
@@ -131,7 +137,7 @@ void opt_dead_temps(struct ir_block *b)
             o->dead = 1;
             continue;
         }
-        if (o->d < IR_TEMPS && o->op != IR_LAZY && o->op != IR_SELECT)
+        if (o->d < IR_TEMPS && o->op != IR_LAZY && o->op != IR_LAZYNZ && o->op != IR_SELECT)
             live &= ~(1u << o->d);
         live |= uses(o);
     }

@@ -12,7 +12,6 @@
  */
 #include "jit/translate.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/bits.h"
@@ -60,7 +59,7 @@ static bool helper_continues(int op)
 
 /* ---- the key ---- */
 
-struct jit_key jit_key_of(const struct cpu *c, uint32_t phys)
+uint32_t jit_mode_of(const struct cpu *c)
 {
     bool pmode = cpu_pmode(c);
     uint32_t mode = (cpu_code_size(c) == 4 ? KEY_CODE32 : 0) |
@@ -89,6 +88,11 @@ struct jit_key jit_key_of(const struct cpu *c, uint32_t phys)
         if (rd && wr && sc->base == 0 && sc->limit == 0xffffffffu)
             mode |= 1u << (KEY_FLAT_SHIFT + s);
     }
+    return mode;
+}
+
+struct jit_key jit_key_of(const struct cpu *c, uint32_t phys, uint32_t mode)
+{
     return (struct jit_key){
         .phys = phys,
         .eip = c->eip,
@@ -105,7 +109,7 @@ struct tr {
     const struct jit_key *key;
     const struct insn *in;
     uint32_t eip, next_eip;
-    int ntemp;      /* temporaries used by this instruction */
+    unsigned used;  /* temporaries in use in this instruction (bit mask) */
     int failed;     /* this instruction cannot be inline */
     uint32_t known_flags; /* (lazy op << 8 | size) last recorded in this block, or 0 */
     bool ends;      /* the instruction ends the block */
@@ -113,11 +117,20 @@ struct tr {
 
 static int temp(struct tr *t)
 {
-    if (t->ntemp >= IR_TEMPS) {
-        t->failed = 1;
-        return 0;
-    }
-    return t->ntemp++;
+    for (int i = 0; i < IR_TEMPS; i++)
+        if (!(t->used & (1u << i))) {
+            t->used |= 1u << i;
+            return i;
+        }
+    t->failed = 1;
+    return 0;
+}
+
+/* 'x' is read by no later op of this instruction. */
+static void release(struct tr *t, int x)
+{
+    if (x != IR_NONE)
+        t->used &= ~(1u << x);
 }
 
 static int emit(struct tr *t, enum ir_opcode op, int size, int d, int a, int b, int aux,
@@ -159,6 +172,7 @@ static int linear(struct tr *t, int seg, int off, int size, bool write)
     }
     if (t->key->mode & (1u << (KEY_FLAT_SHIFT + seg)))
         return off;
+    release(t, off);
     int d = temp(t);
     emit(t, IR_LIN, 4, d, off, IR_NONE, seg, 0, (uint32_t)size);
     return d;
@@ -173,6 +187,8 @@ static int ea(struct tr *t)
         base = getr(t, in->base, in->addrsize);
     if (in->index != INSN_NOREG)
         index = getr(t, in->index, in->addrsize);
+    release(t, base);
+    release(t, index);
     int d = temp(t);
     emit(t, IR_ADDR, in->addrsize, d, base, index, in->scale, in->disp, 0);
     return d;
@@ -276,6 +292,44 @@ static void alu_reg(struct tr *t, int kind, int size, int reg, int src_temp)
     if (kind != 7)
         setr(t, reg, size, res);
     alu_flags(t, kind, size, dst, src_temp, res);
+}
+
+/* SHL/SAL, SHR, SAR of r/m by 'count' (a constant, or CL when count < 0). */
+static void shift(struct tr *t, int size, int count)
+{
+    static const enum ir_opcode ops[4] = {IR_SHL, IR_SHR, IR_SHL, IR_SAR};
+    static const enum lf_op lf[4] = {LF_SHL, LF_SHR, LF_SHL, LF_SAR};
+    int kind = t->in->reg;
+    if (kind < 4 || count == 0) {
+        t->failed = 1; /* rotates, and no-op shifts, are the helper's */
+        return;
+    }
+    int lin, v = rm_read(t, size, &lin, true);
+    int n;
+    if (count > 0) {
+        n = konst(t, (uint32_t)count);
+    } else {
+        int cl = getr(t, R_ECX, 1);
+        int k = konst(t, 31);
+        release(t, cl);
+        release(t, k);
+        n = temp(t);
+        emit(t, IR_AND, 4, n, cl, k, 0, 0, 0);
+    }
+    int r = temp(t);
+    emit(t, ops[kind - 4], size, r, v, n, 0, 0, 0);
+    rm_write(t, size, lin, r);
+    emit(t, count > 0 ? IR_LAZY : IR_LAZYNZ, size, r, v, n, lf[kind - 4], 0, 0);
+    t->known_flags = count > 0 ? (uint32_t)lf[kind - 4] << 8 | (uint32_t)size : 0;
+}
+
+/* IMUL reg, r/m, src (src: a temp). */
+static void imul(struct tr *t, int size, int v, int src)
+{
+    int r = temp(t);
+    emit(t, IR_IMUL, size, r, v, src, 0, 0, 0);
+    setr(t, t->in->reg, size, r);
+    t->known_flags = (uint32_t)LF_MUL << 8 | (uint32_t)size;
 }
 
 static void push(struct tr *t, int size, int val)
@@ -456,6 +510,37 @@ static void inline_insn(struct tr *t)
         t->known_flags = 0;
         return;
     }
+    /* ---- shifts and multiplies ---- */
+    case OP_SHL_Eb_1: case OP_SHR_Eb_1: case OP_SAL_Eb_1: case OP_SAR_Eb_1:
+        shift(t, 1, 1);
+        return;
+    case OP_SHL_Ev_1: case OP_SHR_Ev_1: case OP_SAL_Ev_1: case OP_SAR_Ev_1:
+        shift(t, size, 1);
+        return;
+    case OP_SHL_Eb_Ib: case OP_SHR_Eb_Ib: case OP_SAL_Eb_Ib: case OP_SAR_Eb_Ib:
+        shift(t, 1, (int)(in->imm & 31));
+        return;
+    case OP_SHL_Ev_Ib: case OP_SHR_Ev_Ib: case OP_SAL_Ev_Ib: case OP_SAR_Ev_Ib:
+        shift(t, size, (int)(in->imm & 31));
+        return;
+    case OP_SHL_Eb_CL: case OP_SHR_Eb_CL: case OP_SAL_Eb_CL: case OP_SAR_Eb_CL:
+        shift(t, 1, -1);
+        return;
+    case OP_SHL_Ev_CL: case OP_SHR_Ev_CL: case OP_SAL_Ev_CL: case OP_SAR_Ev_CL:
+        shift(t, size, -1);
+        return;
+    case OP_IMUL_Gv_Ev:
+        v = rm_read(t, size, &lin, false);
+        imul(t, size, v, getr(t, in->reg, size));
+        return;
+    case OP_IMUL_Gv_Ev_Ib:
+        v = rm_read(t, size, &lin, false);
+        imul(t, size, v, konst(t, sext(in->imm, 1) & size_mask(size)));
+        return;
+    case OP_IMUL_Gv_Ev_Iz:
+        v = rm_read(t, size, &lin, false);
+        imul(t, size, v, konst(t, in->imm & size_mask(size)));
+        return;
     /* ---- stack ---- */
     case OP_PUSH_Zv_0: case OP_PUSH_Zv_1: case OP_PUSH_Zv_2: case OP_PUSH_Zv_3:
     case OP_PUSH_Zv_4: case OP_PUSH_Zv_5: case OP_PUSH_Zv_6: case OP_PUSH_Zv_7:
@@ -574,15 +659,13 @@ int translate_block(const struct cpu *c, struct jit_block *blk, const uint8_t *c
         t.next_eip = eip + in->len;
         if (code_size == 2)
             t.next_eip &= 0xffff;
-        t.ntemp = 0;
+        t.used = 0;
         t.failed = 0;
         t.ends = false;
         int start = ir->n;
         uint32_t known_before = t.known_flags;
         emit(&t, IR_INSN, 0, IR_NONE, IR_NONE, IR_NONE, 0, eip, (uint32_t)n);
-        { static int dbg = -1; if (dbg < 0) dbg = getenv("KILN_JIT_NOINLINE") ? atoi(getenv("KILN_JIT_NOINLINE")) : 0;
-          if (dbg == 1 || (dbg == 2 && in->is_mem)) t.failed = 1; else
-        inline_insn(&t); }
+        inline_insn(&t);
         if (t.failed) {
             ir->n = start;
             t.known_flags = known_before;

@@ -12,9 +12,12 @@
 #include "jit/block.h"
 #include "jit/ir.h"
 
+/* The mode bits (KEY_*) of the CPU's current state. */
+uint32_t jit_mode_of(const struct cpu *c);
+
 /* The key of the block that would start at the current CS:EIP, whose first
- * byte is at physical address 'phys'. */
-struct jit_key jit_key_of(const struct cpu *c, uint32_t phys);
+ * byte is at physical address 'phys', in mode 'mode' (jit_mode_of). */
+struct jit_key jit_key_of(const struct cpu *c, uint32_t phys, uint32_t mode);
 
 /* Decode up to 'max_insns' instructions from 'code' (the host view of the
  * page from the block's first byte on, 'avail' bytes) into blk->insn and

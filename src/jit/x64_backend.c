@@ -336,6 +336,52 @@ static void lower_alu(struct lower *l, const struct ir_op *o, enum x64_alu_op op
     mov_to_temp(l, o->d, X64_RAX);
 }
 
+static void lower_shift(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    enum x64_size size = (enum x64_size)o->size;
+    x64_mov_rr(b, X64_S32, X64_RCX, R(o->b));
+    if (o->op == IR_SAR && size < X64_S32)
+        x64_movsx_rr(b, X64_S32, X64_RAX, size, R(o->a));
+    else
+        x64_mov_rr(b, X64_S32, X64_RAX, R(o->a));
+    x64_shift_rcl(b, o->op == IR_SHL ? X64_SHL : o->op == IR_SHR ? X64_SHR : X64_SAR, X64_S32,
+                  X64_RAX);
+    if (size < X64_S32)
+        x64_movzx_rr(b, X64_S32, X64_RAX, size, X64_RAX);
+    mov_to_temp(l, o->d, X64_RAX);
+}
+
+/* Signed product at the op's size, and the MUL lazy record (res = the low
+ * 32 bits of the product, as the interpreter records it). */
+static void lower_imul(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    enum x64_size size = (enum x64_size)o->size;
+    if (size == X64_S32) {
+        x64_movsx_rr(b, X64_S64, X64_RAX, X64_S32, R(o->a));
+        x64_movsx_rr(b, X64_S64, X64_RCX, X64_S32, R(o->b));
+        x64_imul_rr(b, X64_S64, X64_RAX, X64_RCX);
+        x64_movsx_rr(b, X64_S64, X64_RCX, X64_S32, X64_RAX);
+        x64_alu_rr(b, X64_CMP, X64_S64, X64_RCX, X64_RAX);
+    } else {
+        x64_movsx_rr(b, X64_S32, X64_RAX, size, R(o->a));
+        x64_movsx_rr(b, X64_S32, X64_RCX, size, R(o->b));
+        x64_imul_rr(b, X64_S32, X64_RAX, X64_RCX);
+        x64_movsx_rr(b, X64_S32, X64_RCX, size, X64_RAX);
+        x64_alu_rr(b, X64_CMP, X64_S32, X64_RCX, X64_RAX);
+    }
+    x64_setcc_m(b, X64_CC_NE, cpu_mem(CPU_OFF(lf_src)));
+    x64_mov_mi(b, X64_S8, cpu_mem(CPU_OFF(lf_src) + 1), 0);
+    x64_mov_mi(b, X64_S16, cpu_mem(CPU_OFF(lf_src) + 2), 0);
+    x64_mov_mi(b, X64_S16, cpu_mem(CPU_OFF(lf_op)), LF_MUL | o->size << 8);
+    x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(lf_dst)), X64_RAX);
+    x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(lf_res)), X64_RAX);
+    if (size < X64_S32)
+        x64_movzx_rr(b, X64_S32, X64_RAX, size, X64_RAX);
+    mov_to_temp(l, o->d, X64_RAX);
+}
+
 static void lower_addr(struct lower *l, const struct ir_op *o)
 {
     struct x64_buf *b = l->b;
@@ -383,6 +429,17 @@ static void lower_op(struct lower *l, const struct ir_op *o)
     case IR_AND: lower_alu(l, o, X64_AND); break;
     case IR_OR: lower_alu(l, o, X64_OR); break;
     case IR_XOR: lower_alu(l, o, X64_XOR); break;
+    case IR_SHL:
+    case IR_SHR:
+    case IR_SAR: lower_shift(l, o); break;
+    case IR_IMUL: lower_imul(l, o); break;
+    case IR_LAZYNZ: {
+        x64_test_rr(b, X64_S32, R(o->b), R(o->b));
+        size_t skip = x64_jcc_rel32(b, X64_CC_E, 0);
+        lower_lazy(l, o);
+        patch_here(l, skip);
+        break;
+    }
     case IR_MASK:
         if (o->size == 4)
             x64_mov_rr(b, X64_S32, R(o->d), R(o->a));

@@ -65,6 +65,32 @@ START_TEST(test_devices_and_boot)
 }
 END_TEST
 
+START_TEST(test_debugger_and_traces)
+{
+    const char *s_only[] = {"kiln", "-s", "-S"};
+    ck_assert_int_eq(PARSE(s_only), 0);
+    ck_assert_str_eq(cfg.gdb, "tcp::1234");
+    ck_assert(cfg.gdb_wait);
+    const char *gdb[] = {"kiln", "-gdb", "tcp::4321", "-d", "exec,int", "-D", "t.log",
+                         "-dstart", "0x7c00", "-dstop", "0x7c40", "-dlimit", "10",
+                         "-dfilter", "0x7c00..0x7cff"};
+    ck_assert_int_eq(PARSE(gdb), 0);
+    ck_assert_str_eq(cfg.gdb, "tcp::4321");
+    ck_assert(!cfg.gdb_wait);
+    ck_assert_str_eq(cfg.log_items, "exec,int");
+    ck_assert_str_eq(cfg.log_file, "t.log");
+    ck_assert_str_eq(cfg.trace_start, "0x7c00");
+    ck_assert_str_eq(cfg.trace_stop, "0x7c40");
+    ck_assert_str_eq(cfg.trace_limit, "10");
+    ck_assert_str_eq(cfg.trace_filter, "0x7c00..0x7cff");
+    const char *wait_alone[] = {"kiln", "-S"};
+    ck_assert_int_eq(PARSE(wait_alone), -1);
+    ck_assert_ptr_nonnull(strstr(err, "-S"));
+    const char *no_arg[] = {"kiln", "-gdb"};
+    ck_assert_int_eq(PARSE(no_arg), -1);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     const char *bad_mem[] = {"kiln", "-m", "lots"};
@@ -96,6 +122,7 @@ int main(void)
     tcase_add_test(tc, test_linux_command_line);
     tcase_add_test(tc, test_devices_and_boot);
     tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_debugger_and_traces);
     suite_add_tcase(s, tc);
     return check_run(s);
 }
