@@ -140,6 +140,11 @@ struct fz_form {
 extern const struct fz_form fz_forms[];
 extern const int fz_form_count;
 
+/* Open translator bugs the fuzzer steers clear of (jit_fuzz_table.c). */
+extern const bool fz_avoid_handler_eips;
+extern const bool fz_avoid_ss_base;
+extern const bool fz_avoid_zero_shift_mem;
+
 /* Draw a random initial state for 'mode'. */
 void fz_gen_state(struct fz_rng *r, enum fz_mode mode, struct fz_state *st);
 
@@ -178,7 +183,8 @@ struct fz_result {
     uint32_t exceptions;      /* exceptions delivered (the handlers' port writes) */
     uint32_t exc[FZ_VECTORS]; /* the same by vector */
     bool stopped_early;       /* halt or shutdown before the budget */
-    int units, units_run;     /* units laid out, and those the interpreter began */
+    int known; /* the difference is attributed to this open finding (FINDINGS.md), or 0 */
+    int units, units_run; /* units laid out, and those the interpreter began */
 };
 
 /* Run the stream from state 'st' for about 'budget' instructions on both

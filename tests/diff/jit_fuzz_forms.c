@@ -166,27 +166,49 @@ void fz_f_shift_1(struct fz_gen *g, struct fz_unit *u)
     fz_grp(g, u, size, size == 1 ? 0xd0 : 0xd1, shift_digit(g), true);
 }
 
+/* A count for a shift of 'rm': any, or (while finding 3 is open) one that
+ * is not 0 after masking, for every width and rotate, on memory. */
+static uint32_t count_for(struct fz_gen *g, const struct fz_rm *rm)
+{
+    return rm->mem && fz_avoid_zero_shift_mem ? 1 + fz_u(g, 7) : shift_count(g);
+}
+
 void fz_f_shift_cl(struct fz_gen *g, struct fz_unit *u)
 {
     int size = fz_size(g);
-    if (fz_chance(g, 50)) fz_setup_mov(g, R_ECX, 1, shift_count(g));
-    fz_grp(g, u, size, size == 1 ? 0xd2 : 0xd3, shift_digit(g), true);
+    struct fz_rm rm;
+    fz_gen_rm(g, &rm, size, true);
+    if (fz_chance(g, 50) || (rm.mem && fz_avoid_zero_shift_mem))
+        fz_setup_mov(g, R_ECX, 1, count_for(g, &rm));
+    fz_prefixes(g, u, size, &rm);
+    fz_b(u, size == 1 ? 0xd2 : 0xd3);
+    fz_modrm(u, shift_digit(g), &rm);
 }
 
 void fz_f_shift_imm(struct fz_gen *g, struct fz_unit *u)
 {
     int size = fz_size(g);
-    fz_grp(g, u, size, size == 1 ? 0xc0 : 0xc1, shift_digit(g), true);
-    fz_b(u, shift_count(g));
+    struct fz_rm rm;
+    fz_gen_rm(g, &rm, size, true);
+    fz_prefixes(g, u, size, &rm);
+    fz_b(u, size == 1 ? 0xc0 : 0xc1);
+    fz_modrm(u, shift_digit(g), &rm);
+    fz_b(u, count_for(g, &rm));
 }
 
 void fz_f_shld_shrd(struct fz_gen *g, struct fz_unit *u)
 {
     int size = fz_size_wd(g);
     bool by_cl = fz_chance(g, 50);
-    if (by_cl && fz_chance(g, 50)) fz_setup_mov(g, R_ECX, 1, shift_count(g));
-    fz_of_reg_rm(g, u, size, size, (fz_chance(g, 50) ? 0xa4 : 0xac) + by_cl, false, true);
-    if (!by_cl) fz_b(u, shift_count(g));
+    struct fz_rm rm;
+    fz_gen_rm(g, &rm, size, true);
+    if (by_cl && (fz_chance(g, 50) || (rm.mem && fz_avoid_zero_shift_mem)))
+        fz_setup_mov(g, R_ECX, 1, count_for(g, &rm));
+    fz_prefixes(g, u, size, &rm);
+    fz_b(u, 0x0f);
+    fz_b(u, (fz_chance(g, 50) ? 0xa4 : 0xac) + by_cl);
+    fz_modrm(u, (int)fz_u(g, 8), &rm);
+    if (!by_cl) fz_b(u, count_for(g, &rm));
 }
 
 /* ---- multiply and divide ---- */

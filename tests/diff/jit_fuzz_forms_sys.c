@@ -64,9 +64,18 @@ void fz_f_pusha_popa(struct fz_gen *g, struct fz_unit *u)
 static const uint16_t pm_selectors[] = {0,    0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38, 0x40, 0x48,
                                         0x13, 0x50, 0x10, 0x48, 0x53, 0x5b, 0x5b, 0x58, 0x60, 0x68};
 
+/* May SS take a random value (real mode; see finding 2 in jit_fuzz_table.c)? */
+static bool real_ss(const struct fz_gen *g)
+{
+    return g->st->mode == FZ_REAL && !fz_avoid_ss_base;
+}
+
 static uint32_t selector(struct fz_gen *g, int seg)
 {
-    if (g->st->mode == FZ_REAL) return fz_chance(g, 70) ? fz_u(g, 0xe00) : fz_u(g, 0x10000);
+    if (g->st->mode == FZ_REAL) {
+        uint32_t sel = fz_chance(g, 70) ? fz_u(g, 0xe00) : fz_u(g, 0x10000);
+        return seg == SEG_SS && fz_avoid_ss_base ? 0 : sel;
+    }
     if (seg == SEG_SS && !fz_chance(g, 10))
         return g->st->cpl ? FZ_SEL_UDATA : fz_chance(g, 50) ? FZ_SEL_DATA : FZ_SEL_DATA16;
     return pm_selectors[fz_u(g, sizeof(pm_selectors) / sizeof(pm_selectors[0]))];
@@ -86,7 +95,7 @@ void fz_f_push_sreg(struct fz_gen *g, struct fz_unit *u)
 void fz_f_pop_sreg(struct fz_gen *g, struct fz_unit *u)
 {
     static const uint8_t op[5][2] = {{0x07}, {0x1f}, {0x0f, 0xa1}, {0x0f, 0xa9}, {0x17}};
-    int s = (int)fz_u(g, g->st->mode == FZ_REAL ? 5 : 4);
+    int s = (int)fz_u(g, real_ss(g) ? 5 : 4);
     fz_opsize(g, u, fz_size_wd(g));
     fz_b(u, op[s][0]);
     if (op[s][1]) fz_b(u, op[s][1]);
@@ -100,7 +109,7 @@ void fz_f_mov_sreg_rm(struct fz_gen *g, struct fz_unit *u)
     fz_gen_rm(g, &rm, 2, true);
     if (!rm.mem && fz_chance(g, 80))
         fz_setup_mov(g, rm.reg, 2, selector(g, seg));
-    else if (seg == SEG_SS && g->st->mode != FZ_REAL)
+    else if (seg == SEG_SS && !real_ss(g))
         seg = SEG_ES;
     fz_prefixes(g, u, 2, &rm);
     fz_b(u, 0x8e);
@@ -515,7 +524,7 @@ void fz_f_iret_retf(struct fz_gen *g, struct fz_unit *u)
 void fz_f_load_far(struct fz_gen *g, struct fz_unit *u)
 {
     static const uint8_t ops[5][2] = {{0xc5}, {0xc4}, {0x0f, 0xb4}, {0x0f, 0xb5}, {0x0f, 0xb2}};
-    int k = (int)fz_u(g, g->st->mode == FZ_REAL ? 5 : 4), size = fz_size_wd(g);
+    int k = (int)fz_u(g, real_ss(g) ? 5 : 4), size = fz_size_wd(g);
     struct fz_rm rm = {.mem = true};
     fz_gen_mem(g, &rm.m, size + 2);
     fz_prefixes(g, u, size, &rm);

@@ -83,9 +83,6 @@ void fz_modrm(struct fz_unit *u, int reg, const struct fz_rm *rm);
 /* An offset in segment 'seg' worth accessing with 'size' bytes. */
 uint32_t fz_target(struct fz_gen *g, int seg, int size, int asz);
 
-/* Known translator bugs the generator steers clear of (jit_fuzz_table.c). */
-extern const bool fz_avoid_handler_eips;
-
 /* Operand helpers for the templates. */
 int fz_cc(struct fz_gen *g); /* a condition code */
 void fz_imm(struct fz_unit *u, uint32_t v, int size);

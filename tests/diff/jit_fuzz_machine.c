@@ -39,6 +39,7 @@ struct fz_machine {
     int starts[FZ_MAX_UNITS + 1], laid; /* the stream's layout */
     uint32_t code_eip;
     uint8_t hit[FZ_CODE_MAX]; /* stream offsets where the interpreter began an instruction */
+    bool ss_base_seen;        /* SS had a base other than 0 at some step (finding 2) */
     FILE *trace;              /* --trace: the interpreter's steps and the translator's blocks */
     struct fz_engine e[2];    /* 0: interpreter, 1: translator */
 };
@@ -348,6 +349,7 @@ static void build_image(struct fz_machine *m, const struct fz_state *st, const s
     fz_assemble(s, st, m->image + st->code_lin, m->starts, &m->laid);
     m->code_eip = st->code_eip;
     memset(m->hit, 0, sizeof(m->hit));
+    m->ss_base_seen = false;
     if (st->cr3) build_paging(m->image, st);
     build_rom(m->rom, st, m->starts, m->laid);
 }
@@ -471,9 +473,11 @@ static bool sync_differ(struct fz_machine *m, enum exec_stop js, enum exec_stop 
     while (ic->icount < target && *is == EXEC_BUDGET && guard--) {
         uint32_t off = ic->eip - m->code_eip;
         if (off < FZ_CODE_MAX) m->hit[off] = 1;
+        m->ss_base_seen |= ic->seg[SEG_SS].base != 0;
         if (m->trace)
-            fprintf(m->trace, "interp %llu: %04x:%08x\n", (unsigned long long)ic->icount,
-                    ic->seg[SEG_CS].sel, ic->eip);
+            fprintf(m->trace, "interp %llu: %04x:%08x  ss %04x/%08x esp %08x\n",
+                    (unsigned long long)ic->icount, ic->seg[SEG_CS].sel, ic->eip,
+                    ic->seg[SEG_SS].sel, ic->seg[SEG_SS].base, ic->r[R_ESP]);
         *is = exec_run(ic, 1, NULL);
     }
     bool shut_j = js == EXEC_SHUTDOWN;
@@ -517,7 +521,8 @@ void fz_machine_run(struct fz_machine *m, const struct fz_state *st, const struc
             js = exec_run_intr(jc, left, NULL, &low);
             break;
         }
-        js = exec_run_intr(jc, st->irq_period < left ? st->irq_period : left, NULL, &low);        /* (a CPU halted in the quiet stretch waits for the line) */
+        js = exec_run_intr(jc, st->irq_period < left ? st->irq_period : left, NULL,
+                           &low); /* (a CPU halted in the quiet stretch waits for the line) */
         if ((js != EXEC_BUDGET && js != EXEC_HALTED) || jc->icount >= budget) break;
         js = exec_run_intr(jc, budget - jc->icount, NULL, &high);
         if (js != EXEC_INTR) break;
@@ -533,7 +538,7 @@ void fz_machine_run(struct fz_machine *m, const struct fz_state *st, const struc
                      !!(ic->eflags & FL_IF), ic->irq_shadow);
             res->differs = true;
             break;
-        }        /* (the interrupt also wakes a CPU halted by HLT) */
+        } /* (the interrupt also wakes a CPU halted by HLT) */
         enum step_result ri = interp_external_interrupt(ic, FZ_IRQ_VECTOR);
         enum step_result rj = interp_external_interrupt(jc, FZ_IRQ_VECTOR);
         is = ri == STEP_SHUTDOWN ? EXEC_SHUTDOWN : EXEC_BUDGET;
@@ -548,7 +553,9 @@ void fz_machine_run(struct fz_machine *m, const struct fz_state *st, const struc
                 if (m->e[k].exc[v]) fprintf(m->trace, " #%d: %u", v, m->e[k].exc[v]);
             fprintf(m->trace, "\n");
         }
-    }
+    } /* Wild code (a stream that rewrote itself, a return to garbage) can
+       * still reach a known bug that the generator steers clear of. */
+    if (res->differs && fz_avoid_ss_base && m->ss_base_seen) res->known = 2;
     res->insns = jc->icount;
     res->exceptions = exceptions(&m->e[JIT]);
     memcpy(res->exc, m->e[JIT].exc, sizeof(res->exc));
