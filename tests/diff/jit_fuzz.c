@@ -455,7 +455,8 @@ int main(int argc, char **argv)
         early += res.stopped_early;
         units += (uint64_t)res.units;
         units_run += (uint64_t)res.units_run;
-        per_mode[k->st.mode] += res.insns;        if (res.differs && res.known && !o.stream) {
+        per_mode[k->st.mode] += res.insns;
+        if (res.differs && res.known && !o.stream) {
             /* wild code met a bug the generator avoids: noted, not a failure */
             known++;
             if (o.verbose)

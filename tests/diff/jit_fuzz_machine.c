@@ -40,8 +40,12 @@ struct fz_machine {
     uint32_t code_eip;
     uint8_t hit[FZ_CODE_MAX]; /* stream offsets where the interpreter began an instruction */
     bool ss_base_seen;        /* SS had a base other than 0 at some step (finding 2) */
-    FILE *trace;              /* --trace: the interpreter's steps and the translator's blocks */
-    struct fz_engine e[2];    /* 0: interpreter, 1: translator */
+    /* the interpreter before a tentative extra step (sync_differ) */
+    struct cpu save_cpu;
+    uint8_t save_ram[FZ_RAM_SIZE];
+    uint32_t save_exc[FZ_VECTORS];
+    FILE *trace;           /* --trace: the interpreter's steps and the translator's blocks */
+    struct fz_engine e[2]; /* 0: interpreter, 1: translator */
 };
 
 enum { INTERP, JIT };
@@ -453,23 +457,17 @@ static uint32_t exceptions(const struct fz_engine *e)
     return n;
 }
 
-/* Is the CPU on the first instruction of an exception handler? */
-static bool at_handler(const struct cpu *c)
-{
-    uint32_t lin = c->seg[SEG_CS].base + c->eip - FZ_HANDLERS;
-    return lin < 16 * FZ_VECTORS && !(lin & 15);
-}
-
 /* Bring the interpreter to the translator's retired-instruction count and
  * compare (RAM too when 'full'); true when they differ. The translator
- * stops at a block boundary, so the interpreter runs one step at a time;
- * a step that delivers an exception retires nothing, and the guard only
- * bounds a broken run (every handler retires its first instruction). */
+ * stops at a block boundary, so the interpreter runs one step at a time; * a step that delivers an exception retires nothing, and the guard only
+ * bounds a broken run (every handler retires its first instruction, unless
+ * wild code left the mode the handlers were built for). */
 static bool sync_differ(struct fz_machine *m, enum exec_stop js, enum exec_stop *is, bool full,
                         struct fz_result *res)
 {
-    struct cpu *ic = &m->e[INTERP].cpu, *jc = &m->e[JIT].cpu;
-    uint64_t target = jc->icount, guard = 3 * (target - ic->icount) + 100;
+    struct cpu *ic = &m->e[INTERP].cpu, *jc = &m->e[JIT].cpu;    /* (a guest can spin delivering faults that retire nothing until its
+     * pushes overwrite the faulting code: the guard allows for that) */
+    uint64_t target = jc->icount, guard = 3 * (target - ic->icount) + 1000000;
     while (ic->icount < target && *is == EXEC_BUDGET && guard--) {
         uint32_t off = ic->eip - m->code_eip;
         if (off < FZ_CODE_MAX) m->hit[off] = 1;
@@ -481,16 +479,26 @@ static bool sync_differ(struct fz_machine *m, enum exec_stop js, enum exec_stop 
         *is = exec_run(ic, 1, NULL);
     }
     bool shut_j = js == EXEC_SHUTDOWN;
-    bool d = differ(m, *is == EXEC_SHUTDOWN, shut_j, full, res->what, sizeof(res->what));
-    /* The translator's last step may have been an exception delivered right
-     * after its last block: it retires nothing and leaves EIP on a handler's
-     * first instruction. Let the interpreter take the same extra steps. */
-    for (int extra = 0;
-         d && extra < 3 && *is == EXEC_BUDGET && !ic->halted && (shut_j || at_handler(jc));
-         extra++) {
+    bool d = differ(
+        m, *is == EXEC_SHUTDOWN, shut_j, full, res->what,
+        sizeof(res->what)); /* The translator's last step may have been an exception delivered right
+                             * after its last block (it retires nothing). Let the interpreter take
+                             * the same extra steps: any step that retires nothing, and only such
+                             * steps (a step that retires an instruction is undone). */
+    uint8_t *ram = bus_ram(m->e[INTERP].bus);
+    for (int extra = 0; d && extra < 3 && *is == EXEC_BUDGET && !ic->halted; extra++) {
+        m->save_cpu = *ic;
+        memcpy(m->save_ram, ram, FZ_RAM_SIZE);
+        memcpy(m->save_exc, m->e[INTERP].exc, sizeof(m->save_exc));
         uint64_t before = ic->icount;
-        *is = exec_run(ic, 1, NULL);
-        if (ic->icount != before) break;
+        enum exec_stop s = exec_run(ic, 1, NULL);
+        if (ic->icount != before) {
+            *ic = m->save_cpu;
+            memcpy(ram, m->save_ram, FZ_RAM_SIZE);
+            memcpy(m->e[INTERP].exc, m->save_exc, sizeof(m->save_exc));
+            break;
+        }
+        *is = s;
         d = differ(m, *is == EXEC_SHUTDOWN, shut_j, full, res->what, sizeof(res->what));
     }
     return d;
