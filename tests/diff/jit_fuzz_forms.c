@@ -178,8 +178,12 @@ void fz_f_shift_cl(struct fz_gen *g, struct fz_unit *u)
     int size = fz_size(g);
     struct fz_rm rm;
     fz_gen_rm(g, &rm, size, true);
-    if (fz_chance(g, 50) || (rm.mem && fz_avoid_zero_shift_mem))
+    if (rm.mem && fz_avoid_zero_shift_mem) { /* in the unit: no jump can skip it */
+        fz_b(u, 0xb0 + R_ECX);
+        fz_b(u, count_for(g, &rm));
+    } else if (fz_chance(g, 50)) {
         fz_setup_mov(g, R_ECX, 1, count_for(g, &rm));
+    }
     fz_prefixes(g, u, size, &rm);
     fz_b(u, size == 1 ? 0xd2 : 0xd3);
     fz_modrm(u, shift_digit(g), &rm);
@@ -202,8 +206,12 @@ void fz_f_shld_shrd(struct fz_gen *g, struct fz_unit *u)
     bool by_cl = fz_chance(g, 50);
     struct fz_rm rm;
     fz_gen_rm(g, &rm, size, true);
-    if (by_cl && (fz_chance(g, 50) || (rm.mem && fz_avoid_zero_shift_mem)))
+    if (by_cl && rm.mem && fz_avoid_zero_shift_mem) {
+        fz_b(u, 0xb0 + R_ECX);
+        fz_b(u, count_for(g, &rm));
+    } else if (by_cl && fz_chance(g, 50)) {
         fz_setup_mov(g, R_ECX, 1, count_for(g, &rm));
+    }
     fz_prefixes(g, u, size, &rm);
     fz_b(u, 0x0f);
     fz_b(u, (fz_chance(g, 50) ? 0xa4 : 0xac) + by_cl);

@@ -459,14 +459,16 @@ static uint32_t exceptions(const struct fz_engine *e)
 
 /* Bring the interpreter to the translator's retired-instruction count and
  * compare (RAM too when 'full'); true when they differ. The translator
- * stops at a block boundary, so the interpreter runs one step at a time; * a step that delivers an exception retires nothing, and the guard only
- * bounds a broken run (every handler retires its first instruction, unless
- * wild code left the mode the handlers were built for). */
+ * stops at a block boundary, so the interpreter runs one step at a time; * a step that delivers an
+ * exception retires nothing, and the guard only bounds a broken run (every handler retires its
+ * first instruction, unless wild code left the mode the handlers were built for). */
 static bool sync_differ(struct fz_machine *m, enum exec_stop js, enum exec_stop *is, bool full,
                         struct fz_result *res)
 {
-    struct cpu *ic = &m->e[INTERP].cpu, *jc = &m->e[JIT].cpu;    /* (a guest can spin delivering faults that retire nothing until its
-     * pushes overwrite the faulting code: the guard allows for that) */
+    struct cpu *ic = &m->e[INTERP].cpu,
+               *jc = &m->e[JIT]
+                          .cpu; /* (a guest can spin delivering faults that retire nothing until its
+                                 * pushes overwrite the faulting code: the guard allows for that) */
     uint64_t target = jc->icount, guard = 3 * (target - ic->icount) + 1000000;
     while (ic->icount < target && *is == EXEC_BUDGET && guard--) {
         uint32_t off = ic->eip - m->code_eip;
