@@ -84,6 +84,13 @@ static void draw_case(const struct options *o, uint64_t seed, struct fz_case *k)
         for (int i = 0; i < 8; i++)
             if (!strcmp(name, reg_names[i])) k->st.r[i] = (uint32_t)v;
         if (!strcmp(name, "eflags")) k->st.eflags = (uint32_t)v;
+        /* where the stream runs: cs (real mode only) and eip */
+        if (!strcmp(name, "cs") && k->st.mode == FZ_REAL) {
+            k->st.seg[SEG_CS].sel = (uint16_t)v;
+            k->st.seg[SEG_CS].base = (uint32_t)(v & 0xffff) << 4;
+        }
+        if (!strcmp(name, "eip")) k->st.code_eip = (uint32_t)v;
+        k->st.code_lin = k->st.seg[SEG_CS].base + k->st.code_eip;
         p += used;
         p += *p == ',';
     }
@@ -120,7 +127,9 @@ static void print_replay(const struct options *o, const struct fz_case *k)
     printf(" --set ");
     for (int i = 0; i < 8; i++)
         printf("%s=%x,", reg_names[i], k->st.r[i]);
-    printf("eflags=%x --stream ", k->st.eflags);
+    printf("eflags=%x,", k->st.eflags);
+    if (k->st.mode == FZ_REAL) printf("cs=%x,", k->st.seg[SEG_CS].sel);
+    printf("eip=%x --stream ", k->st.code_eip);
     for (int u = 0; u < laid; u++) {
         for (int i = starts[u]; i < starts[u + 1]; i++)
             printf("%02x", code[i]);
@@ -325,7 +334,9 @@ static void usage(void)
             "  --self-test injects a difference into every case and checks that the\n"
             "  comparison finds it (and shows the shrinking on the first).\n"
             "  A shrunk difference prints a replay command: --zero-ram, --set reg=hex,...\n"
-            "  and --stream hex,hex,... (one unit each) override the seed's case.\n"
+            "  (registers, eflags, eip, and cs in real mode; the stream must stay in\n"
+            "  linear 1000h-2FFFh), and --stream hex,hex,... (one unit each) override the seed's "
+            "case.\n"
             "  Default: --seed 1 --insns 10000000.\n");
 }
 
