@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/*
- * kiln-jitfuzz instruction templates: moves, arithmetic and logic, shifts,
- * multiply and divide, conditional moves and bit instructions
+/* * kiln-jitfuzz instruction templates: moves, arithmetic and logic, shifts,
+ * multiply and divide, conditional moves, bit instructions, x87 and MMX
  * (see jit_fuzz_table.c for the weights). Memory operands, prefixes and
  * setup units come from jit_fuzz_gen.c. Opcodes: Intel SDM Vol. 2 appendix A.
  */

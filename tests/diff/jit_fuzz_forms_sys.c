@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/*
- * kiln-jitfuzz instruction templates: stack, segment registers, control flow,
- * strings and the instructions the translator runs through helpers
+/* * kiln-jitfuzz instruction templates: stack, segment registers, control flow
+ * (jumps within the stream, CALL/RET units, far transfers, interrupts,
+ * IRET), strings, ports, flags and other helper-run instructions, stores
+ * into the stream, paging control and descriptor instructions
  * (see jit_fuzz_table.c for the weights). Memory operands, prefixes and
  * setup units come from jit_fuzz_gen.c. Opcodes: Intel SDM Vol. 2 appendix A.
  */

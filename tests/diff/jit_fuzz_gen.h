@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kiln-jitfuzz generator internals shared by the generator core
- * (jit_fuzz_gen.c: memory operands, prefixes, streams, layout) and the
- * instruction templates (jit_fuzz_forms.c). Encodings follow Intel SDM
- * Vol. 2 ch. 2 (prefixes, ModRM, SIB) and appendix A (opcode maps).
+ * (jit_fuzz_gen.c: memory operands, prefixes, streams, layout) and the * instruction templates
+ * (jit_fuzz_forms*.c, jit_fuzz_table.c). Encodings follow Intel SDM Vol. 2 ch. 2 (prefixes, ModRM,
+ * SIB) and appendix A (opcode maps).
  */
 #ifndef KILN_TESTS_JIT_FUZZ_GEN_H
 #define KILN_TESTS_JIT_FUZZ_GEN_H

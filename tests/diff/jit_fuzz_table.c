@@ -8,10 +8,10 @@
 
 #include <string.h>
 
-/* ==== KNOWN TRANSLATOR BUGS ================================================== * How the fuzzer steers clear of open translator bugs, each recorded with
- * its minimal reproducer in FINDINGS.md: templates left out of the streams
- * (by name), and switches that narrow what the generator draws. Empty the
- * list and set a switch to false once its bug is fixed. */
+/* ==== KNOWN TRANSLATOR BUGS ================================================== * How the fuzzer
+ * steers clear of open translator bugs, each recorded with its minimal reproducer in FINDINGS.md:
+ * templates left out of the streams (by name), and switches that narrow what the generator draws.
+ * Empty the list and set a switch to false once its bug is fixed. */
 static const char *const fz_excluded[] = {
     NULL,
 };
@@ -24,9 +24,9 @@ static const char *const fz_excluded[] = {
 const bool fz_avoid_handler_eips = true;
 
 /* Finding 2 (FINDINGS.md): an inline PUSH or CALL with an SS whose base is
- * not 0 writes the linear address of the new top of stack into ESP. While * true, SS keeps base 0 (real mode loads SS only with 0; no POP SS or LSS),
- * and a difference in a run where wild code gave SS a base anyway is
- * reported as "from open findings", not as a failure. */
+ * not 0 writes the linear address of the new top of stack into ESP. While * true, SS keeps base 0
+ * (real mode loads SS only with 0; no POP SS or LSS), and a difference in a run where wild code
+ * gave SS a base anyway is reported as "from open findings", not as a failure. */
 const bool fz_avoid_ss_base = true;
 
 /* Finding 3 (FINDINGS.md): an inline shift or rotate of a memory operand by
