@@ -26,8 +26,8 @@ struct jit {
 
 struct jit *jit_new(struct cpu *c, int max_block_insns)
 {
-    if (c->model->offset_wraps || !c->bus.ram)
-        return NULL; /* the 8086/286 quirks are the interpreter's alone */
+    if (!c->bus.ram)
+        return NULL;
     struct jit *j = calloc(1, sizeof(*j));
     if (!j)
         return NULL;

@@ -113,6 +113,7 @@ struct tr {
     int failed;     /* this instruction cannot be inline */
     uint32_t known_flags; /* (lazy op << 8 | size) last recorded in this block, or 0 */
     bool ends;      /* the instruction ends the block */
+    unsigned model_shift_mask;
 };
 
 static int temp(struct tr *t)
@@ -309,6 +310,10 @@ static void shift(struct tr *t, int size, int count)
     static const enum ir_opcode ops[4] = {IR_SHL, IR_SHR, IR_SHL, IR_SAR};
     static const enum lf_op lf[4] = {LF_SHL, LF_SHR, LF_SHL, LF_SAR};
     int kind = t->in->reg;
+    if (t->model_shift_mask != 31) {
+        t->failed = 1; /* the 8086 shifts by the whole CL, and runs /6 as SETMO */
+        return;
+    }
     if (kind < 4 || count == 0 || (count < 0 && t->in->is_mem)) {
         /* Rotates, no-op shifts, and CL shifts of memory (a zero count
          * writes nothing, not even the dirty bit) are the helper's. */
@@ -644,7 +649,7 @@ jcc: {
 int translate_block(const struct cpu *c, struct jit_block *blk, const uint8_t *code,
                     unsigned avail, int max_insns, struct ir_block *ir)
 {
-    struct tr t = {.ir = ir, .key = &blk->key};
+    struct tr t = {.ir = ir, .key = &blk->key, .model_shift_mask = c->model->shift_count_mask};
     int code_size = (blk->key.mode & KEY_CODE32) ? 4 : 2;
     uint32_t eip = blk->key.eip;
     unsigned off = 0;
