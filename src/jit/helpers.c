@@ -10,12 +10,13 @@
 
 uint64_t jit_helper_counts[OP_COUNT];
 
-int jit_helper_insn(struct cpu *c, const struct insn *in, uint32_t next)
+int jit_helper_insn(struct cpu *c, const struct insn *in, uint32_t next, int ends_block)
 {
     jit_helper_counts[in->op]++;
     uint64_t exceptions = c->exceptions;
     enum step_result r = interp_execute(c, in);
-    c->jit.mode_dirty = 1;
+    if (ends_block || c->exceptions != exceptions)
+        c->jit.mode_dirty = 1;
     if (r == STEP_SHUTDOWN)
         c->jit.shutdown = 1;
     /* An exception may land on a handler whose EIP happens to be 'next'. */

@@ -56,7 +56,6 @@ static bool reads_flags(const struct ir_op *o)
     switch ((enum ir_opcode)o->op) {
     case IR_COND:
     case IR_LAZYNZ: /* keeps the earlier record when its count is 0 */
-    case IR_INCDEC:
     case IR_HELPER:
     case IR_LIN:
     case IR_LOAD:

@@ -250,34 +250,50 @@ static void lazy(struct tr *t, enum lf_op op, int size, int dst, int src, int re
     t->known_flags = (uint32_t)op << 8 | (uint32_t)size;
 }
 
-/* kind: the ALU row (0 ADD ... 7 CMP); ADC and SBB are left to the helper. */
+static void cond(struct tr *t, int cc, int *d);
+
+/* kind: the ALU row (0 ADD, 1 OR, 2 ADC, 3 SBB, 4 AND, 5 SUB, 6 XOR, 7 CMP).
+ * ADC and SBB add the carry read from the flags before them. Operands are
+ * zero-extended, so results need masking only where the size matters. */
 static void alu(struct tr *t, int kind, int size, int dst, int src, int *res)
 {
-    static const enum ir_opcode ops[8] = {IR_ADD, IR_OR, IR_NONE, IR_NONE,
+    static const enum ir_opcode ops[8] = {IR_ADD, IR_OR, IR_ADD, IR_SUB,
                                           IR_AND, IR_SUB, IR_XOR, IR_SUB};
-    static const enum lf_op lf[8] = {LF_ADD, LF_LOGIC, LF_NONE, LF_NONE,
-                                     LF_LOGIC, LF_SUB, LF_LOGIC, LF_SUB};
-    if (kind == 2 || kind == 3) {
-        t->failed = 1;
-        return;
-    }
+    int cf = IR_NONE;
+    if (kind == 2 || kind == 3)
+        cond(t, 2 /* B: CF */, &cf);
     int d = temp(t);
     emit(t, ops[kind], size, d, dst, src, 0, 0, 0);
+    if (cf != IR_NONE) {
+        emit(t, ops[kind], size, d, d, cf, 0, 0, 0);
+        release(t, cf);
+    }
     *res = d;
-    (void)lf;
 }
 
 static void alu_flags(struct tr *t, int kind, int size, int dst, int src, int res)
 {
-    static const enum lf_op lf[8] = {LF_ADD, LF_LOGIC, LF_NONE, LF_NONE,
+    static const enum lf_op lf[8] = {LF_ADD, LF_LOGIC, LF_ADC, LF_SBB,
                                      LF_LOGIC, LF_SUB, LF_LOGIC, LF_SUB};
-    /* The interpreter records a logic result masked to its size. */
-    if (lf[kind] == LF_LOGIC && size < 4) {
-        int m = temp(t);
-        emit(t, IR_MASK, size, m, res, IR_NONE, 0, 0, 0);
-        res = m;
-    }
     lazy(t, lf[kind], size, dst, src, res);
+}
+
+/* INC or DEC of r/m (reg >= 0: that register instead): CF is kept. */
+static void incdec(struct tr *t, bool dec, int size, int reg)
+{
+    int lin = IR_NONE, v, cf, r;
+    v = reg >= 0 ? getr(t, reg, size) : rm_read(t, size, &lin, true);
+    cond(t, 2 /* B: CF */, &cf);
+    int one = konst(t, 1);
+    r = temp(t);
+    emit(t, dec ? IR_SUB : IR_ADD, size, r, v, one, 0, 0, 0);
+    emit(t, IR_MASK, size, r, r, IR_NONE, 0, 0, 0);
+    if (reg >= 0)
+        setr(t, reg, size, r);
+    else
+        rm_write(t, size, lin, r);
+    emit(t, IR_SETCF, 4, IR_NONE, cf, IR_NONE, 0, 0, 0);
+    lazy(t, dec ? LF_DEC : LF_INC, size, v, one, r);
 }
 
 /* op r/m, src (kind from the ALU row). */
@@ -399,6 +415,8 @@ static void inline_insn(struct tr *t)
 {
     const struct insn *in = t->in;
     int size = in->opsize, lin, v, r, nsp;
+    if (!strcmp(handler_names[in->op], "nop") && !in->lock)
+        return; /* NOP, PAUSE (REP NOP) and the hint NOPs touch nothing */
     if (in->lock || in->rep)
         goto no;
     switch (in->op) {
@@ -430,6 +448,19 @@ static void inline_insn(struct tr *t)
         } else {
             setr(t, in->rm, size, v);
         }
+        return;
+    case OP_MOV_AL_Ob:
+    case OP_MOV_eAX_Ov:
+        size = in->op == OP_MOV_AL_Ob ? 1 : size;
+        lin = linear(t, in->seg, konst(t, in->imm), size, false);
+        setr(t, R_EAX, size, load(t, lin, size));
+        return;
+    case OP_MOV_Ob_AL:
+    case OP_MOV_Ov_eAX:
+        size = in->op == OP_MOV_Ob_AL ? 1 : size;
+        v = getr(t, R_EAX, size);
+        lin = linear(t, in->seg, konst(t, in->imm), size, true);
+        store(t, lin, size, v);
         return;
     case OP_MOV_Zb_Ib_0: case OP_MOV_Zb_Ib_1: case OP_MOV_Zb_Ib_2: case OP_MOV_Zb_Ib_3:
     case OP_MOV_Zb_Ib_4: case OP_MOV_Zb_Ib_5: case OP_MOV_Zb_Ib_6: case OP_MOV_Zb_Ib_7:
@@ -485,6 +516,8 @@ static void inline_insn(struct tr *t)
     case OP_##ID##_Ev_Ib: alu_rm(t, K, size, konst(t, sext(in->imm, 1) & size_mask(size))); return;
     ALU_CASES(ADD, 0)
     ALU_CASES(OR, 1)
+    ALU_CASES(ADC, 2)
+    ALU_CASES(SBB, 3)
     ALU_CASES(AND, 4)
     ALU_CASES(SUB, 5)
     ALU_CASES(XOR, 6)
@@ -513,19 +546,13 @@ static void inline_insn(struct tr *t)
     case OP_INC_Zv_0: case OP_INC_Zv_1: case OP_INC_Zv_2: case OP_INC_Zv_3:
     case OP_INC_Zv_4: case OP_INC_Zv_5: case OP_INC_Zv_6: case OP_INC_Zv_7:
     case OP_DEC_Zv_0: case OP_DEC_Zv_1: case OP_DEC_Zv_2: case OP_DEC_Zv_3:
-    case OP_DEC_Zv_4: case OP_DEC_Zv_5: case OP_DEC_Zv_6: case OP_DEC_Zv_7: {
-        bool dec = in->opcode >= 0x48;
-        int reg = in->opcode & 7;
-        v = getr(t, reg, size);
-        int one = konst(t, 1);
-        r = temp(t);
-        emit(t, dec ? IR_SUB : IR_ADD, size, r, v, one, 0, 0, 0);
-        emit(t, IR_MASK, size, r, r, IR_NONE, 0, 0, 0);
-        setr(t, reg, size, r);
-        emit(t, IR_INCDEC, size, IR_NONE, v, r, dec, 0, 0);
-        t->known_flags = 0;
+    case OP_DEC_Zv_4: case OP_DEC_Zv_5: case OP_DEC_Zv_6: case OP_DEC_Zv_7:
+        incdec(t, in->opcode >= 0x48, size, in->opcode & 7);
         return;
-    }
+    case OP_INC_Eb: incdec(t, false, 1, -1); return;
+    case OP_DEC_Eb: incdec(t, true, 1, -1); return;
+    case OP_INC_Ev: incdec(t, false, size, -1); return;
+    case OP_DEC_Ev: incdec(t, true, size, -1); return;
     /* ---- shifts and multiplies ---- */
     case OP_SHL_Eb_1: case OP_SHR_Eb_1: case OP_SAL_Eb_1: case OP_SAR_Eb_1:
         shift(t, 1, 1);
@@ -686,9 +713,9 @@ int translate_block(const struct cpu *c, struct jit_block *blk, const uint8_t *c
             ir->n = start;
             t.known_flags = known_before;
             emit(&t, IR_INSN, 0, IR_NONE, IR_NONE, IR_NONE, 1, eip, (uint32_t)n);
-            emit(&t, IR_HELPER, 0, IR_NONE, IR_NONE, IR_NONE, 0, t.next_eip, (uint32_t)n);
-            t.known_flags = 0;
             t.ends = !helper_continues(in->op);
+            emit(&t, IR_HELPER, 0, IR_NONE, IR_NONE, IR_NONE, t.ends, t.next_eip, (uint32_t)n);
+            t.known_flags = 0;
         }
         if (ir->overflow) {
             ir->n = start;
