@@ -409,6 +409,11 @@ void machine_request_stop(struct machine *m, int status)
     m->stop = 1;
 }
 
+struct pc *machine_pc(struct machine *m)
+{
+    return m->pc;
+}
+
 void machine_print_stats(const struct machine *m, FILE *f)
 {
     double secs = (double)(host_now_ns() - m->run_start_ns) / 1e9;

@@ -160,6 +160,20 @@ static int parse_display(const char *v, struct kiln_config *cfg, char *err, size
     return 0;
 }
 
+/* -monitor stdio|none: the monitor shares the terminal with nothing else. */
+static int parse_monitor(const char *v, struct kiln_config *cfg, char *err, size_t n)
+{
+    if (!strcmp(v, "stdio"))
+        cfg->monitor = (struct chardev_spec){CHR_STDIO, NULL};
+    else if (!strcmp(v, "none"))
+        cfg->monitor = (struct chardev_spec){CHR_NONE, NULL};
+    else {
+        snprintf(err, n, "-monitor: unsupported backend '%s' (stdio, none)", v);
+        return -1;
+    }
+    return 0;
+}
+
 int options_parse(int argc, char **argv, struct kiln_config *cfg, char *err, size_t n)
 {
     memset(cfg, 0, sizeof(*cfg));
@@ -237,6 +251,14 @@ int options_parse(int argc, char **argv, struct kiln_config *cfg, char *err, siz
             rc = parse_icount(v, cfg, err, n);
         else if (!strcmp(o, "-d"))
             cfg->log_items = v;
+        else if (!strcmp(o, "-screenshot-at-exit")) {
+            if (!*v) {
+                snprintf(err, n, "-screenshot-at-exit: empty file name");
+                return -1;
+            }
+            cfg->screenshot_at_exit = v;
+        } else if (!strcmp(o, "-monitor"))
+            rc = parse_monitor(v, cfg, err, n);
         else if (!strcmp(o, "-D"))
             cfg->log_file = v;
         else {
@@ -251,6 +273,17 @@ int options_parse(int argc, char **argv, struct kiln_config *cfg, char *err, siz
             cfg->display = DISPLAY_NONE;
         if (!serial_given)
             cfg->serial[cfg->n_serial++] = (struct chardev_spec){CHR_STDIO, NULL};
+    }
+    if (cfg->monitor.kind == CHR_STDIO) {
+        bool clash = cfg->display == DISPLAY_CURSES || cfg->debugcon.kind == CHR_STDIO;
+        for (int i = 0; i < cfg->n_serial; i++)
+            clash |= cfg->serial[i].kind == CHR_STDIO;
+        if (clash) {
+            snprintf(err, n,
+                     "-monitor stdio: the terminal is already taken (by -serial stdio, "
+                     "-nographic, -debugcon stdio or -display curses)");
+            return -1;
+        }
     }
     if ((cfg->initrd || cfg->append) && !cfg->kernel) {
         snprintf(err, n, "-initrd and -append need -kernel");
@@ -282,5 +315,7 @@ const char *options_usage(void)
            "  -accel interp      execution engine (the interpreter)\n"
            "  -icount shift=N    deterministic clock: 2^N ns per instruction\n"
            "  -d ITEMS, -D FILE  log categories and log file\n"
+           "  -monitor stdio|none  the monitor on the terminal (try 'help')\n"
+           "  -screenshot-at-exit FILE.png  write the guest's screen when Kiln stops\n"
            "  -h                 this help\n";
 }

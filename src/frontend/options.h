@@ -40,6 +40,8 @@ struct kiln_config {
     uint16_t debug_exit_iobase, debug_exit_iosize;
     int icount_shift; /* -1: real-time clock; N: deterministic, 2^N ns per instruction */
     const char *log_items, *log_file;
+    const char *screenshot_at_exit; /* PNG written when the machine stops, or NULL */
+    struct chardev_spec monitor;    /* -monitor: CHR_NONE, or CHR_STDIO */
     bool help;
 };
 
