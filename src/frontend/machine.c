@@ -22,6 +22,7 @@
 #include "frontend/chardev.h"
 #include "frontend/display_curses.h"
 #include "frontend/loader.h"
+#include "frontend/monitor.h"
 #include "jit/exec.h"
 
 /* Instructions run between device/clock/input checks in real-time mode. */
@@ -51,6 +52,10 @@ struct machine {
     struct display_curses display;
     struct chardev keyboard; /* the terminal's keys, for -display curses */
     uint64_t next_refresh_ns;
+    bool have_monitor; /* -monitor stdio */
+    struct monitor monitor;
+    bool paused;            /* the monitor's stop */
+    uint64_t pause_host_ns; /* host time when it stopped */
 };
 
 static uint64_t host_now_ns(void)
@@ -69,6 +74,8 @@ static uint64_t virtual_now(const struct machine *m)
 {
     if (deterministic(m))
         return (m->cpu.icount << m->cfg.icount_shift) + m->idle_ns;
+    if (m->paused) /* held still while the monitor has the machine stopped */
+        return m->pause_host_ns - m->host_start_ns;
     return host_now_ns() - m->host_start_ns;
 }
 
@@ -255,6 +262,37 @@ static bool machine_reset(struct machine *m)
     return true;
 }
 
+/* The monitor's requests. While stopped, the real-time clock is held: the
+ * paused span is added to host_start_ns on cont, so timers do not pile up. */
+static void monitor_set_paused(void *opaque, bool paused)
+{
+    struct machine *m = opaque;
+    if (paused == m->paused)
+        return;
+    m->paused = paused;
+    if (paused)
+        m->pause_host_ns = host_now_ns();
+    else
+        m->host_start_ns += host_now_ns() - m->pause_host_ns;
+}
+
+static void monitor_reset(void *opaque)
+{
+    host_reset(opaque);
+}
+
+static void monitor_quit(void *opaque)
+{
+    machine_request_stop(opaque, 0);
+}
+
+static void machine_monitor_open(struct machine *m)
+{
+    struct monitor_host h = {m, monitor_set_paused, monitor_reset, monitor_quit};
+    monitor_init(&m->monitor, &m->cpu, m->pc, &h, 0, stdout);
+    m->have_monitor = true;
+}
+
 struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t errlen)
 {
     struct machine *m = calloc(1, sizeof(*m));
@@ -319,6 +357,8 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
         m->curses = true;
     }
     m->host_start_ns = host_now_ns();
+    if (cfg->monitor.kind == CHR_STDIO)
+        machine_monitor_open(m);
     return m;
 fail:
     machine_free(m);
@@ -366,6 +406,8 @@ static bool poll_input(struct machine *m)
 {
     if (m->curses && !poll_display(m))
         return false;
+    if (m->have_monitor)
+        monitor_poll(&m->monitor);
     for (int i = 0; i < m->n_serial; i++) {
         struct chardev *d = &m->serial[i];
         uint8_t b;
@@ -393,14 +435,23 @@ static void idle(struct machine *m)
         timeout_ms = deadline <= now ? 0 : (int)((deadline - now + 999999) / 1000000);
     if (timeout_ms > 10)
         timeout_ms = 10; /* stay responsive to host input */
-    struct pollfd fds[4];
+    struct pollfd fds[6];
     int n = 0;
+    if (m->have_monitor && monitor_poll_fd(&m->monitor) >= 0)
+        fds[n++] = (struct pollfd){.fd = monitor_poll_fd(&m->monitor), .events = POLLIN};
     for (int i = 0; i < m->n_serial; i++)
         if (chardev_poll_fd(&m->serial[i]) >= 0)
             fds[n++] = (struct pollfd){.fd = chardev_poll_fd(&m->serial[i]), .events = POLLIN};
-    if (m->curses && n < 4)
+    if (m->curses)
         fds[n++] = (struct pollfd){.fd = chardev_poll_fd(&m->keyboard), .events = POLLIN};
     poll(fds, (nfds_t)n, timeout_ms);
+}
+
+/* Stopped by the monitor: wait for its next command (or any host input). */
+static void paused_wait(struct machine *m)
+{
+    struct pollfd p = {.fd = monitor_poll_fd(&m->monitor), .events = POLLIN};
+    poll(&p, p.fd >= 0 ? 1 : 0, 10);
 }
 
 void machine_request_stop(struct machine *m, int status)
@@ -435,6 +486,10 @@ reset:
         ferr_update(m);
         if (!poll_input(m))
             return 0;
+        if (m->paused && !m->stop) {
+            paused_wait(m);
+            continue;
+        }
         if (m->intr_line && interp_interruptible(c)) {
             uint8_t vector = pc_intr_acknowledge(m->pc);
             if (interp_external_interrupt(c, vector) == STEP_SHUTDOWN)
