@@ -21,6 +21,7 @@
 #include "cpu/interp.h"
 #include "frontend/chardev.h"
 #include "frontend/display_curses.h"
+#include "frontend/display_sdl.h"
 #include "frontend/loader.h"
 #include "frontend/monitor.h"
 #include "jit/exec.h"
@@ -54,6 +55,10 @@ struct machine {
     uint64_t next_refresh_ns;
     bool have_monitor; /* -monitor stdio */
     struct monitor monitor;
+    bool sdl; /* -display sdl, or the default with a window system */
+    struct display_sdl window;
+    uint64_t next_sdl_ns, sdl_icount, sdl_icount_ns;
+    double mips;
     bool paused;            /* the monitor's stop */
     uint64_t pause_host_ns; /* host time when it stopped */
 };
@@ -293,6 +298,50 @@ static void machine_monitor_open(struct machine *m)
     m->have_monitor = true;
 }
 
+/* -display sdl opens a window or fails; the default opens one when a
+ * window system is there and quietly runs without otherwise. */
+static bool machine_sdl_open(struct machine *m, char *err, size_t errlen)
+{
+    const struct kiln_config *cfg = &m->cfg;
+    bool want = cfg->display == DISPLAY_SDL ||
+                (cfg->display == DISPLAY_DEFAULT && !cfg->nographic && display_sdl_available());
+    if (!want)
+        return true;
+    struct pc *pc = m->pc;
+    char why[256];
+    if (display_sdl_init(&m->window, &pc->vga, &pc->kbd, &pc->mouse, why, sizeof(why))) {
+        m->sdl = true;
+        return true;
+    }
+    if (cfg->display == DISPLAY_DEFAULT)
+        return true;
+    snprintf(err, errlen, "%s", why);
+    return false;
+}
+
+/* The window: events every 10 ms, a new picture 60 times a second. */
+static bool poll_sdl(struct machine *m)
+{
+    uint64_t now = host_now_ns();
+    if (now < m->next_sdl_ns)
+        return true;
+    bool frame = now >= m->next_refresh_ns;
+    m->next_sdl_ns = now + 10000000;
+    if (!display_sdl_poll(&m->window))
+        return false;
+    if (!frame)
+        return true;
+    m->next_refresh_ns = now + 16666666;
+    if (now - m->sdl_icount_ns >= 1000000000u) {
+        m->mips = (double)(m->cpu.icount - m->sdl_icount) * 1e3 / (double)(now - m->sdl_icount_ns);
+        m->sdl_icount = m->cpu.icount;
+        m->sdl_icount_ns = now;
+    }
+    struct display_status st = {m->paused, "interpreter", m->paused ? 0.0 : m->mips};
+    display_sdl_refresh(&m->window, &st);
+    return true;
+}
+
 struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t errlen)
 {
     struct machine *m = calloc(1, sizeof(*m));
@@ -356,6 +405,8 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
         }
         m->curses = true;
     }
+    if (!machine_sdl_open(m, err, errlen))
+        goto fail;
     m->host_start_ns = host_now_ns();
     if (cfg->monitor.kind == CHR_STDIO)
         machine_monitor_open(m);
@@ -374,6 +425,8 @@ void machine_free(struct machine *m)
     chardev_close(&m->debugcon);
     if (m->curses)
         display_curses_close(&m->display);
+    if (m->sdl)
+        display_sdl_close(&m->window);
     chardev_close(&m->keyboard);
     pc_free(m->pc);
     free(m->vga_rom);
@@ -408,6 +461,8 @@ static bool poll_input(struct machine *m)
         return false;
     if (m->have_monitor)
         monitor_poll(&m->monitor);
+    if (m->sdl && !poll_sdl(m))
+        return false;
     for (int i = 0; i < m->n_serial; i++) {
         struct chardev *d = &m->serial[i];
         uint8_t b;

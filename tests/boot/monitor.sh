@@ -14,38 +14,11 @@ kernel=$2
 [ -s "$kernel" ] || { echo "FAIL: no kernel at $kernel"; exit 1; }
 dir=$(mktemp -d /tmp/kiln-monitor.XXXXXX)
 trap 'exec 3>&- 2>/dev/null; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
-mkfifo "$dir/in"
-"$kiln" -kernel "$kernel" -m 16 -display none -debugcon "file:$dir/con" -monitor stdio \
-    <"$dir/in" >"$dir/out" 2>"$dir/err" &
-pid=$!
-exec 3>"$dir/in"
+. "$(dirname "$0")/monitor_lib.sh"
+mon_start "$kiln" -kernel "$kernel" -m 16 -display none -debugcon "file:$dir/con"
 failed=0
 fail() { echo "FAIL: $*"; failed=1; }
 
-# wait_for FILE TEXT SECONDS
-wait_for() {
-    local i
-    for ((i = 0; i < $3 * 10; i++)); do
-        grep -qF -- "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-# cmd LINE: send one command and wait for the prompt that follows its answer;
-# the answer is left in $answer.
-n_prompts() { grep -o '(kiln) ' "$dir/out" | wc -l; }
-cmd() {
-    local before i
-    before=$(n_prompts)
-    printf '%s\n' "$1" >&3
-    for ((i = 0; i < 100; i++)); do
-        [ "$(n_prompts)" -gt "$before" ] && break
-        sleep 0.1
-    done
-    answer=$(awk -v n="$before" 'BEGIN { RS = "\\(kiln\\) " } NR == n + 1 { printf "%s", $0 }' \
-        "$dir/out")
-}
 expect() { # expect TEXT: the last answer contains TEXT
     printf '%s' "$answer" | grep -qF -- "$1" || fail "answer lacks '$1':"$'\n'"$answer"
 }
