@@ -24,6 +24,7 @@
 #include "frontend/display_sdl.h"
 #include "frontend/loader.h"
 #include "frontend/monitor.h"
+#include "frontend/snapshot.h"
 #include "jit/exec.h"
 
 /* Instructions run between device/clock/input checks in real-time mode. */
@@ -291,9 +292,35 @@ static void monitor_quit(void *opaque)
     machine_request_stop(opaque, 0);
 }
 
+static bool machine_savevm(void *opaque, const char *path, char *err, size_t errlen)
+{
+    struct machine *m = opaque;
+    return snapshot_save(path, &m->cpu, m->pc, virtual_now(m), err, errlen);
+}
+
+/* After a snapshot is loaded, virtual time continues from the saved time. */
+static bool machine_loadvm(void *opaque, const char *path, char *err, size_t errlen)
+{
+    struct machine *m = opaque;
+    uint64_t now;
+    if (!snapshot_load(path, &m->cpu, m->pc, &now, err, errlen))
+        return false;
+    if (deterministic(m)) {
+        uint64_t ran = m->cpu.icount << m->cfg.icount_shift;
+        m->idle_ns = now > ran ? now - ran : 0;
+    } else {
+        uint64_t host = host_now_ns();
+        m->host_start_ns = host - now;
+        m->pause_host_ns = host;
+    }
+    m->intr_line = pic_intr_pending(&m->pc->pic);
+    return true;
+}
+
 static void machine_monitor_open(struct machine *m)
 {
-    struct monitor_host h = {m, monitor_set_paused, monitor_reset, monitor_quit};
+    struct monitor_host h = {m,           monitor_set_paused, monitor_reset, monitor_quit,
+                             machine_savevm, machine_loadvm};
     monitor_init(&m->monitor, &m->cpu, m->pc, &h, 0, stdout);
     m->have_monitor = true;
 }
@@ -408,6 +435,8 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
     if (!machine_sdl_open(m, err, errlen))
         goto fail;
     m->host_start_ns = host_now_ns();
+    if (cfg->loadvm && !machine_loadvm(m, cfg->loadvm, err, errlen))
+        goto fail;
     if (cfg->monitor.kind == CHR_STDIO)
         machine_monitor_open(m);
     return m;

@@ -76,6 +76,31 @@ static void cmd_screendump(struct monitor *mon, const char *args)
         fprintf(mon->out, "screendump: %s\n", err);
 }
 
+/* savevm FILE / loadvm FILE: Kiln's snapshots are files, not names inside
+ * a disk image as in QEMU. */
+static void snapshot_cmd(struct monitor *mon, const char *args, bool save)
+{
+    const char *name = save ? "savevm" : "loadvm";
+    bool (*fn)(void *, const char *, char *, size_t) = save ? mon->host.savevm : mon->host.loadvm;
+    char err[512];
+    if (!*args)
+        fprintf(mon->out, "%s: missing file name (%s FILE)\n", name, name);
+    else if (!fn)
+        fprintf(mon->out, "%s: not available\n", name);
+    else if (!fn(mon->host.opaque, args, err, sizeof(err)))
+        fprintf(mon->out, "%s: %s\n", name, err);
+}
+
+static void cmd_savevm(struct monitor *mon, const char *args)
+{
+    snapshot_cmd(mon, args, true);
+}
+
+static void cmd_loadvm(struct monitor *mon, const char *args)
+{
+    snapshot_cmd(mon, args, false);
+}
+
 static void cmd_x(struct monitor *mon, const char *args)
 {
     monitor_cmd_x(mon, args, true);
@@ -101,6 +126,8 @@ static const struct monitor_cmd commands[] = {
     {"system_reset", NULL, "", "reset the machine", cmd_system_reset},
     {"sendkey", NULL, "keys", "send keys to the guest, e.g. ctrl-alt-delete", monitor_cmd_sendkey},
     {"screendump", NULL, "filename", "save the screen as a PNG image", cmd_screendump},
+    {"savevm", NULL, "filename", "save the whole machine to a snapshot file", cmd_savevm},
+    {"loadvm", NULL, "filename", "restore the machine from a snapshot file", cmd_loadvm},
     {"quit", "q", "", "quit Kiln", cmd_quit},
 };
 

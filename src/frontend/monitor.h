@@ -2,7 +2,7 @@
 /*
  * The monitor (-monitor stdio): a line-based command interpreter in QEMU's
  * spelling (info registers/mem/tlb/pic/pci, x and xp, stop and cont,
- * system_reset, sendkey, screendump, quit, help). It reads CPU and device
+ * system_reset, sendkey, screendump, savevm, loadvm, quit, help). It reads CPU and device
  * state and feeds the keyboard; it never writes guest memory or CPU state,
  * and it asks the machine loop (struct monitor_host) to pause, reset or quit.
  */
@@ -22,6 +22,9 @@ struct monitor_host {
     void (*set_paused)(void *opaque, bool paused); /* stop / cont */
     void (*reset)(void *opaque);                   /* system_reset */
     void (*quit)(void *opaque);                    /* quit */
+    /* savevm / loadvm FILE: false with a message in err. */
+    bool (*savevm)(void *opaque, const char *path, char *err, size_t errlen);
+    bool (*loadvm)(void *opaque, const char *path, char *err, size_t errlen);
 };
 
 #define MONITOR_LINE_MAX 1024

@@ -257,7 +257,9 @@ int options_parse(int argc, char **argv, struct kiln_config *cfg, char *err, siz
                 return -1;
             }
             cfg->screenshot_at_exit = v;
-        } else if (!strcmp(o, "-monitor"))
+        } else if (!strcmp(o, "-loadvm"))
+            cfg->loadvm = v;
+        else if (!strcmp(o, "-monitor"))
             rc = parse_monitor(v, cfg, err, n);
         else if (!strcmp(o, "-D"))
             cfg->log_file = v;
@@ -317,5 +319,6 @@ const char *options_usage(void)
            "  -d ITEMS, -D FILE  log categories and log file\n"
            "  -monitor stdio|none  the monitor on the terminal (try 'help')\n"
            "  -screenshot-at-exit FILE.png  write the guest's screen when Kiln stops\n"
+           "  -loadvm FILE       resume a snapshot written by the monitor's savevm\n"
            "  -h                 this help\n";
 }

@@ -42,6 +42,7 @@ struct kiln_config {
     const char *log_items, *log_file;
     const char *screenshot_at_exit; /* PNG written when the machine stops, or NULL */
     struct chardev_spec monitor;    /* -monitor: CHR_NONE, or CHR_STDIO */
+    const char *loadvm;             /* -loadvm: a snapshot to resume, or NULL */
     bool help;
 };
 

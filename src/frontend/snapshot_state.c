@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sections of a snapshot (see snapshot_state.h). Device structures are
+ * saved as images; on load, the fields that belong to this process rather
+ * than to the machine (pointers to the clock and bus, IRQ lines, callbacks,
+ * timer links) are kept from the live structure, listed per device below.
+ * Timer deadlines travel in their own section and are armed again once
+ * every device is back. The CPU is saved field by field: its TLB and
+ * decoded-instruction cache are rebuilt, not saved.
+ */
+#include "frontend/snapshot_state.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/debug.h"
+#include "cpu/flags.h"
+#include "cpu/tlb.h"
+
+/* A byte range of a structure kept from the live machine on load. */
+struct keep {
+    size_t off, len;
+};
+#define KEEP(type, field) {offsetof(type, field), sizeof(((type *)0)->field)}
+
+/* memcpy 'saved' over 'live', except the 'keep' ranges. */
+static void restore_keeping(void *live, const void *saved, size_t size, const struct keep *keep,
+                            int n)
+{
+    uint8_t *l = live;
+    const uint8_t *s = saved;
+    size_t pos = 0;
+    /* 'keep' is in ascending order of offset. */
+    for (int i = 0; i < n; i++) {
+        if (keep[i].off > pos)
+            memcpy(l + pos, s + pos, keep[i].off - pos);
+        pos = keep[i].off + keep[i].len;
+    }
+    if (pos < size)
+        memcpy(l + pos, s + pos, size - pos);
+}
+
+/* ---- CPU ---- */
+
+struct snap_cpu {
+    uint32_t r[8], eip, eflags;
+    uint8_t cpl, halted, irq_shadow, rep_active, a20;
+    struct seg_cache seg[SEG_COUNT], ldtr, tr;
+    uint32_t cr[5], dr[8];
+    struct dtr gdtr, idtr;
+    uint64_t tsc, icount;
+    struct msr_state msr;
+    struct fpu fpu;
+};
+
+static size_t cpu_size(const struct pc *pc)
+{
+    (void)pc;
+    return sizeof(struct snap_cpu);
+}
+
+static void cpu_save(const struct cpu *c, struct pc *pc, uint8_t *out)
+{
+    (void)pc;
+    struct snap_cpu s;
+    memset(&s, 0, sizeof(s));
+    memcpy(s.r, c->r, sizeof(s.r));
+    s.eip = c->eip;
+    s.eflags = c->eflags;
+    if (c->lf_op != LF_NONE) /* materialised without touching the live CPU */
+        s.eflags = (s.eflags & ~(uint32_t)FL_ARITH) | flags_compute_arith(c);
+    s.cpl = c->cpl;
+    s.halted = c->halted;
+    s.irq_shadow = c->irq_shadow;
+    s.rep_active = c->rep_active;
+    s.a20 = c->a20;
+    memcpy(s.seg, c->seg, sizeof(s.seg));
+    s.ldtr = c->ldtr;
+    s.tr = c->tr;
+    memcpy(s.cr, c->cr, sizeof(s.cr));
+    memcpy(s.dr, c->dr, sizeof(s.dr));
+    s.gdtr = c->gdtr;
+    s.idtr = c->idtr;
+    s.tsc = c->tsc;
+    s.icount = c->icount;
+    s.msr = c->msr;
+    s.fpu = c->fpu;
+    memcpy(out, &s, sizeof(s));
+}
+
+static void cpu_load(struct cpu *c, struct pc *pc, const uint8_t *in)
+{
+    (void)pc;
+    struct snap_cpu s;
+    memcpy(&s, in, sizeof(s));
+    memcpy(c->r, s.r, sizeof(s.r));
+    c->eip = s.eip;
+    c->eflags = s.eflags;
+    c->lf_op = LF_NONE;
+    c->cpl = s.cpl;
+    c->halted = s.halted;
+    c->irq_shadow = s.irq_shadow;
+    c->rep_active = s.rep_active;
+    memcpy(c->seg, s.seg, sizeof(s.seg));
+    c->ldtr = s.ldtr;
+    c->tr = s.tr;
+    memcpy(c->cr, s.cr, sizeof(s.cr));
+    memcpy(c->dr, s.dr, sizeof(s.dr));
+    c->gdtr = s.gdtr;
+    c->idtr = s.idtr;
+    c->tsc = s.tsc;
+    c->icount = s.icount;
+    c->msr = s.msr;
+    c->fpu = s.fpu;
+    c->exc_vector = 0;
+    c->exc_has_error = 0;
+    cpu_set_a20(c, s.a20 != 0);
+    debug_update(c);
+    tlb_flush_all(&c->tlb);
+    memset(c->icache, 0, sizeof(c->icache));
+}
+
+/* ---- RAM and time ---- */
+
+static size_t ram_size(const struct pc *pc)
+{
+    return pc->ram_size;
+}
+
+static void ram_save(const struct cpu *c, struct pc *pc, uint8_t *out)
+{
+    (void)c;
+    memcpy(out, bus_ram(pc->bus), pc->ram_size);
+}
+
+static void ram_load(struct cpu *c, struct pc *pc, const uint8_t *in)
+{
+    (void)c;
+    memcpy(bus_ram(pc->bus), in, pc->ram_size);
+}
+
+/* ---- devices saved as images ---- */
+
+static const struct keep pic_keep[] = {KEEP(struct pic, clock), KEEP(struct pic, intr)};
+static const struct keep kbc_keep[] = {KEEP(struct kbc, clock), KEEP(struct kbc, deliver),
+                                       KEEP(struct kbc, irq), KEEP(struct kbc, host),
+                                       KEEP(struct kbc, port)};
+static const struct keep kbd_keep[] = {KEEP(struct ps2kbd, clock), KEEP(struct ps2kbd, ready),
+                                       KEEP(struct ps2kbd, repeat)};
+static const struct keep mouse_keep[] = {KEEP(struct ps2mouse, clock),
+                                         KEEP(struct ps2mouse, ready),
+                                         KEEP(struct ps2mouse, sample)};
+static const struct keep rtc_keep[] = {KEEP(struct rtc, clock), KEEP(struct rtc, irq),
+                                       KEEP(struct rtc, update_timer),
+                                       KEEP(struct rtc, periodic_timer)};
+#define PIT_CTR_KEEP(i)                                                                            \
+    {offsetof(struct pit, ctr[i].pit), sizeof(struct pit *)},                                      \
+        {offsetof(struct pit, ctr[i].out_line), sizeof(struct irq_line)},                          \
+        {offsetof(struct pit, ctr[i].timer), sizeof(struct clock_timer)}
+static const struct keep pit_keep[] = {PIT_CTR_KEEP(0), PIT_CTR_KEEP(1), PIT_CTR_KEEP(2),
+                                       KEEP(struct pit, clock)};
+
+struct image_dev {
+    size_t offset, size; /* of the device inside struct pc */
+    const struct keep *keep;
+    int n_keep;
+};
+
+#define IMAGE(field, k) {offsetof(struct pc, field), sizeof(((struct pc *)0)->field), k, \
+                         (int)KILN_ARRAY_SIZE(k)}
+enum { IMG_PIC, IMG_PIT, IMG_RTC, IMG_KBC, IMG_KBD, IMG_MOUSE };
+static const struct image_dev images[] = {
+    IMAGE(pic, pic_keep), IMAGE(pit, pit_keep),     IMAGE(rtc, rtc_keep),
+    IMAGE(kbc, kbc_keep), IMAGE(kbd, kbd_keep), IMAGE(mouse, mouse_keep),
+};
+
+static size_t images_size(const struct pc *pc)
+{
+    (void)pc;
+    size_t n = 0;
+    for (size_t i = 0; i < KILN_ARRAY_SIZE(images); i++)
+        n += images[i].size;
+    return n + 2; /* the A20 inputs */
+}
+
+static void images_save(const struct cpu *c, struct pc *pc, uint8_t *out)
+{
+    (void)c;
+    for (size_t i = 0; i < KILN_ARRAY_SIZE(images); i++) {
+        memcpy(out, (const uint8_t *)pc + images[i].offset, images[i].size);
+        out += images[i].size;
+    }
+    out[0] = pc->a20_kbc;
+    out[1] = pc->a20_port92;
+}
+
+static void images_load(struct cpu *c, struct pc *pc, const uint8_t *in)
+{
+    (void)c;
+    for (size_t i = 0; i < KILN_ARRAY_SIZE(images); i++) {
+        restore_keeping((uint8_t *)pc + images[i].offset, in, images[i].size, images[i].keep,
+                        images[i].n_keep);
+        in += images[i].size;
+    }
+    pc->a20_kbc = in[0] != 0;
+    pc->a20_port92 = in[1] != 0;
+}
+
+/* ---- VGA: registers (misc .. vbe, contiguous in struct vga) and video memory ---- */
+
+#define VGA_REGS_START offsetof(struct vga, misc)
+#define VGA_REGS_END   (offsetof(struct vga, vbe) + sizeof(struct vga_dispi))
+
+static size_t vga_size(const struct pc *pc)
+{
+    return VGA_REGS_END - VGA_REGS_START + pc->vga.vram_size;
+}
+
+static void vga_save(const struct cpu *c, struct pc *pc, uint8_t *out)
+{
+    (void)c;
+    memcpy(out, (const uint8_t *)&pc->vga + VGA_REGS_START, VGA_REGS_END - VGA_REGS_START);
+    memcpy(out + (VGA_REGS_END - VGA_REGS_START), pc->vga.vram, pc->vga.vram_size);
+}
+
+static void vga_load(struct cpu *c, struct pc *pc, const uint8_t *in)
+{
+    (void)c;
+    struct vga *v = &pc->vga;
+    memcpy((uint8_t *)v + VGA_REGS_START, in, VGA_REGS_END - VGA_REGS_START);
+    memcpy(v->vram, in + (VGA_REGS_END - VGA_REGS_START), v->vram_size);
+    /* Everything is new to the renderer. */
+    v->regs_dirty = true;
+    v->have_frame = false;
+    vga_mark_dirty(v, 0, v->vram_size);
+}
+
+/* ---- timers ---- */
+
+static struct clock_timer *timer_at(struct pc *pc, int i)
+{
+    switch (i) {
+    case 0: case 1: case 2: return &pc->pit.ctr[i].timer;
+    case 3: return &pc->rtc.update_timer;
+    case 4: return &pc->rtc.periodic_timer;
+    case 5: return &pc->kbc.deliver;
+    case 6: return &pc->kbd.repeat;
+    default: return &pc->mouse.sample;
+    }
+}
+
+int snap_timer_count(void)
+{
+    return 8;
+}
+
+void snap_timers_deadlines(struct pc *pc, uint64_t *out)
+{
+    for (int i = 0; i < snap_timer_count(); i++)
+        out[i] = timer_at(pc, i)->deadline;
+}
+
+void snap_timers_cancel(struct pc *pc)
+{
+    for (int i = 0; i < snap_timer_count(); i++)
+        clock_timer_cancel(&pc->clock, timer_at(pc, i));
+}
+
+void snap_timers_rearm(struct pc *pc, const uint64_t *deadlines)
+{
+    for (int i = 0; i < snap_timer_count(); i++)
+        if (deadlines[i] != CLOCK_NEVER)
+            clock_timer_arm(&pc->clock, timer_at(pc, i), deadlines[i]);
+}
+
+const struct snap_section snap_sections[] = {
+    {"CPU ", cpu_size, cpu_save, cpu_load},
+    {"RAM ", ram_size, ram_save, ram_load},
+    {"DEVS", images_size, images_save, images_load},
+    {"VGA ", vga_size, vga_save, vga_load},
+};
+const int snap_section_count = (int)KILN_ARRAY_SIZE(snap_sections);
+
+uint64_t snap_fingerprint(void)
+{
+    /* FNV-1a over the sizes and offsets the images depend on. */
+    const uint64_t parts[] = {
+        sizeof(struct snap_cpu), sizeof(struct fpu),   sizeof(struct msr_state),
+        sizeof(struct pic),      sizeof(struct pit),   sizeof(struct rtc),
+        sizeof(struct kbc),      sizeof(struct ps2kbd), sizeof(struct ps2mouse),
+        VGA_REGS_START,          VGA_REGS_END,         offsetof(struct pit, ctr[1]),
+        offsetof(struct kbc, ram), offsetof(struct ps2kbd, q), KILN_KEY_COUNT,
+    };
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < KILN_ARRAY_SIZE(parts); i++)
+        for (int b = 0; b < 8; b++) {
+            h ^= (parts[i] >> (8 * b)) & 0xff;
+            h *= 0x100000001b3ull;
+        }
+    return h;
+}
