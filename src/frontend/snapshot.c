@@ -236,6 +236,11 @@ bool snapshot_load(const char *path, struct cpu *cpu, struct pc *pc, uint64_t *n
             goto out;
         }
         sec[i] = q + 12;
+        char why[128];
+        if (s->check && !s->check(pc, sec[i], why, sizeof(why))) {
+            snprintf(err, errlen, "%s: section '%.4s' holds %s", path, s->tag, why);
+            goto out;
+        }
         q += 12 + s->size(pc);
     }
     if (get32(q) != (uint32_t)snap_timer_count() ||

@@ -10,6 +10,7 @@
  */
 #include "frontend/snapshot_state.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,18 @@ static void cpu_save(const struct cpu *c, struct pc *pc, uint8_t *out)
     s.msr = c->msr;
     s.fpu = c->fpu;
     memcpy(out, &s, sizeof(s));
+}
+
+static bool cpu_check(const struct pc *pc, const uint8_t *in, char *why, size_t whylen)
+{
+    (void)pc;
+    struct snap_cpu s;
+    memcpy(&s, in, sizeof(s));
+    if (s.cpl > 3 || s.halted > 1 || s.a20 > 1) {
+        snprintf(why, whylen, "impossible CPU state (CPL %u)", s.cpl);
+        return false;
+    }
+    return true;
 }
 
 static void cpu_load(struct cpu *c, struct pc *pc, const uint8_t *in)
@@ -194,6 +207,52 @@ static void images_save(const struct cpu *c, struct pc *pc, uint8_t *out)
     out[1] = pc->a20_port92;
 }
 
+/* The fields devices use as array indexes or table selectors. A file that
+ * passed the CRC and fingerprint checks but holds other values was not
+ * written by Kiln, and is refused rather than trusted. */
+static bool images_check(const struct pc *pc, const uint8_t *in, char *why, size_t whylen)
+{
+    (void)pc;
+    /* Copies, so that the checks read aligned, typed fields. */
+    struct pc *t = malloc(sizeof(*t));
+    if (!t) {
+        snprintf(why, whylen, "out of memory");
+        return false;
+    }
+    for (size_t i = 0; i < KILN_ARRAY_SIZE(images); i++) {
+        memcpy((uint8_t *)t + images[i].offset, in, images[i].size);
+        in += images[i].size;
+    }
+    const char *bad = NULL;
+    for (int i = 0; i < 2; i++)
+        if (t->pic.chip[i].lowest > 7 || t->pic.chip[i].init_step > 4)
+            bad = "PIC";
+    for (int i = 0; i < 3; i++) {
+        const struct pit_counter *c = &t->pit.ctr[i];
+        if (c->mode > 5 || c->rw > 3 || c->state > PIT_HOLD)
+            bad = "PIT";
+    }
+    if (t->rtc.index > 127)
+        bad = "RTC";
+    if (t->kbc.q_head < 0 || t->kbc.q_head >= KBC_QUEUE_SIZE || t->kbc.q_count < 0 ||
+        t->kbc.q_count > KBC_QUEUE_SIZE)
+        bad = "8042";
+    const struct ps2kbd *k = &t->kbd;
+    if (k->q_head < 0 || k->q_head >= PS2KBD_QUEUE || k->q_count < 0 ||
+        k->q_count > PS2KBD_QUEUE || k->paste_head < 0 || k->paste_head >= PS2KBD_PASTE ||
+        k->paste_count < 0 || k->paste_count > PS2KBD_PASTE || k->set < 1 || k->set > 3 ||
+        (int)k->repeat_key < 0 || k->repeat_key >= KILN_KEY_COUNT)
+        bad = "keyboard";
+    const struct ps2mouse *m = &t->mouse;
+    if (m->q_head < 0 || m->q_head >= PS2MOUSE_QUEUE || m->q_count < 0 ||
+        m->q_count > PS2MOUSE_QUEUE || m->last_len < 0 || m->last_len > 4)
+        bad = "mouse";
+    free(t);
+    if (bad)
+        snprintf(why, whylen, "impossible %s state", bad);
+    return !bad;
+}
+
 static void images_load(struct cpu *c, struct pc *pc, const uint8_t *in)
 {
     (void)c;
@@ -221,6 +280,31 @@ static void vga_save(const struct cpu *c, struct pc *pc, uint8_t *out)
     (void)c;
     memcpy(out, (const uint8_t *)&pc->vga + VGA_REGS_START, VGA_REGS_END - VGA_REGS_START);
     memcpy(out + (VGA_REGS_END - VGA_REGS_START), pc->vga.vram, pc->vga.vram_size);
+}
+
+static bool vga_check(const struct pc *pc, const uint8_t *in, char *why, size_t whylen)
+{
+    struct vga *t = malloc(sizeof(*t));
+    if (!t) {
+        snprintf(why, whylen, "out of memory");
+        return false;
+    }
+    memcpy((uint8_t *)t + VGA_REGS_START, in, VGA_REGS_END - VGA_REGS_START);
+    const struct vga_dispi *d = &t->vbe;
+    const struct vga_access *a = &t->acc;
+    bool ok = t->seq_index < 8 && t->crtc_index < 32 && t->gc_index < 16 && t->ac_index < 64 &&
+              t->dac_step < 3 && a->win_start <= 0x18000 && a->win_size <= 0x20000 &&
+              a->read_sel <= 2 && a->write_sel <= 2 && a->vbe <= 2 &&
+              d->xres <= VBE_DISPI_MAX_XRES && d->yres <= VBE_DISPI_MAX_YRES &&
+              d->bpp <= VBE_DISPI_MAX_BPP && d->virt_width <= 0x4000 && d->virt_height <= 0x4000 &&
+              ((uint32_t)d->bank << 16) < pc->vga.vram_size;
+    if (ok && (d->enable & VBE_DISPI_ENABLED))
+        ok = (d->bpp == 4 || d->bpp == 8 || d->bpp == 15 || d->bpp == 16 || d->bpp == 24 ||
+              d->bpp == 32) && d->xres && d->yres;
+    free(t);
+    if (!ok)
+        snprintf(why, whylen, "impossible VGA state");
+    return ok;
 }
 
 static void vga_load(struct cpu *c, struct pc *pc, const uint8_t *in)
@@ -274,10 +358,10 @@ void snap_timers_rearm(struct pc *pc, const uint64_t *deadlines)
 }
 
 const struct snap_section snap_sections[] = {
-    {"CPU ", cpu_size, cpu_save, cpu_load},
-    {"RAM ", ram_size, ram_save, ram_load},
-    {"DEVS", images_size, images_save, images_load},
-    {"VGA ", vga_size, vga_save, vga_load},
+    {"CPU ", cpu_size, cpu_save, cpu_check, cpu_load},
+    {"RAM ", ram_size, ram_save, NULL, ram_load},
+    {"DEVS", images_size, images_save, images_check, images_load},
+    {"VGA ", vga_size, vga_save, vga_check, vga_load},
 };
 const int snap_section_count = (int)KILN_ARRAY_SIZE(snap_sections);
 

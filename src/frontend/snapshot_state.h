@@ -15,7 +15,10 @@ struct snap_section {
     size_t (*size)(const struct pc *pc);
     /* Copy the state into 'out' (size() bytes). */
     void (*save)(const struct cpu *cpu, struct pc *pc, uint8_t *out);
-    /* Put the state back from 'in' (size() bytes, already validated). */
+    /* Whether 'in' holds state the devices can run from (indexes in range
+     * and the like); false with the reason in 'why'. NULL: any bytes do. */
+    bool (*check)(const struct pc *pc, const uint8_t *in, char *why, size_t whylen);
+    /* Put the state back from 'in' (size() bytes, already checked). */
     void (*load)(struct cpu *cpu, struct pc *pc, const uint8_t *in);
 };
 
