@@ -3,8 +3,8 @@
  * Machine snapshots (savevm / loadvm / -loadvm): one gzip-compressed file
  * with a versioned header and tagged sections. Version 1 holds the CPU and
  * FPU, RAM, virtual time, and the PIC pair, PIT, RTC/CMOS, 8042, PS/2
- * keyboard and mouse, and VGA (registers and video memory). Not yet: the
- * UARTs, DMA, floppy, IDE, PCI configuration and disk overlays, so a
+ * keyboard and mouse, the UARTs, and VGA (registers and video memory).
+ * Not yet: DMA, floppy, IDE, PCI configuration and disk overlays, so a
  * snapshot of a guest in the middle of disk I/O does not resume. A file is
  * checked completely (magic, version, build fingerprint, CPU model, RAM
  * size, every section and its length, the gzip CRC) before anything in the

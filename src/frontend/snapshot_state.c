@@ -154,6 +154,17 @@ static void ram_load(struct cpu *c, struct pc *pc, const uint8_t *in)
 
 /* ---- devices saved as images ---- */
 
+#define UART_KEEP(i)                                                                               \
+    {offsetof(struct pc, uart[i].clock) - offsetof(struct pc, uart), sizeof(struct clock *)},      \
+        {offsetof(struct pc, uart[i].irq) - offsetof(struct pc, uart), sizeof(struct irq_line)},   \
+        {offsetof(struct pc, uart[i].backend) - offsetof(struct pc, uart),                          \
+         sizeof(struct uart_backend)},                                                             \
+        {offsetof(struct pc, uart[i].tx_timer) - offsetof(struct pc, uart),                         \
+         2 * sizeof(struct clock_timer)}
+static const struct keep uart_keep[] = {UART_KEEP(0), UART_KEEP(1), UART_KEEP(2), UART_KEEP(3)};
+static const struct keep com_irq_keep[] = {
+    {offsetof(struct irq_or, out), sizeof(struct irq_line)},
+    {sizeof(struct irq_or) + offsetof(struct irq_or, out), sizeof(struct irq_line)}};
 static const struct keep pic_keep[] = {KEEP(struct pic, clock), KEEP(struct pic, intr)};
 static const struct keep kbc_keep[] = {KEEP(struct kbc, clock), KEEP(struct kbc, deliver),
                                        KEEP(struct kbc, irq), KEEP(struct kbc, host),
@@ -181,10 +192,10 @@ struct image_dev {
 
 #define IMAGE(field, k) {offsetof(struct pc, field), sizeof(((struct pc *)0)->field), k, \
                          (int)KILN_ARRAY_SIZE(k)}
-enum { IMG_PIC, IMG_PIT, IMG_RTC, IMG_KBC, IMG_KBD, IMG_MOUSE };
 static const struct image_dev images[] = {
-    IMAGE(pic, pic_keep), IMAGE(pit, pit_keep),     IMAGE(rtc, rtc_keep),
-    IMAGE(kbc, kbc_keep), IMAGE(kbd, kbd_keep), IMAGE(mouse, mouse_keep),
+    IMAGE(pic, pic_keep), IMAGE(pit, pit_keep),   IMAGE(rtc, rtc_keep),
+    IMAGE(kbc, kbc_keep), IMAGE(kbd, kbd_keep),   IMAGE(mouse, mouse_keep),
+    IMAGE(uart, uart_keep), IMAGE(com_irq, com_irq_keep),
 };
 
 static size_t images_size(const struct pc *pc)
@@ -247,6 +258,13 @@ static bool images_check(const struct pc *pc, const uint8_t *in, char *why, size
     if (m->q_head < 0 || m->q_head >= PS2MOUSE_QUEUE || m->q_count < 0 ||
         m->q_count > PS2MOUSE_QUEUE || m->last_len < 0 || m->last_len > 4)
         bad = "mouse";
+    for (int i = 0; i < 4; i++) {
+        const struct uart_fifo *q[2] = {&t->uart[i].rx, &t->uart[i].tx};
+        for (int j = 0; j < 2; j++)
+            if (q[j]->head < 0 || q[j]->head >= UART_FIFO_SIZE || q[j]->count < 0 ||
+                q[j]->count > UART_FIFO_SIZE)
+                bad = "UART";
+    }
     free(t);
     if (bad)
         snprintf(why, whylen, "impossible %s state", bad);
@@ -329,31 +347,36 @@ static struct clock_timer *timer_at(struct pc *pc, int i)
     case 4: return &pc->rtc.periodic_timer;
     case 5: return &pc->kbc.deliver;
     case 6: return &pc->kbd.repeat;
-    default: return &pc->mouse.sample;
+    case 7: return &pc->mouse.sample;
+    default: /* 8-15: the four UARTs */
+        return (i & 1) ? &pc->uart[(i - 8) / 2].timeout_timer : &pc->uart[(i - 8) / 2].tx_timer;
     }
 }
 
 int snap_timer_count(void)
 {
-    return 8;
+    return 16;
 }
 
 void snap_timers_deadlines(struct pc *pc, uint64_t *out)
 {
-    for (int i = 0; i < snap_timer_count(); i++)
-        out[i] = timer_at(pc, i)->deadline;
+    for (int i = 0; i < snap_timer_count(); i++) {
+        const struct clock_timer *t = timer_at(pc, i);
+        out[i] = t->cb ? t->deadline : CLOCK_NEVER; /* absent UARTs have no timers */
+    }
 }
 
 void snap_timers_cancel(struct pc *pc)
 {
     for (int i = 0; i < snap_timer_count(); i++)
-        clock_timer_cancel(&pc->clock, timer_at(pc, i));
+        if (timer_at(pc, i)->cb)
+            clock_timer_cancel(&pc->clock, timer_at(pc, i));
 }
 
 void snap_timers_rearm(struct pc *pc, const uint64_t *deadlines)
 {
     for (int i = 0; i < snap_timer_count(); i++)
-        if (deadlines[i] != CLOCK_NEVER)
+        if (deadlines[i] != CLOCK_NEVER && timer_at(pc, i)->cb)
             clock_timer_arm(&pc->clock, timer_at(pc, i), deadlines[i]);
 }
 
@@ -372,6 +395,7 @@ uint64_t snap_fingerprint(void)
         sizeof(struct snap_cpu), sizeof(struct fpu),   sizeof(struct msr_state),
         sizeof(struct pic),      sizeof(struct pit),   sizeof(struct rtc),
         sizeof(struct kbc),      sizeof(struct ps2kbd), sizeof(struct ps2mouse),
+        sizeof(struct uart),     sizeof(struct irq_or), 4,
         VGA_REGS_START,          VGA_REGS_END,         offsetof(struct pit, ctr[1]),
         offsetof(struct kbc, ram), offsetof(struct ps2kbd, q), KILN_KEY_COUNT,
     };
