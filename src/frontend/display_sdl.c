@@ -28,7 +28,8 @@ void display_sdl_aspect(int w, int h, int *show_w, int *show_h)
 }
 
 bool display_sdl_init(struct display_sdl *d, struct vga *v, struct ps2kbd *k,
-                      struct ps2mouse *m, char *err, size_t errlen)
+                      struct ps2mouse *m, const struct display_sdl_opts *opts, char *err,
+                      size_t errlen)
 {
     memset(d, 0, sizeof(*d));
     d->vga = v;
@@ -53,6 +54,12 @@ bool display_sdl_init(struct display_sdl *d, struct vga *v, struct ps2kbd *k,
         snprintf(err, errlen, "-display sdl: %s", SDL_GetError());
         display_sdl_close(d);
         return false;
+    }
+    d->integer_scale = opts->integer_scale;
+    SDL_RenderSetIntegerScale(d->renderer, opts->integer_scale ? SDL_TRUE : SDL_FALSE);
+    if (opts->full_screen) {
+        d->fullscreen = true;
+        SDL_SetWindowFullscreen(d->window, SDL_WINDOW_FULLSCREEN_DESKTOP);
     }
     return true;
 }

@@ -41,6 +41,7 @@ struct display_sdl {
     struct ps2kbd *kbd;
     struct ps2mouse *mouse;
     bool grabbed, fullscreen, quit;
+    bool integer_scale;           /* scale by whole multiples only */
     uint8_t buttons;              /* PS2MOUSE_BTN_* held */
     bool down[KILN_KEY_COUNT];    /* keys this display has pressed in the guest */
     char title[256];
@@ -49,9 +50,16 @@ struct display_sdl {
 /* True when a window system is reachable ($DISPLAY or $WAYLAND_DISPLAY). */
 bool display_sdl_available(void);
 
+/* How the window starts. */
+struct display_sdl_opts {
+    bool integer_scale; /* whole multiples of the shown size only */
+    bool full_screen;
+};
+
 /* Open the window. False with a message in err (no display, SDL failure). */
 bool display_sdl_init(struct display_sdl *d, struct vga *v, struct ps2kbd *k,
-                      struct ps2mouse *m, char *err, size_t errlen);
+                      struct ps2mouse *m, const struct display_sdl_opts *opts, char *err,
+                      size_t errlen);
 
 /* Close the window and release the grab. */
 void display_sdl_close(struct display_sdl *d);

@@ -336,7 +336,8 @@ static bool machine_sdl_open(struct machine *m, char *err, size_t errlen)
         return true;
     struct pc *pc = m->pc;
     char why[256];
-    if (display_sdl_init(&m->window, &pc->vga, &pc->kbd, &pc->mouse, why, sizeof(why))) {
+    struct display_sdl_opts opts = {cfg->integer_scale, cfg->full_screen};
+    if (display_sdl_init(&m->window, &pc->vga, &pc->kbd, &pc->mouse, &opts, why, sizeof(why))) {
         m->sdl = true;
         return true;
     }

@@ -153,7 +153,26 @@ static int parse_display(const char *v, struct kiln_config *cfg, char *err, size
         cfg->display = DISPLAY_CURSES;
     else if (!strcmp(v, "sdl"))
         cfg->display = DISPLAY_SDL;
-    else {
+    else if (!strncmp(v, "sdl,", 4)) {
+        cfg->display = DISPLAY_SDL;
+        char buf[128];
+        snprintf(buf, sizeof(buf), "%s", v + 4);
+        for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+            if (!strcmp(tok, "integer-scale=on"))
+                cfg->integer_scale = true;
+            else if (!strcmp(tok, "integer-scale=off"))
+                cfg->integer_scale = false;
+            else if (!strcmp(tok, "full-screen=on"))
+                cfg->full_screen = true;
+            else if (!strcmp(tok, "full-screen=off"))
+                cfg->full_screen = false;
+            else {
+                snprintf(err, n, "-display sdl: unknown parameter '%s' (integer-scale=on|off, "
+                         "full-screen=on|off)", tok);
+                return -1;
+            }
+        }
+    } else {
         snprintf(err, n, "-display: unsupported display '%s' (none, curses, sdl)", v);
         return -1;
     }
@@ -192,10 +211,11 @@ int options_parse(int argc, char **argv, struct kiln_config *cfg, char *err, siz
             cfg->help = true;
             continue;
         }
-        static const char *const flags[] = {"-nographic", "-no-reboot", "-snapshot"};
-        bool *flag_vars[] = {&cfg->nographic, &cfg->no_reboot, &cfg->snapshot};
+        static const char *const flags[] = {"-nographic", "-no-reboot", "-snapshot",
+                                            "-full-screen"};
+        bool *flag_vars[] = {&cfg->nographic, &cfg->no_reboot, &cfg->snapshot, &cfg->full_screen};
         bool matched = false;
-        for (int f = 0; f < 3; f++)
+        for (int f = 0; f < 4; f++)
             if (!strcmp(o, flags[f]))
                 *flag_vars[f] = matched = true;
         if (matched)
@@ -308,7 +328,8 @@ const char *options_usage(void)
            "  -initrd FILE       initial ramdisk (Multiboot: module)\n"
            "  -append CMDLINE    kernel command line\n"
            "  -nographic         no display; serial port on the terminal\n"
-           "  -display none|curses|sdl\n"
+           "  -display none|curses|sdl[,integer-scale=on][,full-screen=on]\n"
+           "  -full-screen       start the SDL window full screen\n"
            "  -serial stdio|file:PATH|null|none   COM1..COM4, in order\n"
            "  -debugcon stdio|file:PATH|null      the 0xE9 debug port\n"
            "  -device isa-debug-exit[,iobase=N,iosize=N]  guest-requested exit\n"

@@ -33,6 +33,8 @@ struct kiln_config {
     const char *kernel, *initrd, *append;
     bool nographic, no_reboot, snapshot;
     enum display_kind display;
+    bool integer_scale; /* -display sdl,integer-scale=on: whole multiples of the picture only */
+    bool full_screen;   /* -full-screen */
     struct chardev_spec serial[4]; /* COM1-COM4 in -serial order */
     int n_serial;
     struct chardev_spec debugcon;
