@@ -100,7 +100,7 @@ static bool parse_addr(struct monitor *mon, const char *s, uint32_t *out)
     return false;
 }
 
-/* "/NFU": count, format (x d u o c), unit (b h w g); any may be left out. */
+/* "/NFU": count, format (x d u o c i), unit (b h w g); any may be left out. */
 static bool parse_fmt(const char *s, uint32_t *count, char *format, int *unit)
 {
     *count = 1;
@@ -116,7 +116,7 @@ static bool parse_fmt(const char *s, uint32_t *count, char *format, int *unit)
         *count = (uint32_t)n;
     }
     for (; *s; s++) {
-        if (strchr("xduoc", *s))
+        if (strchr("xduoci", *s))
             *format = *s;
         else if (*s == 'b')
             *unit = 1;
@@ -175,12 +175,16 @@ void monitor_cmd_x(struct monitor *mon, const char *args, bool virtual_addr)
     char format;
     int unit;
     if (!parse_fmt(fmt, &count, &format, &unit)) {
-        fprintf(mon->out, "%s: invalid format '%s' (/NFU: F one of x d u o c, U one of b h w g)\n",
+        fprintf(mon->out, "%s: invalid format '%s' (/NFU: F one of x d u o c i, U one of b h w g)\n",
                 cmd, fmt);
         return;
     }
     if (!parse_addr(mon, addr, &start)) {
         fprintf(mon->out, "%s: invalid address '%s'\n", cmd, addr);
+        return;
+    }
+    if (format == 'i') {
+        monitor_disas(mon, start, count, virtual_addr);
         return;
     }
     if ((uint64_t)count * (uint64_t)unit > X_MAX_BYTES) {

@@ -23,6 +23,9 @@ void monitor_cmd_x(struct monitor *mon, const char *args, bool virtual_addr);
 void monitor_info_mem(struct monitor *mon);
 void monitor_info_tlb(struct monitor *mon);
 
+/* monitor_disas.c: 'count' instructions from 'addr', disassembled. */
+void monitor_disas(struct monitor *mon, uint32_t addr, uint32_t count, bool virtual_addr);
+
 /* monitor_keys.c: sendkey KEYS (QEMU key names joined with '-'). */
 void monitor_cmd_sendkey(struct monitor *mon, const char *args);
 

@@ -57,6 +57,11 @@ expect "$(printf '40001005: 0x%02x 0x%02x 0x%02x' $(((0x1005 * 7 + 3) & 255)) \
     $(((0x1006 * 7 + 3) & 255)) $(((0x1007 * 7 + 3) & 255)))"
 cmd "xp /2dh 0x200000"
 expect "00200000: $(((0x0a << 8) | 3)) $(((0x18 << 8) | 0x11))"
+# The echo loop at 100400h (mb_monitor.asm), as Intel syntax spells it.
+cmd "x /3i 0x100400"
+expect "0x00100400:  in al, 0x64"
+expect "0x00100402:  test al, 1"
+expect "0x00100404:  je 0x100400"
 cmd "x /1xw 0x50000000"
 expect "x: cannot access memory at 50000003"
 cmd "info mem"
