@@ -231,7 +231,9 @@ static void end_line(struct monitor *mon)
 
 void monitor_poll(struct monitor *mon)
 {
-    while (mon->in_fd >= 0 && !mon->eof) {
+    /* A bounded amount per call, so that a flood of input cannot keep the
+     * machine loop from running the guest. */
+    for (int reads = 0; reads < 8 && mon->in_fd >= 0 && !mon->eof; reads++) {
         struct pollfd p = {.fd = mon->in_fd, .events = POLLIN};
         if (poll(&p, 1, 0) <= 0)
             return;
