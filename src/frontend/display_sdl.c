@@ -94,8 +94,10 @@ void display_sdl_close(struct display_sdl *d)
         SDL_DestroyRenderer(d->renderer);
     if (d->window)
         SDL_DestroyWindow(d->window);
+    /* SDL_Quit, not just the video subsystem: it also closes SDL's D-Bus
+     * connection, which would otherwise be left allocated at exit. */
     if (d->window || d->renderer)
-        SDL_QuitSubSystem(SDL_INIT_VIDEO);
+        SDL_Quit();
     d->texture = NULL;
     d->renderer = NULL;
     d->window = NULL;
