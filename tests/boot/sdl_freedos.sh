@@ -93,7 +93,9 @@ title=$(xdotool getwindowname "$wid")
 case $title in *paused*) ;; *) fail "title does not say paused while stopped: $title" ;; esac
 cmd cont
 
-# Kiln's own host key: Ctrl+Alt+Q quits with status 0.
+# Kiln's own host key: Ctrl+Alt+Q quits with status 0. (Focus again first:
+# without a window manager nothing else keeps the focus on the window.)
+xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
 xdotool key ctrl+alt+q
 for ((i = 0; i < 100; i++)); do
     kill -0 "$pid" 2>/dev/null || break
