@@ -3,7 +3,8 @@
  * The snapshot file (see snapshot.h), all of it inside one gzip stream:
  *   "KILNSNAP", u32 version, u64 build fingerprint, char model[16],
  *   u32 RAM size, u64 virtual time (ns), u32 section count;
- *   per section: char tag[4], u64 length, the bytes;
+ *   per section: char tag[4], u64 length, the bytes (RAM: a bitmap of the
+ *   pages that are not all zeros, then those pages);
  *   timers: u32 count, u64 deadlines; then "END!".
  * Numbers are little-endian. Loading reads and checks everything into
  * memory first and applies it only when the whole file is sound.
@@ -76,6 +77,7 @@ bool snapshot_save(const char *path, const struct cpu *cpu, struct pc *pc, uint6
         free(tmp);
         return false;
     }
+    gzbuffer(f, 1u << 20);
     bool ok = true;
     uint8_t hdr[8 + 4 + 8 + 16 + 4 + 8 + 4] = SNAP_MAGIC;
     put32(hdr + 8, SNAPSHOT_VERSION);
@@ -87,7 +89,7 @@ bool snapshot_save(const char *path, const struct cpu *cpu, struct pc *pc, uint6
     ok &= gz_put(f, hdr, sizeof(hdr));
     for (int i = 0; ok && i < snap_section_count; i++) {
         const struct snap_section *s = &snap_sections[i];
-        size_t n = s->size(pc);
+        size_t n = s->save_size ? s->save_size(pc) : s->size(pc);
         uint8_t *buf = malloc(n ? n : 1);
         if (!buf) {
             ok = false;
@@ -131,6 +133,7 @@ static uint8_t *read_all(const char *path, size_t limit, size_t *len, char *err,
         snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno ? errno : EIO));
         return NULL;
     }
+    gzbuffer(f, 1u << 20);
     size_t cap = 1u << 20, n = 0;
     uint8_t *buf = malloc(cap);
     bool bad = !buf;
@@ -178,17 +181,17 @@ static uint8_t *read_all(const char *path, size_t limit, size_t *len, char *err,
 bool snapshot_load(const char *path, struct cpu *cpu, struct pc *pc, uint64_t *now_ns, char *err,
                    size_t errlen)
 {
-    /* The expected size, exactly: header, sections, timers, end mark. */
-    size_t want = 52;
+    /* The most a file for this machine can hold: header, sections, timers, end mark. */
+    size_t limit = 52;
     for (int i = 0; i < snap_section_count; i++)
-        want += 12 + snap_sections[i].size(pc);
-    want += 4 + 8 * (size_t)snap_timer_count() + 4;
+        limit += 12 + snap_sections[i].size(pc);
+    limit += 4 + 8 * (size_t)snap_timer_count() + 4;
     size_t len;
-    uint8_t *buf = read_all(path, want + 1, &len, err, errlen);
+    uint8_t *buf = read_all(path, limit + 1, &len, err, errlen);
     if (!buf)
         return false;
     bool ok = false;
-    const uint8_t *p = buf;
+    const uint8_t *p = buf, *end = buf + len;
     if (len < 52 || memcmp(p, SNAP_MAGIC, 8)) {
         snprintf(err, errlen, "%s is not a Kiln snapshot", path);
         goto out;
@@ -217,9 +220,8 @@ bool snapshot_load(const char *path, struct cpu *cpu, struct pc *pc, uint64_t *n
                  ram >> 20, pc->ram_size >> 20);
         goto out;
     }
-    if (len != want) {
-        snprintf(err, errlen, "%s is %s (%zu bytes of state, expected %zu)", path,
-                 len < want ? "truncated" : "too long", len, want);
+    if (len > limit) {
+        snprintf(err, errlen, "%s is too long for a snapshot of this machine", path);
         goto out;
     }
     if (get32(p + 48) != (uint32_t)snap_section_count) {
@@ -227,21 +229,38 @@ bool snapshot_load(const char *path, struct cpu *cpu, struct pc *pc, uint64_t *n
         goto out;
     }
     const uint8_t *sec[16];
+    size_t sec_len[16];
     const uint8_t *q = p + 52;
     for (int i = 0; i < snap_section_count; i++) {
         const struct snap_section *s = &snap_sections[i];
-        if (memcmp(q, s->tag, 4) || get64(q + 4) != s->size(pc)) {
-            snprintf(err, errlen, "%s: section %d is not '%.4s' of %zu bytes", path, i, s->tag,
-                     s->size(pc));
+        if ((size_t)(end - q) < 12) {
+            snprintf(err, errlen, "%s is truncated (in section %d)", path, i);
+            goto out;
+        }
+        uint64_t n = get64(q + 4);
+        if (memcmp(q, s->tag, 4) || n > s->size(pc) || (!s->variable && n != s->size(pc))) {
+            snprintf(err, errlen, "%s: section %d is not '%.4s' of %s%zu bytes", path, i, s->tag,
+                     s->variable ? "at most " : "", s->size(pc));
+            goto out;
+        }
+        if ((uint64_t)(end - q - 12) < n) {
+            snprintf(err, errlen, "%s is truncated (in section '%.4s')", path, s->tag);
             goto out;
         }
         sec[i] = q + 12;
+        sec_len[i] = (size_t)n;
         char why[128];
-        if (s->check && !s->check(pc, sec[i], why, sizeof(why))) {
+        if (s->check && !s->check(pc, sec[i], sec_len[i], why, sizeof(why))) {
             snprintf(err, errlen, "%s: section '%.4s' holds %s", path, s->tag, why);
             goto out;
         }
-        q += 12 + s->size(pc);
+        q += 12 + n;
+    }
+    size_t tail = 4 + 8 * (size_t)snap_timer_count() + 4;
+    if ((size_t)(end - q) != tail) {
+        snprintf(err, errlen, "%s is %s", path,
+                 (size_t)(end - q) < tail ? "truncated (in its last section)" : "too long");
+        goto out;
     }
     if (get32(q) != (uint32_t)snap_timer_count() ||
         memcmp(q + 4 + 8 * (size_t)snap_timer_count(), "END!", 4)) {
@@ -254,7 +273,7 @@ bool snapshot_load(const char *path, struct cpu *cpu, struct pc *pc, uint64_t *n
     /* Sound: apply. */
     snap_timers_cancel(pc);
     for (int i = 0; i < snap_section_count; i++)
-        snap_sections[i].load(cpu, pc, sec[i]);
+        snap_sections[i].load(cpu, pc, sec[i], sec_len[i]);
     *now_ns = get64(p + 40);
     pc->clock.now = *now_ns;
     snap_timers_rearm(pc, deadlines);

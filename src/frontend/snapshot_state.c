@@ -89,9 +89,11 @@ static void cpu_save(const struct cpu *c, struct pc *pc, uint8_t *out)
     memcpy(out, &s, sizeof(s));
 }
 
-static bool cpu_check(const struct pc *pc, const uint8_t *in, char *why, size_t whylen)
+static bool cpu_check(const struct pc *pc, const uint8_t *in, size_t len, char *why,
+                      size_t whylen)
 {
     (void)pc;
+    (void)len;
     struct snap_cpu s;
     memcpy(&s, in, sizeof(s));
     if (s.cpl > 3 || s.halted > 1 || s.a20 > 1) {
@@ -101,9 +103,10 @@ static bool cpu_check(const struct pc *pc, const uint8_t *in, char *why, size_t 
     return true;
 }
 
-static void cpu_load(struct cpu *c, struct pc *pc, const uint8_t *in)
+static void cpu_load(struct cpu *c, struct pc *pc, const uint8_t *in, size_t len)
 {
     (void)pc;
+    (void)len;
     struct snap_cpu s;
     memcpy(&s, in, sizeof(s));
     memcpy(c->r, s.r, sizeof(s.r));
@@ -133,23 +136,85 @@ static void cpu_load(struct cpu *c, struct pc *pc, const uint8_t *in)
     memset(c->icache, 0, sizeof(c->icache));
 }
 
-/* ---- RAM and time ---- */
+/* ---- RAM: a bitmap of the 4 KiB pages that are not all zeros, then those
+ * pages in order. Most of a guest's RAM is untouched: skipping it is what
+ * keeps savevm fast, not the compressor. ---- */
+
+#define RAM_PAGE 4096u
+
+static size_t ram_pages(const struct pc *pc)
+{
+    return pc->ram_size / RAM_PAGE;
+}
+
+static size_t ram_map_bytes(const struct pc *pc)
+{
+    return (ram_pages(pc) + 7) / 8;
+}
+
+static bool page_zero(const uint8_t *p)
+{
+    static const uint8_t zero[RAM_PAGE];
+    return !memcmp(p, zero, RAM_PAGE);
+}
 
 static size_t ram_size(const struct pc *pc)
 {
-    return pc->ram_size;
+    return ram_map_bytes(pc) + pc->ram_size;
+}
+
+static size_t ram_save_size(const struct pc *pc)
+{
+    const uint8_t *ram = bus_ram(pc->bus);
+    size_t n = 0;
+    for (size_t i = 0; i < ram_pages(pc); i++)
+        n += !page_zero(ram + i * RAM_PAGE);
+    return ram_map_bytes(pc) + n * RAM_PAGE;
 }
 
 static void ram_save(const struct cpu *c, struct pc *pc, uint8_t *out)
 {
     (void)c;
-    memcpy(out, bus_ram(pc->bus), pc->ram_size);
+    const uint8_t *ram = bus_ram(pc->bus);
+    uint8_t *map = out, *page = out + ram_map_bytes(pc);
+    memset(map, 0, ram_map_bytes(pc));
+    for (size_t i = 0; i < ram_pages(pc); i++) {
+        if (page_zero(ram + i * RAM_PAGE))
+            continue;
+        map[i / 8] |= (uint8_t)(1u << (i % 8));
+        memcpy(page, ram + i * RAM_PAGE, RAM_PAGE);
+        page += RAM_PAGE;
+    }
 }
 
-static void ram_load(struct cpu *c, struct pc *pc, const uint8_t *in)
+static bool ram_check(const struct pc *pc, const uint8_t *in, size_t len, char *why,
+                      size_t whylen)
+{
+    size_t n = 0;
+    if (len >= ram_map_bytes(pc))
+        for (size_t i = 0; i < ram_pages(pc); i++)
+            n += (in[i / 8] >> (i % 8)) & 1;
+    if (len < ram_map_bytes(pc) || len != ram_map_bytes(pc) + n * RAM_PAGE) {
+        snprintf(why, whylen, "a page map that does not match its length");
+        return false;
+    }
+    return true;
+}
+
+static void ram_load(struct cpu *c, struct pc *pc, const uint8_t *in, size_t len)
 {
     (void)c;
-    memcpy(bus_ram(pc->bus), in, pc->ram_size);
+    (void)len;
+    uint8_t *ram = bus_ram(pc->bus);
+    const uint8_t *page = in + ram_map_bytes(pc);
+    for (size_t i = 0; i < ram_pages(pc); i++) {
+        if ((in[i / 8] >> (i % 8)) & 1) {
+            memcpy(ram + i * RAM_PAGE, page, RAM_PAGE);
+            page += RAM_PAGE;
+        } else {
+            memset(ram + i * RAM_PAGE, 0, RAM_PAGE);
+        }
+    }
 }
 
 /* ---- devices saved as images ---- */
@@ -221,9 +286,11 @@ static void images_save(const struct cpu *c, struct pc *pc, uint8_t *out)
 /* The fields devices use as array indexes or table selectors. A file that
  * passed the CRC and fingerprint checks but holds other values was not
  * written by Kiln, and is refused rather than trusted. */
-static bool images_check(const struct pc *pc, const uint8_t *in, char *why, size_t whylen)
+static bool images_check(const struct pc *pc, const uint8_t *in, size_t len, char *why,
+                         size_t whylen)
 {
     (void)pc;
+    (void)len;
     /* Copies, so that the checks read aligned, typed fields. */
     struct pc *t = malloc(sizeof(*t));
     if (!t) {
@@ -271,9 +338,10 @@ static bool images_check(const struct pc *pc, const uint8_t *in, char *why, size
     return !bad;
 }
 
-static void images_load(struct cpu *c, struct pc *pc, const uint8_t *in)
+static void images_load(struct cpu *c, struct pc *pc, const uint8_t *in, size_t len)
 {
     (void)c;
+    (void)len;
     for (size_t i = 0; i < KILN_ARRAY_SIZE(images); i++) {
         restore_keeping((uint8_t *)pc + images[i].offset, in, images[i].size, images[i].keep,
                         images[i].n_keep);
@@ -300,8 +368,10 @@ static void vga_save(const struct cpu *c, struct pc *pc, uint8_t *out)
     memcpy(out + (VGA_REGS_END - VGA_REGS_START), pc->vga.vram, pc->vga.vram_size);
 }
 
-static bool vga_check(const struct pc *pc, const uint8_t *in, char *why, size_t whylen)
+static bool vga_check(const struct pc *pc, const uint8_t *in, size_t len, char *why,
+                      size_t whylen)
 {
+    (void)len;
     struct vga *t = malloc(sizeof(*t));
     if (!t) {
         snprintf(why, whylen, "out of memory");
@@ -325,9 +395,10 @@ static bool vga_check(const struct pc *pc, const uint8_t *in, char *why, size_t 
     return ok;
 }
 
-static void vga_load(struct cpu *c, struct pc *pc, const uint8_t *in)
+static void vga_load(struct cpu *c, struct pc *pc, const uint8_t *in, size_t len)
 {
     (void)c;
+    (void)len;
     struct vga *v = &pc->vga;
     memcpy((uint8_t *)v + VGA_REGS_START, in, VGA_REGS_END - VGA_REGS_START);
     memcpy(v->vram, in + (VGA_REGS_END - VGA_REGS_START), v->vram_size);
@@ -381,10 +452,10 @@ void snap_timers_rearm(struct pc *pc, const uint64_t *deadlines)
 }
 
 const struct snap_section snap_sections[] = {
-    {"CPU ", cpu_size, cpu_save, cpu_check, cpu_load},
-    {"RAM ", ram_size, ram_save, NULL, ram_load},
-    {"DEVS", images_size, images_save, images_check, images_load},
-    {"VGA ", vga_size, vga_save, vga_check, vga_load},
+    {"CPU ", cpu_size, NULL, cpu_save, cpu_check, cpu_load, false},
+    {"RAMP", ram_size, ram_save_size, ram_save, ram_check, ram_load, true},
+    {"DEVS", images_size, NULL, images_save, images_check, images_load, false},
+    {"VGA ", vga_size, NULL, vga_save, vga_check, vga_load, false},
 };
 const int snap_section_count = (int)KILN_ARRAY_SIZE(snap_sections);
 

@@ -11,15 +11,20 @@
 
 struct snap_section {
     char tag[5];
-    /* Bytes the section holds for this machine (fixed for a given build and config). */
+    /* Fixed sections: the bytes they hold for this machine, exactly.
+     * Variable sections: the most they can hold. */
     size_t (*size)(const struct pc *pc);
-    /* Copy the state into 'out' (size() bytes). */
+    /* Bytes save() writes now (variable sections), or NULL for size(). */
+    size_t (*save_size)(const struct pc *pc);
+    /* Copy the state into 'out' (the save size). */
     void (*save)(const struct cpu *cpu, struct pc *pc, uint8_t *out);
-    /* Whether 'in' holds state the devices can run from (indexes in range
-     * and the like); false with the reason in 'why'. NULL: any bytes do. */
-    bool (*check)(const struct pc *pc, const uint8_t *in, char *why, size_t whylen);
-    /* Put the state back from 'in' (size() bytes, already checked). */
-    void (*load)(struct cpu *cpu, struct pc *pc, const uint8_t *in);
+    /* Whether the 'len' bytes at 'in' hold state the devices can run from
+     * (a variable section also checks 'len'); false with the reason in
+     * 'why'. NULL: any bytes of the right length do. */
+    bool (*check)(const struct pc *pc, const uint8_t *in, size_t len, char *why, size_t whylen);
+    /* Put the state back from 'in' (already checked). */
+    void (*load)(struct cpu *cpu, struct pc *pc, const uint8_t *in, size_t len);
+    bool variable;
 };
 
 extern const struct snap_section snap_sections[];
