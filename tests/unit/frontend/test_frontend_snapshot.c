@@ -4,7 +4,7 @@
  * set by the test comes back after a load; truncated files (at every kind
  * of cut), foreign files, other RAM sizes and files whose device state is
  * impossible (a keyboard queue index past its array, a CRTC index past its
- * registers, CPL 7) are refused and leave the machine as it was. Offsets
+ * registers, a RAM page map that disagrees with its length) are refused and leave the machine as it was. Offsets
  * into the file follow the format written in snapshot.c's header comment
  * and the public device structs.
  */
@@ -223,6 +223,10 @@ START_TEST(test_impossible_device_state)
     int big = 100000;
     assert_refused(&f, "DEVS", kbd + offsetof(struct ps2kbd, q_head), &big, sizeof(big),
                    "impossible keyboard state");
+    /* RAMP: a page map claiming one page more than the section holds. */
+    bus_ram(f.pc->bus)[0x12345] = 0x66; /* page 12h is in the map... */
+    uint8_t map_byte = 0xff;            /* ...and so, now, are pages 0-7 */
+    assert_refused(&f, "RAMP", 0, &map_byte, 1, "page map that does not match");
     uint8_t idx = 0xc8;
     assert_refused(&f, "VGA ", offsetof(struct vga, crtc_index) - offsetof(struct vga, misc), &idx,
                    1, "impossible VGA state");
