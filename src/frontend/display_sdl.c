@@ -27,16 +27,16 @@ void display_sdl_aspect(int w, int h, int *show_w, int *show_h)
     *show_h = (w <= 720 && h <= 480) ? (w * 3 + 2) / 4 : h;
 }
 
-bool display_sdl_init(struct display_sdl *d, struct vga *v, struct ps2kbd *k,
-                      struct ps2mouse *m, const struct display_sdl_opts *opts, char *err,
-                      size_t errlen)
+bool display_sdl_init(struct display_sdl *d, struct vga *v, struct ps2kbd *k, struct ps2mouse *m,
+                      const struct display_sdl_opts *opts, char *err, size_t errlen)
 {
     memset(d, 0, sizeof(*d));
     d->vga = v;
     d->kbd = k;
     d->mouse = m;
     if (!display_sdl_available()) {
-        snprintf(err, errlen, "-display sdl: no window system ($DISPLAY and $WAYLAND_DISPLAY unset)");
+        snprintf(err, errlen,
+                 "-display sdl: no window system ($DISPLAY and $WAYLAND_DISPLAY unset)");
         return false;
     }
     /* Kiln makes its own typematic repeats; keep the host's screensaver. */
@@ -46,10 +46,9 @@ bool display_sdl_init(struct display_sdl *d, struct vga *v, struct ps2kbd *k,
         snprintf(err, errlen, "-display sdl: %s", SDL_GetError());
         return false;
     }
-    d->window = SDL_CreateWindow("Kiln", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, 720,
-                                 540, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
-    if (d->window)
-        d->renderer = SDL_CreateRenderer(d->window, -1, 0);
+    d->window = SDL_CreateWindow("Kiln", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, 720, 540,
+                                 SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    if (d->window) d->renderer = SDL_CreateRenderer(d->window, -1, 0);
     if (!d->renderer) {
         snprintf(err, errlen, "-display sdl: %s", SDL_GetError());
         display_sdl_close(d);
@@ -86,18 +85,13 @@ static void set_grab(struct display_sdl *d, bool on)
 
 void display_sdl_close(struct display_sdl *d)
 {
-    if (d->grabbed)
-        set_grab(d, false);
-    if (d->texture)
-        SDL_DestroyTexture(d->texture);
-    if (d->renderer)
-        SDL_DestroyRenderer(d->renderer);
-    if (d->window)
-        SDL_DestroyWindow(d->window);
+    if (d->grabbed) set_grab(d, false);
+    if (d->texture) SDL_DestroyTexture(d->texture);
+    if (d->renderer) SDL_DestroyRenderer(d->renderer);
+    if (d->window) SDL_DestroyWindow(d->window);
     /* SDL_Quit, not just the video subsystem: it also closes SDL's D-Bus
      * connection, which would otherwise be left allocated at exit. */
-    if (d->window || d->renderer)
-        SDL_Quit();
+    if (d->window || d->renderer) SDL_Quit();
     d->texture = NULL;
     d->renderer = NULL;
     d->window = NULL;
@@ -108,16 +102,13 @@ static bool host_command(struct display_sdl *d, SDL_Scancode sc)
 {
     switch (sc) {
     case SDL_SCANCODE_G:
-        if (d->grabbed)
-            set_grab(d, false);
+        if (d->grabbed) set_grab(d, false);
         return true;
     case SDL_SCANCODE_F:
         d->fullscreen = !d->fullscreen;
         SDL_SetWindowFullscreen(d->window, d->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
         return true;
-    case SDL_SCANCODE_Q:
-        d->quit = true;
-        return true;
+    case SDL_SCANCODE_Q: d->quit = true; return true;
     case SDL_SCANCODE_V: {
         char *text = SDL_GetClipboardText();
         if (text) {
@@ -128,8 +119,7 @@ static bool host_command(struct display_sdl *d, SDL_Scancode sc)
         }
         return true;
     }
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -138,13 +128,11 @@ static void key_event(struct display_sdl *d, const SDL_KeyboardEvent *e)
     bool down = e->type == SDL_KEYDOWN;
     SDL_Scancode sc = e->keysym.scancode;
     SDL_Keymod mod = (SDL_Keymod)e->keysym.mod; /* at the event, not after the whole batch */
-    if (down && (mod & KMOD_CTRL) && (mod & KMOD_ALT) && host_command(d, sc))
-        return;
+    if (down && (mod & KMOD_CTRL) && (mod & KMOD_ALT) && host_command(d, sc)) return;
     enum kiln_key key = display_sdl_key((int)sc);
     if (key == KILN_KEY_NONE || (down && e->repeat))
         return; /* the PS/2 keyboard makes its own typematic repeats */
-    if (!down && !d->down[key])
-        return;
+    if (!down && !d->down[key]) return;
     d->down[key] = down;
     ps2kbd_key(d->kbd, key, down);
 }
@@ -163,8 +151,7 @@ static void mouse_event(struct display_sdl *d, const SDL_Event *e)
 {
     switch (e->type) {
     case SDL_MOUSEMOTION:
-        if (d->grabbed)
-            ps2mouse_move(d->mouse, e->motion.xrel, e->motion.yrel, 0);
+        if (d->grabbed) ps2mouse_move(d->mouse, e->motion.xrel, e->motion.yrel, 0);
         break;
     case SDL_MOUSEBUTTONDOWN:
     case SDL_MOUSEBUTTONUP: {
@@ -185,9 +172,8 @@ static void mouse_event(struct display_sdl *d, const SDL_Event *e)
     case SDL_MOUSEWHEEL:
         /* SDL: y > 0 away from the user; PS/2 (ps2mouse.h): dz > 0 towards. */
         if (d->grabbed)
-            ps2mouse_move(d->mouse, 0, 0, e->wheel.direction == SDL_MOUSEWHEEL_FLIPPED
-                                              ? e->wheel.y
-                                              : -e->wheel.y);
+            ps2mouse_move(d->mouse, 0, 0,
+                          e->wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? e->wheel.y : -e->wheel.y);
         break;
     default: break;
     }
@@ -204,8 +190,7 @@ bool display_sdl_poll(struct display_sdl *d)
         case SDL_WINDOWEVENT:
             if (e.window.event == SDL_WINDOWEVENT_FOCUS_LOST) {
                 release_all(d);
-                if (d->grabbed)
-                    set_grab(d, false);
+                if (d->grabbed) set_grab(d, false);
             } else if (e.window.event == SDL_WINDOWEVENT_EXPOSED) {
                 d->have_frame = false; /* draw again */
             }
@@ -220,12 +205,10 @@ bool display_sdl_poll(struct display_sdl *d)
  * least 640 pixels wide. */
 static bool resize(struct display_sdl *d, int w, int h)
 {
-    if (d->texture)
-        SDL_DestroyTexture(d->texture);
+    if (d->texture) SDL_DestroyTexture(d->texture);
     d->texture =
         SDL_CreateTexture(d->renderer, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_STREAMING, w, h);
-    if (!d->texture)
-        return false;
+    if (!d->texture) return false;
     d->tex_w = w;
     d->tex_h = h;
     int sw, sh;
@@ -254,22 +237,19 @@ void display_sdl_refresh(struct display_sdl *d, const struct display_status *st)
 {
     update_title(d, st);
     struct vga_frame fr;
-    if (!vga_render(d->vga, &fr))
-        return;
+    if (!vga_render(d->vga, &fr)) return;
     bool full = !d->have_frame || fr.generation != d->generation + 1;
     if (d->have_frame && fr.generation == d->generation && fr.width == d->tex_w &&
         fr.height == d->tex_h)
         return;
     if (fr.width != d->tex_w || fr.height != d->tex_h || !d->texture) {
-        if (!resize(d, fr.width, fr.height))
-            return;
+        if (!resize(d, fr.width, fr.height)) return;
         full = true;
     }
     int top = full ? 0 : fr.dirty_top, bottom = full ? fr.height : fr.dirty_bottom;
     if (bottom > top) {
         SDL_Rect r = {0, top, fr.width, bottom - top};
-        SDL_UpdateTexture(d->texture, &r, fr.pixels + (size_t)top * (size_t)fr.width,
-                          fr.width * 4);
+        SDL_UpdateTexture(d->texture, &r, fr.pixels + (size_t)top * (size_t)fr.width, fr.width * 4);
     }
     d->generation = fr.generation;
     d->have_frame = true;

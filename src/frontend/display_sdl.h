@@ -41,9 +41,9 @@ struct display_sdl {
     struct ps2kbd *kbd;
     struct ps2mouse *mouse;
     bool grabbed, fullscreen, quit;
-    bool integer_scale;           /* scale by whole multiples only */
-    uint8_t buttons;              /* PS2MOUSE_BTN_* held */
-    bool down[KILN_KEY_COUNT];    /* keys this display has pressed in the guest */
+    bool integer_scale;        /* scale by whole multiples only */
+    uint8_t buttons;           /* PS2MOUSE_BTN_* held */
+    bool down[KILN_KEY_COUNT]; /* keys this display has pressed in the guest */
     char title[256];
 };
 
@@ -57,9 +57,8 @@ struct display_sdl_opts {
 };
 
 /* Open the window. False with a message in err (no display, SDL failure). */
-bool display_sdl_init(struct display_sdl *d, struct vga *v, struct ps2kbd *k,
-                      struct ps2mouse *m, const struct display_sdl_opts *opts, char *err,
-                      size_t errlen);
+bool display_sdl_init(struct display_sdl *d, struct vga *v, struct ps2kbd *k, struct ps2mouse *m,
+                      const struct display_sdl_opts *opts, char *err, size_t errlen);
 
 /* Close the window and release the grab. */
 void display_sdl_close(struct display_sdl *d);

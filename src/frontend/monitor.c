@@ -23,11 +23,9 @@ bool monitor_parse_u32(const char *s, uint32_t *out)
 {
     char *end;
     errno = 0;
-    if (!*s || *s == '-' || *s == '+')
-        return false;
+    if (!*s || *s == '-' || *s == '+') return false;
     unsigned long long v = strtoull(s, &end, 0);
-    if (*end || errno || v > 0xffffffffull)
-        return false;
+    if (*end || errno || v > 0xffffffffull) return false;
     *out = (uint32_t)v;
     return true;
 }
@@ -38,31 +36,27 @@ static void cmd_help(struct monitor *mon, const char *args);
 static void cmd_stop(struct monitor *mon, const char *args)
 {
     (void)args;
-    if (!mon->paused && mon->host.set_paused)
-        mon->host.set_paused(mon->host.opaque, true);
+    if (!mon->paused && mon->host.set_paused) mon->host.set_paused(mon->host.opaque, true);
     mon->paused = true;
 }
 
 static void cmd_cont(struct monitor *mon, const char *args)
 {
     (void)args;
-    if (mon->paused && mon->host.set_paused)
-        mon->host.set_paused(mon->host.opaque, false);
+    if (mon->paused && mon->host.set_paused) mon->host.set_paused(mon->host.opaque, false);
     mon->paused = false;
 }
 
 static void cmd_system_reset(struct monitor *mon, const char *args)
 {
     (void)args;
-    if (mon->host.reset)
-        mon->host.reset(mon->host.opaque);
+    if (mon->host.reset) mon->host.reset(mon->host.opaque);
 }
 
 static void cmd_quit(struct monitor *mon, const char *args)
 {
     (void)args;
-    if (mon->host.quit)
-        mon->host.quit(mon->host.opaque);
+    if (mon->host.quit) mon->host.quit(mon->host.opaque);
 }
 
 static void cmd_screendump(struct monitor *mon, const char *args)
@@ -152,8 +146,7 @@ static void cmd_info(struct monitor *mon, const char *args)
     else if (!strcmp(args, "pci"))
         monitor_info_pci(mon);
     else {
-        if (*args)
-            fprintf(mon->out, "info: unknown subcommand '%s'\n", args);
+        if (*args) fprintf(mon->out, "info: unknown subcommand '%s'\n", args);
         for (size_t i = 0; i < KILN_ARRAY_SIZE(info_commands); i++)
             fprintf(mon->out, "info %-10s -- %s\n", info_commands[i].name, info_commands[i].help);
     }
@@ -163,14 +156,12 @@ static void cmd_help(struct monitor *mon, const char *args)
 {
     for (size_t i = 0; i < KILN_ARRAY_SIZE(commands); i++) {
         const struct monitor_cmd *c = &commands[i];
-        if (*args && strcmp(args, c->name) && !(c->alias && !strcmp(args, c->alias)))
-            continue;
+        if (*args && strcmp(args, c->name) && !(c->alias && !strcmp(args, c->alias))) continue;
         char head[64];
         snprintf(head, sizeof(head), "%s%s%s %s", c->name, c->alias ? "|" : "",
                  c->alias ? c->alias : "", c->args);
         fprintf(mon->out, "%-28s -- %s\n", head, c->help);
-        if (!strcmp(c->name, "info"))
-            cmd_info(mon, "");
+        if (!strcmp(c->name, "info")) cmd_info(mon, "");
     }
 }
 
@@ -179,8 +170,7 @@ void monitor_command(struct monitor *mon, const char *line)
     while (*line == ' ' || *line == '\t')
         line++;
     size_t n = strcspn(line, " \t");
-    if (n == 0)
-        return;
+    if (n == 0) return;
     const char *args = line + n;
     while (*args == ' ' || *args == '\t')
         args++;
@@ -219,8 +209,7 @@ static void end_line(struct monitor *mon)
 {
     mon->line[mon->len] = 0;
     if (mon->overlong)
-        fprintf(mon->out, "command line too long (at most %d characters)\n",
-                MONITOR_LINE_MAX - 1);
+        fprintf(mon->out, "command line too long (at most %d characters)\n", MONITOR_LINE_MAX - 1);
     else
         monitor_command(mon, mon->line);
     mon->len = 0;
@@ -235,16 +224,13 @@ void monitor_poll(struct monitor *mon)
      * machine loop from running the guest. */
     for (int reads = 0; reads < 8 && mon->in_fd >= 0 && !mon->eof; reads++) {
         struct pollfd p = {.fd = mon->in_fd, .events = POLLIN};
-        if (poll(&p, 1, 0) <= 0)
-            return;
+        if (poll(&p, 1, 0) <= 0) return;
         char buf[512];
         ssize_t got = read(mon->in_fd, buf, sizeof(buf));
-        if (got < 0 && (errno == EINTR || errno == EAGAIN))
-            return;
+        if (got < 0 && (errno == EINTR || errno == EAGAIN)) return;
         if (got <= 0) {
             mon->eof = true; /* the machine runs on without a monitor */
-            if (mon->len)
-                end_line(mon);
+            if (mon->len) end_line(mon);
             return;
         }
         for (ssize_t i = 0; i < got; i++) {

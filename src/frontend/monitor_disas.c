@@ -29,8 +29,7 @@ void monitor_disas(struct monitor *mon, uint32_t addr, uint32_t count, bool virt
         size_t n = 0;
         for (; n < sizeof(bytes); n++) {
             uint32_t pa = addr + (uint32_t)n;
-            if (virtual_addr && !monitor_translate(mon, addr + (uint32_t)n, &pa))
-                break;
+            if (virtual_addr && !monitor_translate(mon, addr + (uint32_t)n, &pa)) break;
             bytes[n] = (uint8_t)bus_mem_read(mon->pc->bus, pa, 1);
         }
         if (n == 0) {

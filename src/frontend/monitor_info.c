@@ -26,8 +26,7 @@ void monitor_info_registers(struct monitor *mon)
     const struct cpu *c = mon->cpu;
     FILE *o = mon->out;
     uint32_t fl = c->eflags;
-    if (c->lf_op != LF_NONE)
-        fl = (fl & ~(uint32_t)FL_ARITH) | flags_compute_arith(c);
+    if (c->lf_op != LF_NONE) fl = (fl & ~(uint32_t)FL_ARITH) | flags_compute_arith(c);
     fprintf(o, "EAX=%08x EBX=%08x ECX=%08x EDX=%08x\n", c->r[0], c->r[3], c->r[1], c->r[2]);
     fprintf(o, "ESI=%08x EDI=%08x EBP=%08x ESP=%08x\n", c->r[6], c->r[7], c->r[5], c->r[4]);
     /* The flag letters QEMU shows: D O S Z A P C, '-' when clear. */
@@ -89,14 +88,20 @@ static const char *class_name(uint32_t cls)
         uint16_t cls;
         const char *name;
     } names[] = {
-        {0x0101, "IDE controller"}, {0x0100, "SCSI controller"}, {0x0200, "Ethernet controller"},
-        {0x0300, "VGA controller"}, {0x0380, "Display controller"}, {0x0401, "Audio controller"},
-        {0x0600, "Host bridge"},    {0x0601, "ISA bridge"}, {0x0680, "Bridge"},
-        {0x0c03, "USB controller"}, {0x0c05, "SMBus"},
+        {0x0101, "IDE controller"},
+        {0x0100, "SCSI controller"},
+        {0x0200, "Ethernet controller"},
+        {0x0300, "VGA controller"},
+        {0x0380, "Display controller"},
+        {0x0401, "Audio controller"},
+        {0x0600, "Host bridge"},
+        {0x0601, "ISA bridge"},
+        {0x0680, "Bridge"},
+        {0x0c03, "USB controller"},
+        {0x0c05, "SMBus"},
     };
     for (size_t i = 0; i < KILN_ARRAY_SIZE(names); i++)
-        if (names[i].cls == cls)
-            return names[i].name;
+        if (names[i].cls == cls) return names[i].name;
     return "Class";
 }
 
@@ -106,8 +111,7 @@ void monitor_info_pci(struct monitor *mon)
     const struct pci *p = &mon->pc->pci;
     for (int devfn = 0; devfn < 256; devfn++) {
         const struct pci_device *d = p->slot[devfn];
-        if (!d)
-            continue;
+        if (!d) continue;
         uint32_t cls = cfg_read(d, 0x0a, 2);
         fprintf(o, "  Bus  0, device %3d, function %d:\n", devfn >> 3, devfn & 7);
         const char *name = class_name(cls);
@@ -118,12 +122,10 @@ void monitor_info_pci(struct monitor *mon)
             fprintf(o, "    %s: PCI device %04x:%04x\n", name, cfg_read(d, 0, 2),
                     cfg_read(d, 2, 2));
         uint8_t pin = d->config[PCI_INTERRUPT_PIN];
-        if (pin)
-            fprintf(o, "      IRQ %d, pin %c\n", d->config[PCI_INTERRUPT_LINE], 'A' + pin - 1);
+        if (pin) fprintf(o, "      IRQ %d, pin %c\n", d->config[PCI_INTERRUPT_LINE], 'A' + pin - 1);
         for (int b = 0; b < 6; b++) {
             const struct pci_bar *bar = &d->bar[b];
-            if (!bar->size)
-                continue;
+            if (!bar->size) continue;
             uint32_t base = cfg_read(d, PCI_BAR0 + 4 * b, 4) & (bar->io ? ~3u : ~15u);
             fprintf(o, "      BAR%d: %s at 0x%x [0x%x]%s.\n", b, bar->io ? "I/O" : "32 bit memory",
                     base, base + bar->size - 1,

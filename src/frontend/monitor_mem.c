@@ -46,16 +46,14 @@ static bool walk(struct monitor *mon, uint32_t lin, uint32_t *pde_out, uint32_t 
 {
     const struct cpu *c = mon->cpu;
     uint32_t pde = phys32(mon, ((c->cr[3] & ~0xfffu) + (lin >> 22) * 4) & a20_mask(mon));
-    if (!(pde & PTE_P))
-        return false;
+    if (!(pde & PTE_P)) return false;
     *pde_out = pde;
     if ((pde & PTE_PS) && (c->cr[4] & CR4_PSE)) {
         *pte_out = pde;
         return true;
     }
     uint32_t pte = phys32(mon, ((pde & ~0xfffu) + ((lin >> 12) & 0x3ff) * 4) & a20_mask(mon));
-    if (!(pte & PTE_P))
-        return false;
+    if (!(pte & PTE_P)) return false;
     *pte_out = pte;
     return true;
 }
@@ -72,8 +70,7 @@ bool monitor_translate(struct monitor *mon, uint32_t lin, uint32_t *phys)
         return true;
     }
     uint32_t pde, pte;
-    if (!walk(mon, lin, &pde, &pte))
-        return false;
+    if (!walk(mon, lin, &pde, &pte)) return false;
     if (is_large(mon, pde))
         *phys = (pde & 0xffc00000u) | (lin & 0x3fffffu);
     else
@@ -86,8 +83,7 @@ bool monitor_translate(struct monitor *mon, uint32_t lin, uint32_t *phys)
 static bool parse_addr(struct monitor *mon, const char *s, uint32_t *out)
 {
     static const char *const regs[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
-    if (*s != '$')
-        return monitor_parse_u32(s, out);
+    if (*s != '$') return monitor_parse_u32(s, out);
     for (int i = 0; i < 8; i++)
         if (!strcmp(s + 1, regs[i])) {
             *out = mon->cpu->r[i];
@@ -106,8 +102,7 @@ static bool parse_fmt(const char *s, uint32_t *count, char *format, int *unit)
     *count = 1;
     *format = 'x';
     *unit = 4;
-    if (*s != '/')
-        return true;
+    if (*s != '/') return true;
     s++;
     if (isdigit((unsigned char)*s)) {
         unsigned long n = 0;
@@ -129,8 +124,7 @@ static bool parse_fmt(const char *s, uint32_t *count, char *format, int *unit)
         else
             return false;
     }
-    if (*format == 'c')
-        *unit = 1;
+    if (*format == 'c') *unit = 1;
     return true;
 }
 
@@ -161,22 +155,21 @@ void monitor_cmd_x(struct monitor *mon, const char *args, bool virtual_addr)
     char fmt[64] = "", addr[64] = "";
     if (*args == '/') {
         size_t n = strcspn(args, " \t");
-        if (n >= sizeof(fmt))
-            goto usage;
+        if (n >= sizeof(fmt)) goto usage;
         memcpy(fmt, args, n);
         args += n;
         while (*args == ' ' || *args == '\t')
             args++;
     }
-    if (!*args || strlen(args) >= sizeof(addr) || strpbrk(args, " \t"))
-        goto usage;
+    if (!*args || strlen(args) >= sizeof(addr) || strpbrk(args, " \t")) goto usage;
     strcpy(addr, args);
     uint32_t count, start;
     char format;
     int unit;
     if (!parse_fmt(fmt, &count, &format, &unit)) {
-        fprintf(mon->out, "%s: invalid format '%s' (/NFU: F one of x d u o c i, U one of b h w g)\n",
-                cmd, fmt);
+        fprintf(mon->out,
+                "%s: invalid format '%s' (/NFU: F one of x d u o c i, U one of b h w g)\n", cmd,
+                fmt);
         return;
     }
     if (!parse_addr(mon, addr, &start)) {
@@ -199,21 +192,19 @@ void monitor_cmd_x(struct monitor *mon, const char *args, bool virtual_addr)
         for (int b = unit - 1; b >= 0; b--) {
             uint32_t pa = a + (uint32_t)b;
             if (virtual_addr && !monitor_translate(mon, a + (uint32_t)b, &pa)) {
-                fprintf(o, "%s%s: cannot access memory at %08x (page not present)\n",
-                        i ? "\n" : "", cmd, a + (uint32_t)b);
+                fprintf(o, "%s%s: cannot access memory at %08x (page not present)\n", i ? "\n" : "",
+                        cmd, a + (uint32_t)b);
                 return;
             }
             v = v << 8 | (bus_mem_read(mon->pc->bus, pa, 1) & 0xff);
         }
         if (i % (uint32_t)per_line == 0) {
-            if (i)
-                fputc('\n', o);
+            if (i) fputc('\n', o);
             fprintf(o, "%08x:", a);
         }
         print_unit(o, format, unit, v);
     }
-    if (count)
-        fputc('\n', o);
+    if (count) fputc('\n', o);
     return;
 usage:
     fprintf(mon->out, "usage: %s /fmt addr (e.g. %s /16xb 0x1000)\n", cmd, cmd);
@@ -229,8 +220,7 @@ static void for_each_mapping(struct monitor *mon,
     uint32_t dir = mon->cpu->cr[3] & ~0xfffu;
     for (uint32_t i = 0; i < 1024; i++) {
         uint32_t pde = phys32(mon, (dir + i * 4) & a20_mask(mon));
-        if (!(pde & PTE_P))
-            continue;
+        if (!(pde & PTE_P)) continue;
         uint32_t lin = i << 22;
         if (is_large(mon, pde)) {
             fn(mon, lin, pde & 0xffc00000u, 1u << 22, pde & 0x1ffu, ctx);
@@ -238,8 +228,7 @@ static void for_each_mapping(struct monitor *mon,
         }
         for (uint32_t j = 0; j < 1024; j++) {
             uint32_t pte = phys32(mon, ((pde & ~0xfffu) + j * 4) & a20_mask(mon));
-            if (!(pte & PTE_P))
-                continue;
+            if (!(pte & PTE_P)) continue;
             /* U and W hold only when both levels grant them. */
             uint32_t flags = (pte & 0x1ffu & ~(PTE_U | PTE_W)) | (pte & pde & (PTE_U | PTE_W));
             fn(mon, lin | j << 12, pte & ~0xfffu, 4096, flags, ctx);
@@ -247,8 +236,8 @@ static void for_each_mapping(struct monitor *mon,
     }
 }
 
-static void tlb_line(struct monitor *mon, uint32_t lin, uint32_t phys, uint32_t size,
-                     uint32_t f, void *ctx)
+static void tlb_line(struct monitor *mon, uint32_t lin, uint32_t phys, uint32_t size, uint32_t f,
+                     void *ctx)
 {
     (void)size;
     (void)ctx;
@@ -274,8 +263,7 @@ struct mem_range {
 
 static void mem_flush(struct monitor *mon, struct mem_range *r)
 {
-    if (!r->open)
-        return;
+    if (!r->open) return;
     uint64_t end = r->end ? r->end : 0x100000000ull;
     fprintf(mon->out, "%08x-%08llx %08llx %cr%c\n", r->start, (unsigned long long)end,
             (unsigned long long)(end - r->start), r->prot & PTE_U ? 'u' : '-',
@@ -283,16 +271,14 @@ static void mem_flush(struct monitor *mon, struct mem_range *r)
     r->open = false;
 }
 
-static void mem_page(struct monitor *mon, uint32_t lin, uint32_t phys, uint32_t size,
-                     uint32_t f, void *ctx)
+static void mem_page(struct monitor *mon, uint32_t lin, uint32_t phys, uint32_t size, uint32_t f,
+                     void *ctx)
 {
     (void)phys;
     struct mem_range *r = ctx;
     uint32_t prot = f & (PTE_U | PTE_W);
-    if (r->open && (r->end != lin || r->prot != prot))
-        mem_flush(mon, r);
-    if (!r->open)
-        *r = (struct mem_range){true, lin, lin, prot};
+    if (r->open && (r->end != lin || r->prot != prot)) mem_flush(mon, r);
+    if (!r->open) *r = (struct mem_range){true, lin, lin, prot};
     r->end = lin + size;
 }
 

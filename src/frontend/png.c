@@ -22,8 +22,7 @@ struct png_buf {
 
 static void buf_need(struct png_buf *b, size_t more)
 {
-    if (b->oom || b->len + more <= b->cap)
-        return;
+    if (b->oom || b->len + more <= b->cap) return;
     size_t cap = b->cap ? b->cap : 4096;
     while (cap < b->len + more)
         cap *= 2;
@@ -39,8 +38,7 @@ static void buf_need(struct png_buf *b, size_t more)
 static void buf_put(struct png_buf *b, const void *src, size_t n)
 {
     buf_need(b, n);
-    if (b->oom)
-        return;
+    if (b->oom) return;
     memcpy(b->data + b->len, src, n);
     b->len += n;
 }
@@ -60,11 +58,9 @@ static void put_chunk(struct png_buf *b, const char type[4], const uint8_t *data
     put_be32(hdr, (uint32_t)n);
     memcpy(hdr + 4, type, 4);
     buf_put(b, hdr, 8);
-    if (n)
-        buf_put(b, data, n);
+    if (n) buf_put(b, data, n);
     uLong crc = crc32(0L, (const Bytef *)type, 4);
-    if (n)
-        crc = crc32(crc, data, (uInt)n);
+    if (n) crc = crc32(crc, data, (uInt)n);
     uint8_t tail[4];
     put_be32(tail, (uint32_t)crc);
     buf_put(b, tail, 4);
@@ -76,8 +72,7 @@ static uint8_t *filtered_rows(const uint32_t *px, int w, int h, size_t *len)
 {
     size_t row = 1 + 3 * (size_t)w;
     uint8_t *raw = malloc(row * (size_t)h);
-    if (!raw)
-        return NULL;
+    if (!raw) return NULL;
     for (int y = 0; y < h; y++) {
         uint8_t *d = raw + row * (size_t)y;
         const uint32_t *s = px + (size_t)y * (size_t)w;
@@ -149,8 +144,7 @@ bool png_write_file(const char *path, const uint32_t *pixels, int width, int hei
 {
     uint8_t *png;
     size_t len;
-    if (!png_encode(pixels, width, height, &png, &len, err, errlen))
-        return false;
+    if (!png_encode(pixels, width, height, &png, &len, err, errlen)) return false;
     size_t tlen = strlen(path) + 16;
     char *tmp = malloc(tlen);
     if (!tmp) {
@@ -162,10 +156,8 @@ bool png_write_file(const char *path, const uint32_t *pixels, int width, int hei
     FILE *f = fopen(tmp, "wb");
     bool ok = f && fwrite(png, 1, len, f) == len;
     int e = errno;
-    if (f && fclose(f))
-        ok = false, e = errno;
-    if (ok && rename(tmp, path))
-        ok = false, e = errno;
+    if (f && fclose(f)) ok = false, e = errno;
+    if (ok && rename(tmp, path)) ok = false, e = errno;
     if (!ok) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(e ? e : EIO));
         remove(tmp);

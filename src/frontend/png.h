@@ -27,7 +27,7 @@ KILN_MUST_CHECK bool png_encode(const uint32_t *pixels, int width, int height, u
 /* Encode as png_encode() and write the file atomically (a temporary beside
  * it, then rename), so a failed write never leaves a half file under
  * 'path'. False with a message in err. */
-KILN_MUST_CHECK bool png_write_file(const char *path, const uint32_t *pixels, int width,
-                                    int height, char *err, size_t errlen);
+KILN_MUST_CHECK bool png_write_file(const char *path, const uint32_t *pixels, int width, int height,
+                                    char *err, size_t errlen);
 
 #endif

@@ -20,7 +20,7 @@
 
 #include "frontend/snapshot_state.h"
 
-#define SNAP_MAGIC "KILNSNAP"
+#define SNAP_MAGIC      "KILNSNAP"
 #define SNAP_MAX_TIMERS 64
 
 static void put64(uint8_t *p, uint64_t v)
@@ -53,8 +53,7 @@ static bool gz_put(gzFile f, const void *p, size_t n)
     const uint8_t *b = p;
     while (n) {
         unsigned chunk = n > (1u << 30) ? (1u << 30) : (unsigned)n;
-        if (gzwrite(f, b, chunk) != (int)chunk)
-            return false;
+        if (gzwrite(f, b, chunk) != (int)chunk) return false;
         b += chunk;
         n -= chunk;
     }
@@ -111,8 +110,7 @@ bool snapshot_save(const char *path, const struct cpu *cpu, struct pc *pc, uint6
     ok &= gz_put(f, tb, 4 + 8 * (size_t)snap_timer_count());
     ok &= gz_put(f, "END!", 4);
     int e = errno;
-    if (gzclose(f) != Z_OK)
-        ok = false;
+    if (gzclose(f) != Z_OK) ok = false;
     if (ok && rename(tmp, path)) {
         ok = false;
         e = errno;
@@ -139,8 +137,7 @@ static uint8_t *read_all(const char *path, size_t limit, size_t *len, char *err,
     bool bad = !buf;
     while (!bad) {
         if (n == cap) {
-            if (cap >= limit)
-                break; /* longer than expected: the header checks say why */
+            if (cap >= limit) break; /* longer than expected: the header checks say why */
             cap = cap * 2 > limit ? limit : cap * 2;
             uint8_t *nb = realloc(buf, cap);
             if (!nb) {
@@ -169,8 +166,7 @@ static uint8_t *read_all(const char *path, size_t limit, size_t *len, char *err,
         bad = true;
     }
     if (bad) {
-        if (!buf)
-            snprintf(err, errlen, "out of memory reading %s", path);
+        if (!buf) snprintf(err, errlen, "out of memory reading %s", path);
         free(buf);
         return NULL;
     }
@@ -188,8 +184,7 @@ bool snapshot_load(const char *path, struct cpu *cpu, struct pc *pc, uint64_t *n
     limit += 4 + 8 * (size_t)snap_timer_count() + 4;
     size_t len;
     uint8_t *buf = read_all(path, limit + 1, &len, err, errlen);
-    if (!buf)
-        return false;
+    if (!buf) return false;
     bool ok = false;
     const uint8_t *p = buf, *end = buf + len;
     if (len < 52 || memcmp(p, SNAP_MAGIC, 8)) {

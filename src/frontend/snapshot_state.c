@@ -22,7 +22,10 @@
 struct keep {
     size_t off, len;
 };
-#define KEEP(type, field) {offsetof(type, field), sizeof(((type *)0)->field)}
+#define KEEP(type, field)                                                                          \
+    {                                                                                              \
+        offsetof(type, field), sizeof(((type *)0)->field)                                          \
+    }
 
 /* memcpy 'saved' over 'live', except the 'keep' ranges. */
 static void restore_keeping(void *live, const void *saved, size_t size, const struct keep *keep,
@@ -33,12 +36,10 @@ static void restore_keeping(void *live, const void *saved, size_t size, const st
     size_t pos = 0;
     /* 'keep' is in ascending order of offset. */
     for (int i = 0; i < n; i++) {
-        if (keep[i].off > pos)
-            memcpy(l + pos, s + pos, keep[i].off - pos);
+        if (keep[i].off > pos) memcpy(l + pos, s + pos, keep[i].off - pos);
         pos = keep[i].off + keep[i].len;
     }
-    if (pos < size)
-        memcpy(l + pos, s + pos, size - pos);
+    if (pos < size) memcpy(l + pos, s + pos, size - pos);
 }
 
 /* ---- CPU ---- */
@@ -89,8 +90,7 @@ static void cpu_save(const struct cpu *c, struct pc *pc, uint8_t *out)
     memcpy(out, &s, sizeof(s));
 }
 
-static bool cpu_check(const struct pc *pc, const uint8_t *in, size_t len, char *why,
-                      size_t whylen)
+static bool cpu_check(const struct pc *pc, const uint8_t *in, size_t len, char *why, size_t whylen)
 {
     (void)pc;
     (void)len;
@@ -179,16 +179,14 @@ static void ram_save(const struct cpu *c, struct pc *pc, uint8_t *out)
     uint8_t *map = out, *page = out + ram_map_bytes(pc);
     memset(map, 0, ram_map_bytes(pc));
     for (size_t i = 0; i < ram_pages(pc); i++) {
-        if (page_zero(ram + i * RAM_PAGE))
-            continue;
+        if (page_zero(ram + i * RAM_PAGE)) continue;
         map[i / 8] |= (uint8_t)(1u << (i % 8));
         memcpy(page, ram + i * RAM_PAGE, RAM_PAGE);
         page += RAM_PAGE;
     }
 }
 
-static bool ram_check(const struct pc *pc, const uint8_t *in, size_t len, char *why,
-                      size_t whylen)
+static bool ram_check(const struct pc *pc, const uint8_t *in, size_t len, char *why, size_t whylen)
 {
     size_t n = 0;
     if (len >= ram_map_bytes(pc))
@@ -222,10 +220,12 @@ static void ram_load(struct cpu *c, struct pc *pc, const uint8_t *in, size_t len
 #define UART_KEEP(i)                                                                               \
     {offsetof(struct pc, uart[i].clock) - offsetof(struct pc, uart), sizeof(struct clock *)},      \
         {offsetof(struct pc, uart[i].irq) - offsetof(struct pc, uart), sizeof(struct irq_line)},   \
-        {offsetof(struct pc, uart[i].backend) - offsetof(struct pc, uart),                          \
+        {offsetof(struct pc, uart[i].backend) - offsetof(struct pc, uart),                         \
          sizeof(struct uart_backend)},                                                             \
-        {offsetof(struct pc, uart[i].tx_timer) - offsetof(struct pc, uart),                         \
-         2 * sizeof(struct clock_timer)}
+    {                                                                                              \
+        offsetof(struct pc, uart[i].tx_timer) - offsetof(struct pc, uart),                         \
+            2 * sizeof(struct clock_timer)                                                         \
+    }
 static const struct keep uart_keep[] = {UART_KEEP(0), UART_KEEP(1), UART_KEEP(2), UART_KEEP(3)};
 static const struct keep com_irq_keep[] = {
     {offsetof(struct irq_or, out), sizeof(struct irq_line)},
@@ -236,8 +236,7 @@ static const struct keep kbc_keep[] = {KEEP(struct kbc, clock), KEEP(struct kbc,
                                        KEEP(struct kbc, port)};
 static const struct keep kbd_keep[] = {KEEP(struct ps2kbd, clock), KEEP(struct ps2kbd, ready),
                                        KEEP(struct ps2kbd, repeat)};
-static const struct keep mouse_keep[] = {KEEP(struct ps2mouse, clock),
-                                         KEEP(struct ps2mouse, ready),
+static const struct keep mouse_keep[] = {KEEP(struct ps2mouse, clock), KEEP(struct ps2mouse, ready),
                                          KEEP(struct ps2mouse, sample)};
 static const struct keep rtc_keep[] = {KEEP(struct rtc, clock), KEEP(struct rtc, irq),
                                        KEEP(struct rtc, update_timer),
@@ -245,7 +244,9 @@ static const struct keep rtc_keep[] = {KEEP(struct rtc, clock), KEEP(struct rtc,
 #define PIT_CTR_KEEP(i)                                                                            \
     {offsetof(struct pit, ctr[i].pit), sizeof(struct pit *)},                                      \
         {offsetof(struct pit, ctr[i].out_line), sizeof(struct irq_line)},                          \
-        {offsetof(struct pit, ctr[i].timer), sizeof(struct clock_timer)}
+    {                                                                                              \
+        offsetof(struct pit, ctr[i].timer), sizeof(struct clock_timer)                             \
+    }
 static const struct keep pit_keep[] = {PIT_CTR_KEEP(0), PIT_CTR_KEEP(1), PIT_CTR_KEEP(2),
                                        KEEP(struct pit, clock)};
 
@@ -255,11 +256,13 @@ struct image_dev {
     int n_keep;
 };
 
-#define IMAGE(field, k) {offsetof(struct pc, field), sizeof(((struct pc *)0)->field), k, \
-                         (int)KILN_ARRAY_SIZE(k)}
+#define IMAGE(field, k)                                                                            \
+    {                                                                                              \
+        offsetof(struct pc, field), sizeof(((struct pc *)0)->field), k, (int)KILN_ARRAY_SIZE(k)    \
+    }
 static const struct image_dev images[] = {
-    IMAGE(pic, pic_keep), IMAGE(pit, pit_keep),   IMAGE(rtc, rtc_keep),
-    IMAGE(kbc, kbc_keep), IMAGE(kbd, kbd_keep),   IMAGE(mouse, mouse_keep),
+    IMAGE(pic, pic_keep),   IMAGE(pit, pit_keep),         IMAGE(rtc, rtc_keep),
+    IMAGE(kbc, kbc_keep),   IMAGE(kbd, kbd_keep),         IMAGE(mouse, mouse_keep),
     IMAGE(uart, uart_keep), IMAGE(com_irq, com_irq_keep),
 };
 
@@ -303,23 +306,20 @@ static bool images_check(const struct pc *pc, const uint8_t *in, size_t len, cha
     }
     const char *bad = NULL;
     for (int i = 0; i < 2; i++)
-        if (t->pic.chip[i].lowest > 7 || t->pic.chip[i].init_step > 4)
-            bad = "PIC";
+        if (t->pic.chip[i].lowest > 7 || t->pic.chip[i].init_step > 4) bad = "PIC";
     for (int i = 0; i < 3; i++) {
         const struct pit_counter *c = &t->pit.ctr[i];
-        if (c->mode > 5 || c->rw > 3 || c->state > PIT_HOLD)
-            bad = "PIT";
+        if (c->mode > 5 || c->rw > 3 || c->state > PIT_HOLD) bad = "PIT";
     }
-    if (t->rtc.index > 127)
-        bad = "RTC";
+    if (t->rtc.index > 127) bad = "RTC";
     if (t->kbc.q_head < 0 || t->kbc.q_head >= KBC_QUEUE_SIZE || t->kbc.q_count < 0 ||
         t->kbc.q_count > KBC_QUEUE_SIZE)
         bad = "8042";
     const struct ps2kbd *k = &t->kbd;
-    if (k->q_head < 0 || k->q_head >= PS2KBD_QUEUE || k->q_count < 0 ||
-        k->q_count > PS2KBD_QUEUE || k->paste_head < 0 || k->paste_head >= PS2KBD_PASTE ||
-        k->paste_count < 0 || k->paste_count > PS2KBD_PASTE || k->set < 1 || k->set > 3 ||
-        (int)k->repeat_key < 0 || k->repeat_key >= KILN_KEY_COUNT)
+    if (k->q_head < 0 || k->q_head >= PS2KBD_QUEUE || k->q_count < 0 || k->q_count > PS2KBD_QUEUE ||
+        k->paste_head < 0 || k->paste_head >= PS2KBD_PASTE || k->paste_count < 0 ||
+        k->paste_count > PS2KBD_PASTE || k->set < 1 || k->set > 3 || (int)k->repeat_key < 0 ||
+        k->repeat_key >= KILN_KEY_COUNT)
         bad = "keyboard";
     const struct ps2mouse *m = &t->mouse;
     if (m->q_head < 0 || m->q_head >= PS2MOUSE_QUEUE || m->q_count < 0 ||
@@ -333,8 +333,7 @@ static bool images_check(const struct pc *pc, const uint8_t *in, size_t len, cha
                 bad = "UART";
     }
     free(t);
-    if (bad)
-        snprintf(why, whylen, "impossible %s state", bad);
+    if (bad) snprintf(why, whylen, "impossible %s state", bad);
     return !bad;
 }
 
@@ -368,8 +367,7 @@ static void vga_save(const struct cpu *c, struct pc *pc, uint8_t *out)
     memcpy(out + (VGA_REGS_END - VGA_REGS_START), pc->vga.vram, pc->vga.vram_size);
 }
 
-static bool vga_check(const struct pc *pc, const uint8_t *in, size_t len, char *why,
-                      size_t whylen)
+static bool vga_check(const struct pc *pc, const uint8_t *in, size_t len, char *why, size_t whylen)
 {
     (void)len;
     struct vga *t = malloc(sizeof(*t));
@@ -388,10 +386,10 @@ static bool vga_check(const struct pc *pc, const uint8_t *in, size_t len, char *
               ((uint32_t)d->bank << 16) < pc->vga.vram_size;
     if (ok && (d->enable & VBE_DISPI_ENABLED))
         ok = (d->bpp == 4 || d->bpp == 8 || d->bpp == 15 || d->bpp == 16 || d->bpp == 24 ||
-              d->bpp == 32) && d->xres && d->yres;
+              d->bpp == 32) &&
+             d->xres && d->yres;
     free(t);
-    if (!ok)
-        snprintf(why, whylen, "impossible VGA state");
+    if (!ok) snprintf(why, whylen, "impossible VGA state");
     return ok;
 }
 
@@ -413,7 +411,9 @@ static void vga_load(struct cpu *c, struct pc *pc, const uint8_t *in, size_t len
 static struct clock_timer *timer_at(struct pc *pc, int i)
 {
     switch (i) {
-    case 0: case 1: case 2: return &pc->pit.ctr[i].timer;
+    case 0:
+    case 1:
+    case 2: return &pc->pit.ctr[i].timer;
     case 3: return &pc->rtc.update_timer;
     case 4: return &pc->rtc.periodic_timer;
     case 5: return &pc->kbc.deliver;
@@ -440,8 +440,7 @@ void snap_timers_deadlines(struct pc *pc, uint64_t *out)
 void snap_timers_cancel(struct pc *pc)
 {
     for (int i = 0; i < snap_timer_count(); i++)
-        if (timer_at(pc, i)->cb)
-            clock_timer_cancel(&pc->clock, timer_at(pc, i));
+        if (timer_at(pc, i)->cb) clock_timer_cancel(&pc->clock, timer_at(pc, i));
 }
 
 void snap_timers_rearm(struct pc *pc, const uint64_t *deadlines)
@@ -463,12 +462,24 @@ uint64_t snap_fingerprint(void)
 {
     /* FNV-1a over the sizes and offsets the images depend on. */
     const uint64_t parts[] = {
-        sizeof(struct snap_cpu), sizeof(struct fpu),   sizeof(struct msr_state),
-        sizeof(struct pic),      sizeof(struct pit),   sizeof(struct rtc),
-        sizeof(struct kbc),      sizeof(struct ps2kbd), sizeof(struct ps2mouse),
-        sizeof(struct uart),     sizeof(struct irq_or), 4,
-        VGA_REGS_START,          VGA_REGS_END,         offsetof(struct pit, ctr[1]),
-        offsetof(struct kbc, ram), offsetof(struct ps2kbd, q), KILN_KEY_COUNT,
+        sizeof(struct snap_cpu),
+        sizeof(struct fpu),
+        sizeof(struct msr_state),
+        sizeof(struct pic),
+        sizeof(struct pit),
+        sizeof(struct rtc),
+        sizeof(struct kbc),
+        sizeof(struct ps2kbd),
+        sizeof(struct ps2mouse),
+        sizeof(struct uart),
+        sizeof(struct irq_or),
+        4,
+        VGA_REGS_START,
+        VGA_REGS_END,
+        offsetof(struct pit, ctr[1]),
+        offsetof(struct kbc, ram),
+        offsetof(struct ps2kbd, q),
+        KILN_KEY_COUNT,
     };
     uint64_t h = 0xcbf29ce484222325ull;
     for (size_t i = 0; i < KILN_ARRAY_SIZE(parts); i++)
