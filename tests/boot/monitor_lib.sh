@@ -24,13 +24,13 @@ wait_for() {
 
 n_prompts() { grep -o '(kiln) ' "$dir/out" | wc -l; }
 
-# cmd LINE: send one command, wait for the prompt after its answer (10 s at
+# cmd LINE: send one command, wait for the prompt after its answer (30 s at
 # most), and leave the answer in $answer.
 cmd() {
     local before i
     before=$(n_prompts)
     printf '%s\n' "$1" >&3
-    for ((i = 0; i < 100; i++)); do
+    for ((i = 0; i < 300; i++)); do
         [ "$(n_prompts)" -gt "$before" ] && break
         sleep 0.1
     done
