@@ -287,7 +287,8 @@ static void incdec(struct tr *t, bool dec, int size, int reg)
     int one = konst(t, 1);
     r = temp(t);
     emit(t, dec ? IR_SUB : IR_ADD, size, r, v, one, 0, 0, 0);
-    emit(t, IR_MASK, size, r, r, IR_NONE, 0, 0, 0);
+    if (size < 4)
+        emit(t, IR_MASK, size, r, r, IR_NONE, 0, 0, 0);
     if (reg >= 0)
         setr(t, reg, size, r);
     else
@@ -371,7 +372,8 @@ static void push(struct tr *t, int size, int val)
     int k = konst(t, (uint32_t)size);
     int nsp = temp(t);
     emit(t, IR_SUB, 4, nsp, sp, k, 0, 0, 0);
-    emit(t, IR_MASK, ss, nsp, nsp, IR_NONE, 0, 0, 0);
+    if (ss < 4)
+        emit(t, IR_MASK, ss, nsp, nsp, IR_NONE, 0, 0, 0);
     int lin = linear(t, SEG_SS, nsp, size, true);
     store(t, lin, size, val);
     setr(t, R_ESP, ss, nsp);
@@ -388,7 +390,8 @@ static int pop_load(struct tr *t, int size, int *nsp)
     int k = konst(t, (uint32_t)size);
     *nsp = temp(t);
     emit(t, IR_ADD, 4, *nsp, sp, k, 0, 0, 0);
-    emit(t, IR_MASK, ss, *nsp, *nsp, IR_NONE, 0, 0, 0);
+    if (ss < 4)
+        emit(t, IR_MASK, ss, *nsp, *nsp, IR_NONE, 0, 0, 0);
     return v;
 }
 

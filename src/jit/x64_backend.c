@@ -480,6 +480,8 @@ static void lower_op(struct lower *l, const struct ir_op *o)
         break;
     }
     case IR_MASK:
+        if (o->size == 4 && o->d == o->a)
+            break; /* temporaries are 32-bit already */
         if (o->size == 4)
             x64_mov_rr(b, X64_S32, R(o->d), R(o->a));
         else
