@@ -69,7 +69,7 @@ echo "typed 'ver', FreeCOM answered after $((SECONDS - start)) s"
 title=$(xdotool getwindowname "$wid")
 echo "title: $title"
 case $title in
-*running*interpreter*MIPS*Ctrl+Alt*) ;;
+*running*translator*MIPS*Ctrl+Alt*) ;; # the default engine
 *) fail "title lacks state, engine, MIPS or the host key: $title" ;;
 esac
 
