@@ -81,7 +81,7 @@ void opt_dead_flags(struct ir_block *b)
             if (!live)
                 o->dead = 1;
             live = false;
-        } else if (o->op == IR_IMUL) {
+        } else if (o->op == IR_IMUL || o->op == IR_MULU) {
             live = false; /* records MUL flags itself */
         }
     }

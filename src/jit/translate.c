@@ -575,6 +575,13 @@ static void inline_insn(struct tr *t)
     case OP_SHL_Ev_CL: case OP_SHR_Ev_CL: case OP_SAL_Ev_CL: case OP_SAR_Ev_CL:
         shift(t, size, -1);
         return;
+    case OP_MUL_Ev:
+        if (size != 4)
+            goto no;
+        v = rm_read(t, 4, &lin, false);
+        emit(t, IR_MULU, 4, IR_NONE, v, IR_NONE, 0, 0, 0);
+        t->known_flags = (uint32_t)LF_MUL << 8 | 4u;
+        return;
     case OP_IMUL_Gv_Ev:
         v = rm_read(t, size, &lin, false);
         imul(t, size, v, getr(t, in->reg, size));

@@ -421,6 +421,24 @@ static void lower_imul(struct lower *l, const struct ir_op *o)
     mov_to_temp(l, o->d, X64_RAX);
 }
 
+/* EDX:EAX = EAX * a, and the MUL record: res = dst = the low half, src = 1
+ * when the high half is not zero (as the interpreter's mul_flags). */
+static void lower_mulu(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    x64_mov_rm(b, X64_S32, X64_RAX, guest_reg_mem(R_EAX, 4));
+    x64_unary_r(b, X64_MUL, X64_S32, R(o->a));
+    x64_mov_mr(b, X64_S32, guest_reg_mem(R_EAX, 4), X64_RAX);
+    x64_mov_mr(b, X64_S32, guest_reg_mem(R_EDX, 4), X64_RDX);
+    x64_mov_mi(b, X64_S16, cpu_mem(CPU_OFF(lf_op)), LF_MUL | 4 << 8);
+    x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(lf_dst)), X64_RAX);
+    x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(lf_res)), X64_RAX);
+    x64_test_rr(b, X64_S32, X64_RDX, X64_RDX);
+    x64_setcc_r(b, X64_CC_NE, X64_RCX);
+    x64_movzx_rr(b, X64_S32, X64_RCX, X64_S8, X64_RCX);
+    x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(lf_src)), X64_RCX);
+}
+
 static void lower_addr(struct lower *l, const struct ir_op *o)
 {
     struct x64_buf *b = l->b;
@@ -472,6 +490,7 @@ static void lower_op(struct lower *l, const struct ir_op *o)
     case IR_SHR:
     case IR_SAR: lower_shift(l, o); break;
     case IR_IMUL: lower_imul(l, o); break;
+    case IR_MULU: lower_mulu(l, o); break;
     case IR_LAZYNZ: {
         x64_test_rr(b, X64_S32, R(o->b), R(o->b));
         size_t skip = x64_jcc_rel32(b, X64_CC_E, 0);
