@@ -23,6 +23,7 @@
 #include "jit/exec.h"
 #include "json.h"
 #include "moo.h"
+#include "not_modelled.h"
 #include "vmem.h"
 
 /* Failures shown in detail per file with -v; bound on steps of one REP instruction. */
@@ -30,15 +31,11 @@ enum { VERBOSE_FAILS = 5, STEP_LIMIT = 1000000, VEC_PATH_MAX = 4096 };
 
 struct options {
     const char *cpu, *filter, *not_modelled;
-    bool verbose, has_min_pass, jit;
+    bool verbose, has_min_pass, has_max_fail, jit;
     double min_pass;
+    unsigned long long max_fail;
     const char **paths;
     int npaths;
-};
-
-/* One line of the not-modelled list. */
-struct nm_entry {
-    char *suite, *file, *reason;
 };
 
 /* Metadata and revocation list of the directory whose files are running. */
@@ -51,8 +48,7 @@ struct dir_info {
 
 struct runner {
     struct options opt;
-    struct nm_entry *nm;
-    size_t nnm;
+    struct nm_list nm;
     struct dir_info dir;
     struct vmem mem;
     struct cpu cpu;
@@ -80,7 +76,8 @@ struct outcome {
 static void usage(FILE *f)
 {
     fprintf(f, "usage: kiln-vectors [--cpu MODEL] [--accel interp|jit] [-v] [--filter SUBSTR]\n"
-               "                    [--not-modelled FILE] [--min-pass PERCENT] PATH...\n"
+               "                    [--not-modelled FILE] [--min-pass PERCENT] [--max-fail N]\n"
+               "                    PATH...\n"
                "  PATH      a directory (every *.MOO.gz and *.json.gz in it) or a test file\n"
                "  --cpu     model to run (%s); default: the MOO header's CPU,\n"
                "            or the 'cpu' of metadata.json for JSON files\n"
@@ -89,6 +86,7 @@ static void usage(FILE *f)
                "  --filter  only files whose name contains SUBSTR\n"
                "  --not-modelled  list of 'SUITE FILE reason' lines; those files are excluded\n"
                "  --min-pass      exit 0 when at least PERCENT of the run tests pass\n"
+               "  --max-fail      and (with or without --min-pass) at most N tests fail\n"
                "  -v        show the first %d failures of each file in detail\n"
                "            (and, with --accel jit, the translator's figures)\n",
             cpu_model_names(), VERBOSE_FAILS);
@@ -105,9 +103,10 @@ static int parse_args(int argc, char **argv, struct options *o)
     }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = NULL;
-        const char *opts[] = {"--cpu", "--filter", "--not-modelled", "--min-pass", "--accel"};
+        const char *opts[] = {"--cpu",    "--filter", "--not-modelled",
+                              "--min-pass", "--accel", "--max-fail"};
         int which = -1;
-        for (int k = 0; k < 5; k++) {
+        for (int k = 0; k < 6; k++) {
             size_t n = strlen(opts[k]);
             if (!strncmp(a, opts[k], n) && (a[n] == 0 || a[n] == '=')) {
                 which = k;
@@ -147,6 +146,14 @@ static int parse_args(int argc, char **argv, struct options *o)
                 return -1;
             }
             o->jit = !strcmp(val, "jit");
+        } else if (which == 5) {
+            char *end;
+            o->max_fail = strtoull(val, &end, 10);
+            if (*end || end == val || val[0] == '-') {
+                fprintf(stderr, "kiln-vectors: --max-fail wants a count, got '%s'\n", val);
+                return -1;
+            }
+            o->has_max_fail = true;
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
             o->verbose = true;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -166,16 +173,6 @@ static int parse_args(int argc, char **argv, struct options *o)
     return 0;
 }
 
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n);
-    if (!q) {
-        fprintf(stderr, "kiln-vectors: out of memory\n");
-        exit(2);
-    }
-    return q;
-}
-
 /* Ports are unclaimed: IN reads all-ones, as the suites specify; OUT is ignored. */
 static uint32_t io_read(void *ctx, uint16_t port, int size)
 {
@@ -186,69 +183,6 @@ static uint32_t io_read(void *ctx, uint16_t port, int size)
 static void io_write(void *ctx, uint16_t port, int size, uint32_t val)
 {
     (void)ctx, (void)port, (void)size, (void)val;
-}
-
-/* Load the not-modelled list: 'SUITE FILE reason' lines, '#' comments. */
-static int nm_load(struct runner *r, const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "kiln-vectors: cannot open %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    char *line = NULL;
-    size_t line_cap = 0, cap = 0;
-    unsigned lineno = 0;
-    int rc = 0;
-    while (!rc && getline(&line, &line_cap, f) >= 0) {
-        lineno++;
-        char *save, *suite = strtok_r(line, " \t\r\n", &save);
-        if (!suite || suite[0] == '#')
-            continue;
-        char *file = strtok_r(NULL, " \t\r\n", &save);
-        char *reason = file ? strtok_r(NULL, "\r\n", &save) : NULL;
-        if (!file || !cpu_model_find(suite)) {
-            fprintf(stderr, "kiln-vectors: %s:%u: expected 'SUITE FILE reason', SUITE one of %s\n",
-                    path, lineno, cpu_model_names());
-            rc = -1;
-            break;
-        }
-        if (reason)
-            reason += strspn(reason, " \t");
-        if (r->nnm == cap) {
-            cap = cap ? cap * 2 : 32;
-            r->nm = xrealloc(r->nm, cap * sizeof(*r->nm));
-        }
-        struct nm_entry *e = &r->nm[r->nnm++];
-        e->suite = strdup(suite);
-        e->file = strdup(file);
-        e->reason = strdup(reason && *reason ? reason : "(no reason given)");
-        if (!e->suite || !e->file || !e->reason) {
-            fprintf(stderr, "kiln-vectors: out of memory\n");
-            rc = -1;
-        }
-    }
-    free(line);
-    fclose(f);
-    return rc;
-}
-
-static const struct nm_entry *nm_find(const struct runner *r, const char *suite, const char *file)
-{
-    for (size_t i = 0; i < r->nnm; i++)
-        if (!strcmp(r->nm[i].suite, suite) && !strcmp(r->nm[i].file, file))
-            return &r->nm[i];
-    return NULL;
-}
-
-static void nm_free(struct runner *r)
-{
-    for (size_t i = 0; i < r->nnm; i++) {
-        free(r->nm[i].suite);
-        free(r->nm[i].file);
-        free(r->nm[i].reason);
-    }
-    free(r->nm);
 }
 
 static void dir_free(struct dir_info *d)
@@ -655,7 +589,7 @@ static void run_file(struct runner *r, const char *path)
             json_tests_close(&src.json);
         return;
     }
-    const struct nm_entry *nm = nm_find(r, model->name, base);
+    const struct nm_entry *nm = nm_find(&r->nm, model->name, base);
     struct json_flag_masks fm;
     json_meta_file_masks(&r->dir.meta, base, &fm);
 
@@ -743,7 +677,7 @@ static void runner_free(struct runner *r)
 {
     moo_test_free(&r->test);
     dir_free(&r->dir);
-    nm_free(r);
+    nm_free(&r->nm);
     jit_free(r->jit);
     vmem_free(&r->mem);
     free(r->buf);
@@ -761,7 +695,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (parse_args(argc, argv, &r->opt) ||
-        (r->opt.not_modelled && nm_load(r, r->opt.not_modelled))) {
+        (r->opt.not_modelled && nm_load(&r->nm, r->opt.not_modelled))) {
         runner_free(r);
         return 2;
     }
@@ -793,9 +727,17 @@ int main(int argc, char **argv)
 
     uint64_t run = r->passed + r->failed;
     double pct = run ? 100.0 * (double)r->passed / (double)run : 100.0;
-    int rc = r->failed == 0 || (r->opt.has_min_pass && pct >= r->opt.min_pass) ? 0 : 1;
+    /* Failures are tolerated only within a threshold given; both when both are. */
+    bool pct_ok = r->opt.has_min_pass && pct >= r->opt.min_pass;
+    bool count_ok = r->opt.has_max_fail && r->failed <= r->opt.max_fail;
+    bool ok = r->failed == 0 || (r->opt.has_min_pass && r->opt.has_max_fail ? pct_ok && count_ok
+                                                                            : pct_ok || count_ok);
+    int rc = ok ? 0 : 1;
     if (r->failed && r->opt.has_min_pass)
         fprintf(stderr, "kiln-vectors: %.3f%% passed (minimum %.3f%%)\n", pct, r->opt.min_pass);
+    if (r->failed && r->opt.has_max_fail)
+        fprintf(stderr, "kiln-vectors: %llu failed (at most %llu)\n",
+                (unsigned long long)r->failed, r->opt.max_fail);
     if (r->io_error)
         rc = 2;
     runner_free(r);
