@@ -142,14 +142,18 @@ enum exec_stop jit_run(struct jit *j, uint64_t max_insns, const volatile int *st
                        const volatile int *intr_line)
 {
     struct cpu *c = j->cpu;
-    uint64_t start = c->icount;
+    /* The budget counts retired instructions plus exceptions delivered (a
+     * step that retires nothing), as the interpreter's loop counts steps: a
+     * guest faulting for ever still returns. */
+    uint64_t start = c->icount, exc_start = c->exceptions;
     c->jit.intr_line = intr_line ? intr_line : &no_interrupt;
-    c->jit.budget_end = start + max_insns;
     c->jit.mode_dirty = 1; /* interrupts and resets happen between runs */
     struct jit_block *b = NULL;
     for (;;) {
-        if (c->icount - start >= max_insns)
+        uint64_t faults = c->exceptions - exc_start;
+        if (c->icount - start + faults >= max_insns)
             return EXEC_BUDGET;
+        c->jit.budget_end = start + max_insns - faults;
         if (stop_flag && *stop_flag)
             return EXEC_STOPPED;
         if (intr_line && *intr_line && interp_interruptible(c))

@@ -468,7 +468,7 @@ static uint32_t exceptions(const struct fz_engine *e)
     return n;
 }
 
-/* Bring the interpreter to the translator's retired-instruction count and
+/* Bring the interpreter to the translator's step count and
  * compare (RAM too when 'full'); true when they differ. The translator
  * stops at a block boundary, so the interpreter runs one step at a time; * a step that delivers an
  * exception retires nothing, and the guard only bounds a broken run (every handler retires its
@@ -480,8 +480,10 @@ static bool sync_differ(struct fz_machine *m, enum exec_stop js, enum exec_stop 
                *jc = &m->e[JIT]
                           .cpu; /* (a guest can spin delivering faults that retire nothing until its
                                  * pushes overwrite the faulting code: the guard allows for that) */
-    uint64_t target = jc->icount, guard = 3 * (target - ic->icount) + 1000000;
-    while (ic->icount < target && *is == EXEC_BUDGET && guard--) {
+    /* Both engines count a step as a retired instruction or a delivered
+     * exception (struct cpu's icount and exceptions). */
+    uint64_t target = jc->icount + jc->exceptions, guard = 3 * (jc->icount - ic->icount) + 1000000;
+    while (ic->icount + ic->exceptions < target && *is == EXEC_BUDGET && guard--) {
         uint32_t off = ic->eip - m->code_eip;
         if (off < FZ_CODE_MAX) m->hit[off] = 1;
         m->ss_base_seen |= ic->seg[SEG_SS].base != 0;
