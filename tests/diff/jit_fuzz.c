@@ -235,7 +235,7 @@ static bool still_differs(struct shrinker *sh, const struct fz_case *k, struct f
 {
     if (sh->runs >= SHRINK_RUNS) return false;
     sh->runs++;
-    /* A candidate can hang an engine too (FINDINGS-vectors.md, V1). */
+    /* A candidate can hang an engine too (docs/findings/vectors.md, V1). */
     alarm(WATCHDOG_SECONDS);
     fz_machine_run(sh->m, &k->st, &k->s, k->budget, res);
     alarm(0);

@@ -190,7 +190,7 @@ struct fz_result {
     uint32_t exceptions;      /* exceptions delivered (the handlers' port writes) */
     uint32_t exc[FZ_VECTORS]; /* the same by vector */
     bool stopped_early;       /* halt or shutdown before the budget */
-    int known; /* the difference is attributed to this open finding (FINDINGS.md), or 0 */
+    int known; /* the difference is attributed to this open finding (docs/findings/jitfuzz.md), or 0 */
     int units, units_run; /* units laid out, and those the interpreter began */
 };
 
