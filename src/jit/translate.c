@@ -575,6 +575,34 @@ static void inline_insn(struct tr *t)
     case OP_SHL_Ev_CL: case OP_SHR_Ev_CL: case OP_SAL_Ev_CL: case OP_SAR_Ev_CL:
         shift(t, size, -1);
         return;
+    case OP_TEST_Ib_Eb: case OP_TEST_Ib1_Eb: case OP_TEST_Ib_Ev: case OP_TEST_Ib1_Ev: {
+        size = (in->op == OP_TEST_Ib_Eb || in->op == OP_TEST_Ib1_Eb) ? 1 : size;
+        v = rm_read(t, size, &lin, false);
+        int s = konst(t, in->imm & size_mask(size));
+        r = temp(t);
+        emit(t, IR_AND, size, r, v, s, 0, 0, 0);
+        lazy(t, LF_LOGIC, size, v, s, r);
+        return;
+    }
+    case OP_NOT_Eb: case OP_NOT_Ev: {
+        size = in->op == OP_NOT_Eb ? 1 : size;
+        v = rm_read(t, size, &lin, true);
+        int m = konst(t, size_mask(size));
+        r = temp(t);
+        emit(t, IR_XOR, size, r, v, m, 0, 0, 0);
+        rm_write(t, size, lin, r);
+        return;
+    }
+    case OP_NEG_Eb: case OP_NEG_Ev: {
+        size = in->op == OP_NEG_Eb ? 1 : size;
+        v = rm_read(t, size, &lin, true);
+        int z = konst(t, 0);
+        r = temp(t);
+        emit(t, IR_SUB, size, r, z, v, 0, 0, 0); /* unmasked, as the interpreter records it */
+        rm_write(t, size, lin, r);
+        lazy(t, LF_SUB, size, z, v, r);
+        return;
+    }
     case OP_MUL_Ev:
         if (size != 4)
             goto no;
