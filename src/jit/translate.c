@@ -237,6 +237,25 @@ static void rm_write(struct tr *t, int size, int lin, int val)
         store(t, lin, size, val);
 }
 
+static void lazy(struct tr *t, enum lf_op op, int size, int dst, int src, int res);
+
+/* TEST: flags of v & s, nothing written. */
+static void test(struct tr *t, int size, int v, int s)
+{
+    int r = temp(t);
+    emit(t, IR_AND, size, r, v, s, 0, 0, 0);
+    lazy(t, LF_LOGIC, size, v, s, r);
+}
+
+/* r/m = val, without reading r/m first (MOV, SETcc). */
+static void rm_store(struct tr *t, int size, int val)
+{
+    if (t->in->is_mem)
+        store(t, mem_lin(t, size, true), size, val);
+    else
+        setr(t, t->in->rm, size, val);
+}
+
 static int stack_size(const struct tr *t)
 {
     return (t->key->mode & KEY_STACK32) ? 4 : 2;
@@ -427,13 +446,7 @@ static void inline_insn(struct tr *t)
     case OP_MOV_Eb_Gb:
     case OP_MOV_Ev_Gv:
         size = in->op == OP_MOV_Eb_Gb ? 1 : size;
-        v = getr(t, in->reg, size);
-        if (in->is_mem) {
-            lin = mem_lin(t, size, true);
-            store(t, lin, size, v);
-        } else {
-            setr(t, in->rm, size, v);
-        }
+        rm_store(t, size, getr(t, in->reg, size));
         return;
     case OP_MOV_Gb_Eb:
     case OP_MOV_Gv_Ev:
@@ -444,13 +457,7 @@ static void inline_insn(struct tr *t)
     case OP_MOV_Eb_Ib:
     case OP_MOV_Ev_Iz:
         size = in->op == OP_MOV_Eb_Ib ? 1 : size;
-        v = konst(t, in->imm & size_mask(size));
-        if (in->is_mem) {
-            lin = mem_lin(t, size, true);
-            store(t, lin, size, v);
-        } else {
-            setr(t, in->rm, size, v);
-        }
+        rm_store(t, size, konst(t, in->imm & size_mask(size)));
         return;
     case OP_MOV_AL_Ob:
     case OP_MOV_eAX_Ov:
@@ -527,25 +534,17 @@ static void inline_insn(struct tr *t)
     ALU_CASES(CMP, 7)
 #undef ALU_CASES
     case OP_TEST_Eb_Gb:
-    case OP_TEST_Ev_Gv: {
+    case OP_TEST_Ev_Gv:
         size = in->op == OP_TEST_Eb_Gb ? 1 : size;
         v = rm_read(t, size, &lin, false);
-        int s = getr(t, in->reg, size);
-        r = temp(t);
-        emit(t, IR_AND, size, r, v, s, 0, 0, 0);
-        lazy(t, LF_LOGIC, size, v, s, r);
+        test(t, size, v, getr(t, in->reg, size));
         return;
-    }
     case OP_TEST_AL_Ib:
-    case OP_TEST_eAX_Iz: {
+    case OP_TEST_eAX_Iz:
         size = in->op == OP_TEST_AL_Ib ? 1 : size;
         v = getr(t, R_EAX, size);
-        int s = konst(t, in->imm & size_mask(size));
-        r = temp(t);
-        emit(t, IR_AND, size, r, v, s, 0, 0, 0);
-        lazy(t, LF_LOGIC, size, v, s, r);
+        test(t, size, v, konst(t, in->imm & size_mask(size)));
         return;
-    }
     case OP_INC_Zv_0: case OP_INC_Zv_1: case OP_INC_Zv_2: case OP_INC_Zv_3:
     case OP_INC_Zv_4: case OP_INC_Zv_5: case OP_INC_Zv_6: case OP_INC_Zv_7:
     case OP_DEC_Zv_0: case OP_DEC_Zv_1: case OP_DEC_Zv_2: case OP_DEC_Zv_3:
@@ -575,15 +574,11 @@ static void inline_insn(struct tr *t)
     case OP_SHL_Ev_CL: case OP_SHR_Ev_CL: case OP_SAL_Ev_CL: case OP_SAR_Ev_CL:
         shift(t, size, -1);
         return;
-    case OP_TEST_Ib_Eb: case OP_TEST_Ib1_Eb: case OP_TEST_Ib_Ev: case OP_TEST_Ib1_Ev: {
+    case OP_TEST_Ib_Eb: case OP_TEST_Ib1_Eb: case OP_TEST_Ib_Ev: case OP_TEST_Ib1_Ev:
         size = (in->op == OP_TEST_Ib_Eb || in->op == OP_TEST_Ib1_Eb) ? 1 : size;
         v = rm_read(t, size, &lin, false);
-        int s = konst(t, in->imm & size_mask(size));
-        r = temp(t);
-        emit(t, IR_AND, size, r, v, s, 0, 0, 0);
-        lazy(t, LF_LOGIC, size, v, s, r);
+        test(t, size, v, konst(t, in->imm & size_mask(size)));
         return;
-    }
     case OP_NOT_Eb: case OP_NOT_Ev: {
         size = in->op == OP_NOT_Eb ? 1 : size;
         v = rm_read(t, size, &lin, true);
@@ -681,12 +676,7 @@ static void inline_insn(struct tr *t)
         goto jcc;
     if (in->map == 1 && in->opcode >= 0x90 && in->opcode <= 0x9f) { /* SETcc */
         cond(t, in->opcode & 0xf, &v);
-        if (in->is_mem) {
-            lin = mem_lin(t, 1, true);
-            store(t, lin, 1, v);
-        } else {
-            setr(t, in->rm, 1, v);
-        }
+        rm_store(t, 1, v);
         return;
     }
     if (in->map == 1 && in->opcode >= 0x40 && in->opcode <= 0x4f) { /* CMOVcc */
