@@ -57,6 +57,7 @@ struct machine {
     struct chardev keyboard; /* the terminal's keys, for -display curses */
     uint64_t next_refresh_ns;
     struct jit *jit;         /* the translator, NULL on the interpreter */
+    uint64_t last_input_ns;  /* host time of the last poll of host input */
     FILE *log;               /* -D FILE, or NULL for stderr */
     struct dbgloop *dbg;     /* gdb stub and traces (dbgloop.h), or NULL */
     bool have_monitor; /* -monitor stdio */
@@ -640,8 +641,14 @@ reset:
     for (;;) {
         clock_advance(&m->pc->clock, virtual_now(m));
         ferr_update(m);
-        if (!poll_input(m))
-            return 0;
+        /* Host input at most every millisecond: a poll per slice would cost
+         * the translator a system call every few microseconds. */
+        uint64_t host = host_now_ns();
+        if (host - m->last_input_ns >= 1000000) {
+            m->last_input_ns = host;
+            if (!poll_input(m))
+                return 0;
+        }
         if (m->paused && !m->stop) {
             paused_wait(m);
             continue;
