@@ -6,9 +6,9 @@
 #    mbr.bin) with one active FAT16 partition at sector 2048 holding syslinux
 #    6, vmlinuz, initramfs.gz and a syslinux.cfg that boots the kernel with
 #    console=ttyS0 (syslinux itself talks on COM1 too). Both configurations
-#    show the boot: prompt for one second and then boot their default: with
-#    Kiln's BIOS, PROMPT 0 falls to the prompt and waits forever (syslinux
-#    6.04 then reads the INT 16h shift flags; see the boot test's notes).
+#    boot their default at once (PROMPT 0): syslinux stops at its boot:
+#    prompt only if INT 16h reports Shift, Ctrl, Alt or a lock key held, so
+#    a BIOS with stray keyboard flags hangs there and the test fails.
 #  - linux-floppy.img: a 1.44 MB FAT12 floppy with syslinux whose only entry
 #    chain-loads the first hard disk's MBR (chain.c32). The 5.7 MB kernel
 #    cannot fit on a floppy and Debian ships no smaller i386 kernel, so the
@@ -21,7 +21,8 @@
 set -euo pipefail
 
 base=${1:-${KILN_CACHE:-$HOME/.cache/kiln}}
-cache=$base/linux-disks
+# The folder name changes with the images' layout, so that stale ones are rebuilt.
+cache=$base/linux-disks-2
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -s "$cache/linux-hd.img" ] && [ -s "$cache/linux-floppy.img" ]; then
     echo "$cache/linux-hd.img"
@@ -71,8 +72,8 @@ part_sectors=$((65536 - 2048))
 mkfs.fat -F 16 -h 2048 -n KILNLINUX -C "$part" $((part_sectors / 2)) >/dev/null
 cat > "$work/hd.cfg" <<'CFG'
 SERIAL 0 115200
-PROMPT 1
-TIMEOUT 10
+PROMPT 0
+TIMEOUT 0
 DEFAULT linux
 LABEL linux
   KERNEL vmlinuz
@@ -91,8 +92,8 @@ floppy=$work/floppy.img
 mkfs.fat -F 12 -n KILNFLOPPY -C "$floppy" 1440 >/dev/null
 cat > "$work/fd.cfg" <<'CFG'
 SERIAL 0 115200
-PROMPT 1
-TIMEOUT 10
+PROMPT 0
+TIMEOUT 0
 DEFAULT hd
 LABEL hd
   COM32 chain.c32
