@@ -7,7 +7,7 @@
 # boot-to-shell (spawn to BENCH-READY), cpubench and osbench times with the
 # ratios Kiln-JIT/QEMU, Kiln-JIT/native and Kiln-JIT/Kiln-interp. Times are
 # wall-clock, taken on the host from the serial markers. Runs of the engines
-# are interleaved (jit, qemu, interp, native; then again) so a change in
+# are interleaved (jit, qemu, native, interp; then again) so a change in
 # machine load spreads over all of them.
 # Usage: bench/run.sh [--runs N] [--interp-runs M] [--no-interp] [--no-qemu]
 #                     [--kiln PATH] [--cache DIR] [--timeout SECONDS]
@@ -86,15 +86,15 @@ boot() {  # boot ENGINE RUN CMD...: one timed guest run
         "$outdir/$engine-$run.log" -- "$@"
 }
 for ((i = 1; i <= runs || i <= interp_runs; i++)); do
+    # The slow interpreter goes last, so an interrupted harness has already
+    # recorded this round of the others in $BENCH_OUT.
     if ((i <= runs)); then
         boot kiln-jit "$i" "$kiln" -accel jit "${guest_args[@]}"
         [ -z "$qemu" ] || boot qemu-tcg "$i" "$qemu" -accel tcg "${guest_args[@]}"
-    fi
-    ((i > interp_runs)) || boot kiln-interp "$i" "$kiln" -accel interp "${guest_args[@]}"
-    if ((i <= runs)); then
         python3 "$here/serial_timer.py" native native "$i" \
             "$hostbin/nop" "$hostbin/cpubench" "$hostbin/osbench"
     fi
+    ((i > interp_runs)) || boot kiln-interp "$i" "$kiln" -accel interp "${guest_args[@]}"
 done
 
 echo
