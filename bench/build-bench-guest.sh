@@ -71,6 +71,9 @@ if grep -qw 'kiln.bench=1' /proc/cmdline; then
     /bench/osbench /bench/nop
     echo "BENCH-OS-END"
     echo "BENCH-DONE"
+    # reboot -f does not wait for the serial port to drain its buffer: give
+    # the last lines time to reach the host, which stops us anyway.
+    sleep 2
     reboot -f
 fi
 echo "KILN-GUEST-READY"
