@@ -26,8 +26,12 @@ import time
 
 MARKERS = ("BENCH-READY", "BENCH-CPU-START", "BENCH-CPU-END",
            "BENCH-OS-START", "BENCH-OS-END", "BENCH-DONE")
-# "CPUBENCH int checksum=ebf704e9 time=0.119": section name and checksum.
-CHECKSUM_RE = re.compile(r"^((?:CPU|OS)BENCH \S+) checksum=([0-9a-f]{8})")
+# "CPUBENCH int checksum=ebf704e9 time=0.119": section name, checksum and
+# the time the program measured itself. Inside a guest that time comes from
+# the guest's clock, which an emulator may run at any rate, so for guests the
+# harness times each section from the host's timestamps of these lines.
+CHECKSUM_RE = re.compile(r"^((?:CPU|OS)BENCH (\S+)) checksum=([0-9a-f]{8}) time=([0-9.]+)")
+SECTIONS = ("int", "mem", "calls", "x87", "fork-exec", "faults", "mmap", "pipe")
 
 
 def record(rec):
@@ -57,8 +61,9 @@ def boot(engine, run, timeout, log_path, cmd):
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=slave,
                             stderr=slave, start_new_session=True)
     os.close(slave)
-    marks, sums, buf, error = {}, {}, b"", ""
+    marks, sums, sections, buf, error = {}, {}, {}, b"", ""
     done_at = None
+    last = None  # host time of the previous marker or section line
     with open(log_path, "wb") as log:
         while True:
             now = time.monotonic()
@@ -86,11 +91,15 @@ def boot(engine, run, timeout, log_path, cmd):
                 line = raw.decode("latin-1").strip("\r ")
                 if line in MARKERS and line not in marks:
                     marks[line] = stamp
+                    last = stamp
                     if line == "BENCH-DONE":
                         done_at = time.monotonic()
                 m = CHECKSUM_RE.match(line)
                 if m:
-                    sums[m.group(1)] = m.group(2)
+                    sums[m.group(1)] = m.group(3)
+                    if m.group(2) in SECTIONS and last is not None:
+                        sections[m.group(2)] = stamp - last
+                        last = stamp
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -102,12 +111,12 @@ def boot(engine, run, timeout, log_path, cmd):
     missing = [m for m in MARKERS if m not in marks]
     if missing and not error:
         error = f"exit status {proc.returncode}, missing {' '.join(missing)}"
-    record({"engine": engine, "run": run, "times": times_from(marks),
+    record({"engine": engine, "run": run, "times": times_from(marks), "sections": sections,
             "checksums": sums, "ok": not missing, "error": error, "log": log_path})
 
 
 def native(engine, run, nop, cpubench, osbench):
-    marks, sums, error = {}, {}, ""
+    marks, sums, sections, error = {}, {}, {}, ""
     t0 = time.monotonic()
     for name, cmd in (("CPU", [cpubench]), ("OS", [osbench, nop])):
         marks[f"BENCH-{name}-START"] = time.monotonic() - t0
@@ -118,8 +127,10 @@ def native(engine, run, nop, cpubench, osbench):
         for line in res.stdout.splitlines():
             m = CHECKSUM_RE.match(line)
             if m:
-                sums[m.group(1)] = m.group(2)
-    record({"engine": engine, "run": run, "times": times_from(marks),
+                sums[m.group(1)] = m.group(3)
+                if m.group(2) in SECTIONS:  # the host's own clock is the reference
+                    sections[m.group(2)] = float(m.group(4))
+    record({"engine": engine, "run": run, "times": times_from(marks), "sections": sections,
             "checksums": sums, "ok": not error, "error": error, "log": ""})
 
 
@@ -146,6 +157,24 @@ def summary(path):
         note = f"  ({failed} run(s) failed)" if failed else ""
         print(f"{e:<12} {len(runs):>4} {fmt(med[e]['boot']):>9} "
               f"{fmt(med[e]['cpu']):>13} {fmt(med[e]['os']):>12}{note}")
+    print()
+    print("median wall time per section (s; guests timed on the host from their output lines):")
+    print(f"{'engine':<12} " + " ".join(f"{s:>9}" for s in SECTIONS))
+    sec_med = {}
+    for e in engines:
+        cells = []
+        for sec in SECTIONS:
+            vals = [r["sections"][sec] for r in recs
+                    if r["engine"] == e and sec in r.get("sections", {})]
+            cells.append(f"{statistics.median(vals):9.3f}" if vals else f"{'-':>9}")
+        print(f"{e:<12} " + " ".join(cells))
+        sec_med[e] = cells
+    if "kiln-jit" in sec_med and "qemu-tcg" in sec_med:
+        cells = []
+        for a, b in zip(sec_med["kiln-jit"], sec_med["qemu-tcg"]):
+            ok = a.strip() != "-" and b.strip() != "-" and float(b) > 0
+            cells.append(f"{float(a) / float(b):9.2f}" if ok else f"{'-':>9}")
+        print(f"{'jit/qemu':<12} " + " ".join(cells))
     print()
     print("ratios of medians (lower is better for Kiln-JIT):")
     for other in ("qemu-tcg", "native", "kiln-interp"):
