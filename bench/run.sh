@@ -71,7 +71,7 @@ echo "== Kiln benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
      "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "host:    $(uname -sr)"
-echo "kiln:    $kiln ($(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+echo "kiln:    $kiln, built $(date -u -r "$kiln" '+%Y-%m-%d %H:%M UTC'); bench/ at $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
 [ -z "$qemu" ] || echo "qemu:    $("$qemu" --version | head -n 1)"
 echo "guest:   $kernel_pkg, $(basename "$initrd") from $(dirname "$initrd")"
 echo "runs:    $runs (interpreter: $interp_runs); logs in $outdir"
