@@ -33,6 +33,21 @@ int main(int argc, char **argv)
         fputs(options_usage(), stdout);
         return 0;
     }
+    if (cfg.log_items && !strcmp(cfg.log_items, "help")) {
+        fputs("Log items for -d (comma-separated):\n"
+              "  exec      every guest instruction (the interpreter runs everything)\n"
+              "  in_asm    new code: each translated block's guest instructions\n"
+              "  ir        each block's IR before and after the passes\n"
+              "  out_asm   each block's host code\n"
+              "  int       interrupts and exceptions with vector and error code\n"
+              "  cpu       registers before each traced instruction\n"
+              "  mmu       paging changes and page walks\n"
+              "  io        port reads and writes\n"
+              "  jitstats  execution statistics at exit\n"
+              "  guest_errors, unimp  messages about odd guest behaviour and stubs\n",
+              stdout);
+        return 0;
+    }
     if (cfg.log_items) {
         unsigned kinds = 0;
         if (strstr(cfg.log_items, "guest_errors"))
