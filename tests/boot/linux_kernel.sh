@@ -53,11 +53,13 @@ wait_for "kiln# " 120
 echo "shell after $((SECONDS - start)) s"
 echo 'echo "sum=$((6 * 7))"' >&3
 wait_for "sum=42" 120
-echo 'uname -m; grep -c processor /proc/cpuinfo; echo "model=$(grep -m1 "model name" /proc/cpuinfo)"' >&3
-wait_for "model=" 120
+# Markers are computed by the guest's shell, so that the echoed command line
+# cannot match them before the output arrives.
+echo 'uname -m; grep -c processor /proc/cpuinfo; echo "model=$(grep -m1 "model name" /proc/cpuinfo)"; echo "info-$((20 + 1))"' >&3
+wait_for "info-21" 120
 grep -q "^i686" "$log" || { echo "FAIL: uname -m did not say i686" >&2; tail -n 20 "$log" >&2; exit 1; }
-echo 'echo hello > /tmp/f && cat /tmp/f && echo "ok-file"' >&3
-wait_for "ok-file" 120
+echo 'echo hello > /tmp/f && cat /tmp/f && echo "ok-$((1 + 1))-file"' >&3
+wait_for "ok-2-file" 120
 echo 'reboot -f' >&3
 for _ in $(seq 1 300); do
     kill -0 "$pid" 2>/dev/null || break
