@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${JOBS:-$(nproc)}
 packages=(cmake gcc make pkg-config libcapstone-dev libsdl2-dev zlib1g-dev check nasm
-          cpio tmux seabios)
+          cpio tmux seabios xvfb xdotool gdb python3)
 
 missing=()
 for p in "${packages[@]}"; do

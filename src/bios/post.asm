@@ -52,6 +52,8 @@ post_cold:
         mov     ss, ax
         mov     sp, STACK_POST
         POST_CODE POST_START
+        ; (POST_CODE left the code in AL: the segment and the fill are 0.)
+        xor     ax, ax
         ; Keep the warm-boot flag across the clearing of the BDA.
         mov     ds, ax
         mov     bp, [0x400 + BDA_RESETFLAG]

@@ -168,6 +168,8 @@ serial_getc:
 ; Keys typed on the serial console go into the keyboard buffer: ASCII
 ; through the key tables (so programs see the usual scan codes), DEL as
 ; Backspace, and the terminal sequences ESC [ A-D, H, F as the cursor keys.
+; Bytes stay in the UART while the buffer is full, so that a fast typist (or
+; a pasted line) waits there, held back by the host, instead of being lost.
 ; DS = BDA.
 serial_console_poll:
         push    ax
@@ -175,7 +177,9 @@ serial_console_poll:
         push    si
         call    serial_console_port
         jc      .r
-.next:  call    serial_getc
+.next:  call    kbd_buffer_full
+        jc      .r
+        call    serial_getc
         jc      .r
         cmp     al, 0x1B
         jne     .ascii
@@ -217,6 +221,19 @@ serial_console_poll:
 
 serial_csi_keys:
         db 'A', 0x48, 'B', 0x50, 'C', 0x4D, 'D', 0x4B, 'H', 0x47, 'F', 0x4F, 0
+
+; CF = 1 when the keyboard buffer has no room for another key. DS = BDA.
+kbd_buffer_full:
+        push    bx
+        mov     bx, [BDA_KBTAIL]
+        call    kbd_next
+        cmp     bx, [BDA_KBHEAD]
+        pop     bx
+        je      .full
+        clc
+        ret
+.full:  stc
+        ret
 
 ; AX = the key code of character AL: the first key whose normal, Shift or
 ; Ctrl code types it (scan code 0 if none does).

@@ -61,4 +61,20 @@ static inline void store_le32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)(v >> 24);
 }
 
+/* Little-endian access of 'size' bytes (1, 2 or 4). */
+static inline uint32_t load_le(const uint8_t *p, int size)
+{
+    return size == 1 ? p[0] : size == 2 ? load_le16(p) : load_le32(p);
+}
+
+static inline void store_le(uint8_t *p, int size, uint32_t v)
+{
+    if (size == 1)
+        p[0] = (uint8_t)v;
+    else if (size == 2)
+        store_le16(p, (uint16_t)v);
+    else
+        store_le32(p, v);
+}
+
 #endif

@@ -252,6 +252,7 @@ struct cpu {
         uint8_t shutdown;                /* a helper's instruction triple-faulted */
         void *engine;                    /* the translator running this CPU (exec.c) */
         uint8_t mode_dirty;              /* the interpreter ran: segments or mode may have changed */
+        uint32_t jc_gen;                 /* jump-cache entries of another generation are stale */
     } jit;
 
     /* --- the shadow page table (tlb.h), last: it is large --- */

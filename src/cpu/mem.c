@@ -22,10 +22,8 @@ static bool in_ram(const struct cpu *c, uint32_t pa, int size)
 
 uint32_t phys_read(struct cpu *c, uint32_t pa, int size)
 {
-    if (in_ram(c, pa, size)) {
-        const uint8_t *p = c->bus.ram + pa;
-        return size == 1 ? p[0] : size == 2 ? load_le16(p) : load_le32(p);
-    }
+    if (in_ram(c, pa, size))
+        return load_le(c->bus.ram + pa, size);
     if (c->bus.mem_read)
         return c->bus.mem_read(c->bus.ctx, pa, size) & size_mask(size);
     return size_mask(size);
@@ -44,13 +42,7 @@ void phys_write(struct cpu *c, uint32_t pa, int size, uint32_t val)
 {
     if (in_ram(c, pa, size)) {
         note_code_write(c, pa, size);
-        uint8_t *p = c->bus.ram + pa;
-        if (size == 1)
-            p[0] = (uint8_t)val;
-        else if (size == 2)
-            store_le16(p, (uint16_t)val);
-        else
-            store_le32(p, val);
+        store_le(c->bus.ram + pa, size, val);
         return;
     }
     if (c->bus.mem_write)
@@ -81,10 +73,8 @@ int mem_tlb_lookup(struct cpu *c, uint32_t lin, enum mem_access acc, bool user,
 static uint32_t entry_read(struct cpu *c, const struct tlb_entry *e, uint32_t lin, int size)
 {
     uint32_t off = lin & 0xfff;
-    if (e->host) {
-        const uint8_t *p = e->host + off;
-        return size == 1 ? p[0] : size == 2 ? load_le16(p) : load_le32(p);
-    }
+    if (e->host)
+        return load_le(e->host + off, size);
     return phys_read(c, e->phys | off, size);
 }
 
@@ -95,13 +85,7 @@ static void entry_write(struct cpu *c, const struct tlb_entry *e, uint32_t lin, 
     if (KILN_UNLIKELY(e->tag_write & TLB_CODE))
         c->jit.code_write(c->jit.opaque, e->phys | off, (uint32_t)size);
     if (e->host) {
-        uint8_t *p = e->host + off;
-        if (size == 1)
-            p[0] = (uint8_t)val;
-        else if (size == 2)
-            store_le16(p, (uint16_t)val);
-        else
-            store_le32(p, val);
+        store_le(e->host + off, size, val);
         return;
     }
     phys_write(c, e->phys | off, size, val);

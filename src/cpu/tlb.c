@@ -18,6 +18,7 @@ void tlb_flush_all(struct tlb *t)
         for (unsigned i = 0; i < TLB_ENTRIES; i++)
             invalidate(&t->e[p][i]);
     t->flushes++;
+    t->generation++;
 }
 
 void tlb_flush_nonglobal(struct tlb *t)
@@ -27,12 +28,14 @@ void tlb_flush_nonglobal(struct tlb *t)
             if (!t->e[p][i].global)
                 invalidate(&t->e[p][i]);
     t->flushes++;
+    t->generation++;
 }
 
 void tlb_flush_page(struct tlb *t, uint32_t lin)
 {
     uint32_t page = lin & ~0xfffu;
     unsigned i = tlb_index(lin);
+    t->generation++;
     for (int p = 0; p < 2; p++) {
         struct tlb_entry *e = &t->e[p][i];
         if ((e->tag_read & ~0xfffu) == page || (e->tag_write & ~0xfffu) == page)

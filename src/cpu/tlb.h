@@ -34,6 +34,7 @@ struct tlb_entry {
 struct tlb {
     struct tlb_entry e[2][TLB_ENTRIES]; /* [TLB_SUPERVISOR or TLB_USER][index] */
     uint64_t hits, misses, flushes;
+    uint32_t generation; /* bumped by every flush, whole or one page */
 };
 
 static inline unsigned tlb_index(uint32_t lin)

@@ -158,6 +158,16 @@ void vga_mark_dirty(struct vga *v, uint32_t offset, uint32_t len);
  * scale to 4:3. A blanked screen renders black. False only on host OOM. */
 KILN_MUST_CHECK bool vga_render(struct vga *v, struct vga_frame *out);
 
+/* What kind of picture the registers describe now, in the terms a person
+ * (or a boot test) would name it: "text", "planar" (16 colours), "cga"
+ * (4 colours), "256" (VGA 256 colours) or "vbe", with its size in pixels and
+ * bits per pixel; "blank" while the display is off. */
+struct vga_mode_info {
+    const char *kind;
+    int width, height, bpp;
+};
+void vga_mode_info(const struct vga *v, struct vga_mode_info *out);
+
 /* The text screen (characters and attributes from the CRTC start address)
  * and the cursor. False, with no cells and no cursor, outside text modes.
  * struct vga_text is about 32 KiB: keep it off small stacks. */

@@ -225,3 +225,22 @@ bool vga_render_unchanged(const struct vga *v, struct vga_frame *out)
     unchanged(v, out);
     return true;
 }
+
+void vga_mode_info(const struct vga *v, struct vga_mode_info *out)
+{
+    if (vga_vbe_on(v)) {
+        *out = (struct vga_mode_info){"vbe", v->vbe.xres, v->vbe.yres, v->vbe.bpp};
+        return;
+    }
+    static const char *const kinds[] = {
+        [VGA_KIND_BLANK] = "blank", [VGA_KIND_TEXT] = "text", [VGA_KIND_PLANAR] = "planar",
+        [VGA_KIND_CGA] = "cga",     [VGA_KIND_256] = "256",
+    };
+    static const int bpp[] = {
+        [VGA_KIND_BLANK] = 0, [VGA_KIND_TEXT] = 4, [VGA_KIND_PLANAR] = 4,
+        [VGA_KIND_CGA] = 2,   [VGA_KIND_256] = 8,
+    };
+    struct vga_geom g;
+    vga_geometry(v, &g);
+    *out = (struct vga_mode_info){kinds[g.kind], g.width, g.height, bpp[g.kind]};
+}

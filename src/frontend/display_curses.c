@@ -135,15 +135,60 @@ static void set_attr(struct outbuf *o, uint8_t attr)
     outs(o, s);
 }
 
+enum { GFX_COLOUR_CAP = 64 }; /* distinct colours counted at most */
+
+/* Distinct pixel values in the picture, up to GFX_COLOUR_CAP. */
+static int count_colours(const struct vga_frame *f)
+{
+    uint32_t seen[2 * GFX_COLOUR_CAP];
+    bool used[2 * GFX_COLOUR_CAP] = {false};
+    int n = 0;
+    size_t total = (size_t)f->width * (size_t)f->height;
+    for (size_t i = 0; i < total && n < GFX_COLOUR_CAP; i++) {
+        uint32_t px = f->pixels[i] & 0xffffff;
+        unsigned h = (px * 2654435761u) >> 25; /* 7 bits: 0..127 */
+        while (used[h] && seen[h] != px)
+            h = (h + 1) % (2 * GFX_COLOUR_CAP);
+        if (!used[h]) {
+            used[h] = true;
+            seen[h] = px;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Outside text modes the terminal shows one line: the mode and how many
+ * colours the picture holds, so that a person or a test under tmux can tell
+ * a desktop from a blank screen. The picture itself needs -display sdl. */
+static void show_graphics_status(struct display_curses *d)
+{
+    struct vga_frame f;
+    if (!vga_render(d->vga, &f))
+        return;
+    if (d->shown->cols == -1 && f.generation == d->gfx_generation)
+        return;
+    d->gfx_generation = f.generation;
+    struct vga_mode_info mi;
+    vga_mode_info(d->vga, &mi);
+    int n = count_colours(&f);
+    char s[sizeof d->gfx_status];
+    snprintf(s, sizeof(s), "[graphics mode %dx%dx%d (%s), %d%s colours: shown only by -display sdl]",
+             mi.width, mi.height, mi.bpp, mi.kind, n, n >= GFX_COLOUR_CAP ? "+" : "");
+    if (d->shown->cols == -1 && !strcmp(s, d->gfx_status))
+        return;
+    memcpy(d->gfx_status, s, sizeof(s));
+    outs(d->out, "\x1b[0m\x1b[2J\x1b[H");
+    outs(d->out, s);
+    flush(d->out);
+    d->shown->cols = -1;
+}
+
 void display_curses_refresh(struct display_curses *d)
 {
     struct outbuf *o = d->out;
     if (!vga_text_snapshot(d->vga, d->next)) {
-        if (d->shown->cols != -1) {
-            outs(o, "\x1b[0m\x1b[2J\x1b[H[graphics mode: shown only by -display sdl]");
-            flush(o);
-            d->shown->cols = -1;
-        }
+        show_graphics_status(d);
         return;
     }
     bool all = d->redraw_all || d->next->cols != d->shown->cols || d->next->rows != d->shown->rows;

@@ -3,8 +3,10 @@
  * -display curses: the VGA text screen drawn in the terminal with ANSI
  * sequences (only cells that changed), and the terminal's keys typed into
  * the PS/2 keyboard, as QEMU's curses display does, so text-mode systems are
- * usable over SSH and testable under tmux. Owns the terminal screen; reads
- * the VGA only through vga_text_snapshot().
+ * usable over SSH and testable under tmux. In graphics modes it shows one
+ * line naming the mode and counting the picture's colours. Owns the terminal
+ * screen; reads the VGA only through vga_text_snapshot(), vga_render() and
+ * vga_mode_info().
  */
 #ifndef KILN_FRONTEND_DISPLAY_CURSES_H
 #define KILN_FRONTEND_DISPLAY_CURSES_H
@@ -27,6 +29,8 @@ struct display_curses {
     uint8_t esc[8];     /* a pending escape sequence from the terminal */
     int esc_len;
     uint64_t esc_ns;
+    uint64_t gfx_generation; /* the graphics picture the status line describes */
+    char gfx_status[160];    /* the status line shown in graphics modes */
 };
 
 /* Take over the terminal. False on host out-of-memory. */

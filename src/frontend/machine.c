@@ -22,8 +22,11 @@
 #include "frontend/chardev.h"
 #include "frontend/dbgloop.h"
 #include "frontend/display_curses.h"
+#include "frontend/display_sdl.h"
 #include "frontend/loader.h"
 #include "jit/dispatch.h"
+#include "frontend/monitor.h"
+#include "frontend/snapshot.h"
 #include "jit/exec.h"
 
 /* Instructions run between device/clock/input checks in real-time mode. */
@@ -54,8 +57,17 @@ struct machine {
     struct chardev keyboard; /* the terminal's keys, for -display curses */
     uint64_t next_refresh_ns;
     struct jit *jit;         /* the translator, NULL on the interpreter */
+    uint64_t last_input_ns;  /* host time of the last poll of host input */
     FILE *log;               /* -D FILE, or NULL for stderr */
     struct dbgloop *dbg;     /* gdb stub and traces (dbgloop.h), or NULL */
+    bool have_monitor; /* -monitor stdio */
+    struct monitor monitor;
+    bool sdl; /* -display sdl, or the default with a window system */
+    struct display_sdl window;
+    uint64_t next_sdl_ns, sdl_icount, sdl_icount_ns;
+    double mips;
+    bool paused;            /* the monitor's stop */
+    uint64_t pause_host_ns; /* host time when it stopped */
 };
 
 static uint64_t host_now_ns(void)
@@ -74,6 +86,8 @@ static uint64_t virtual_now(const struct machine *m)
 {
     if (deterministic(m))
         return (m->cpu.icount << m->cfg.icount_shift) + m->idle_ns;
+    if (m->paused) /* held still while the monitor has the machine stopped */
+        return m->pause_host_ns - m->host_start_ns;
     return host_now_ns() - m->host_start_ns;
 }
 
@@ -305,6 +319,111 @@ static bool start_jit(struct machine *m, char *err, size_t errlen)
     return true;
 }
 
+/* The monitor's requests. While stopped, the real-time clock is held: the
+ * paused span is added to host_start_ns on cont, so timers do not pile up. */
+static void monitor_set_paused(void *opaque, bool paused)
+{
+    struct machine *m = opaque;
+    if (paused == m->paused)
+        return;
+    m->paused = paused;
+    if (paused)
+        m->pause_host_ns = host_now_ns();
+    else
+        m->host_start_ns += host_now_ns() - m->pause_host_ns;
+}
+
+static void monitor_reset(void *opaque)
+{
+    host_reset(opaque);
+}
+
+static void monitor_quit(void *opaque)
+{
+    machine_request_stop(opaque, 0);
+}
+
+static bool machine_savevm(void *opaque, const char *path, char *err, size_t errlen)
+{
+    struct machine *m = opaque;
+    return snapshot_save(path, &m->cpu, m->pc, virtual_now(m), err, errlen);
+}
+
+/* After a snapshot is loaded, virtual time continues from the saved time. */
+static bool machine_loadvm(void *opaque, const char *path, char *err, size_t errlen)
+{
+    struct machine *m = opaque;
+    uint64_t now;
+    if (!snapshot_load(path, &m->cpu, m->pc, &now, err, errlen))
+        return false;
+    if (m->jit) /* all of RAM changed under the translated code */
+        jit_notify_ram_write(m->jit, 0, m->pc->ram_size);
+    if (deterministic(m)) {
+        uint64_t ran = m->cpu.icount << m->cfg.icount_shift;
+        m->idle_ns = now > ran ? now - ran : 0;
+    } else {
+        uint64_t host = host_now_ns();
+        m->host_start_ns = host - now;
+        m->pause_host_ns = host;
+    }
+    m->intr_line = pic_intr_pending(&m->pc->pic);
+    return true;
+}
+
+static void machine_monitor_open(struct machine *m)
+{
+    struct monitor_host h = {m,           monitor_set_paused, monitor_reset, monitor_quit,
+                             machine_savevm, machine_loadvm};
+    monitor_init(&m->monitor, &m->cpu, m->pc, &h, 0, stdout);
+    m->have_monitor = true;
+}
+
+/* -display sdl opens a window or fails; the default opens one when a
+ * window system is there and quietly runs without otherwise. */
+static bool machine_sdl_open(struct machine *m, char *err, size_t errlen)
+{
+    const struct kiln_config *cfg = &m->cfg;
+    bool want = cfg->display == DISPLAY_SDL ||
+                (cfg->display == DISPLAY_DEFAULT && !cfg->nographic && display_sdl_available());
+    if (!want)
+        return true;
+    struct pc *pc = m->pc;
+    char why[256];
+    struct display_sdl_opts opts = {cfg->integer_scale, cfg->full_screen};
+    if (display_sdl_init(&m->window, &pc->vga, &pc->kbd, &pc->mouse, &opts, why, sizeof(why))) {
+        m->sdl = true;
+        return true;
+    }
+    if (cfg->display == DISPLAY_DEFAULT)
+        return true;
+    snprintf(err, errlen, "%s", why);
+    return false;
+}
+
+/* The window: events every 10 ms, a new picture 60 times a second. */
+static bool poll_sdl(struct machine *m)
+{
+    uint64_t now = host_now_ns();
+    if (now < m->next_sdl_ns)
+        return true;
+    bool frame = now >= m->next_refresh_ns;
+    m->next_sdl_ns = now + 10000000;
+    if (!display_sdl_poll(&m->window))
+        return false;
+    if (!frame)
+        return true;
+    m->next_refresh_ns = now + 16666666;
+    if (now - m->sdl_icount_ns >= 1000000000u) {
+        m->mips = (double)(m->cpu.icount - m->sdl_icount) * 1e3 / (double)(now - m->sdl_icount_ns);
+        m->sdl_icount = m->cpu.icount;
+        m->sdl_icount_ns = now;
+    }
+    struct display_status st = {m->paused, m->jit ? "translator" : "interpreter",
+                                m->paused ? 0.0 : m->mips};
+    display_sdl_refresh(&m->window, &st);
+    return true;
+}
+
 struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t errlen)
 {
     struct machine *m = calloc(1, sizeof(*m));
@@ -380,7 +499,13 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
         }
         m->curses = true;
     }
+    if (!machine_sdl_open(m, err, errlen))
+        goto fail;
     m->host_start_ns = host_now_ns();
+    if (cfg->loadvm && !machine_loadvm(m, cfg->loadvm, err, errlen))
+        goto fail;
+    if (cfg->monitor.kind == CHR_STDIO)
+        machine_monitor_open(m);
     return m;
 fail:
     machine_free(m);
@@ -397,6 +522,8 @@ void machine_free(struct machine *m)
     chardev_close(&m->debugcon);
     if (m->curses)
         display_curses_close(&m->display);
+    if (m->sdl)
+        display_sdl_close(&m->window);
     chardev_close(&m->keyboard);
     jit_free(m->jit);
     if (m->log)
@@ -432,6 +559,10 @@ static bool poll_input(struct machine *m)
 {
     if (m->curses && !poll_display(m))
         return false;
+    if (m->have_monitor)
+        monitor_poll(&m->monitor);
+    if (m->sdl && !poll_sdl(m))
+        return false;
     for (int i = 0; i < m->n_serial; i++) {
         struct chardev *d = &m->serial[i];
         uint8_t b;
@@ -459,20 +590,34 @@ static void idle(struct machine *m)
         timeout_ms = deadline <= now ? 0 : (int)((deadline - now + 999999) / 1000000);
     if (timeout_ms > 10)
         timeout_ms = 10; /* stay responsive to host input */
-    struct pollfd fds[4];
+    struct pollfd fds[6];
     int n = 0;
+    if (m->have_monitor && monitor_poll_fd(&m->monitor) >= 0)
+        fds[n++] = (struct pollfd){.fd = monitor_poll_fd(&m->monitor), .events = POLLIN};
     for (int i = 0; i < m->n_serial; i++)
         if (chardev_poll_fd(&m->serial[i]) >= 0)
             fds[n++] = (struct pollfd){.fd = chardev_poll_fd(&m->serial[i]), .events = POLLIN};
-    if (m->curses && n < 4)
+    if (m->curses)
         fds[n++] = (struct pollfd){.fd = chardev_poll_fd(&m->keyboard), .events = POLLIN};
     poll(fds, (nfds_t)n, timeout_ms);
+}
+
+/* Stopped by the monitor: wait for its next command (or any host input). */
+static void paused_wait(struct machine *m)
+{
+    struct pollfd p = {.fd = monitor_poll_fd(&m->monitor), .events = POLLIN};
+    poll(&p, p.fd >= 0 ? 1 : 0, 10);
 }
 
 void machine_request_stop(struct machine *m, int status)
 {
     m->exit_status = status;
     m->stop = 1;
+}
+
+struct pc *machine_pc(struct machine *m)
+{
+    return m->pc;
 }
 
 void machine_print_stats(const struct machine *m, FILE *f)
@@ -496,8 +641,18 @@ reset:
     for (;;) {
         clock_advance(&m->pc->clock, virtual_now(m));
         ferr_update(m);
-        if (!poll_input(m))
-            return 0;
+        /* Host input at most every millisecond: a poll per slice would cost
+         * the translator a system call every few microseconds. */
+        uint64_t host = host_now_ns();
+        if (host - m->last_input_ns >= 1000000) {
+            m->last_input_ns = host;
+            if (!poll_input(m))
+                return 0;
+        }
+        if (m->paused && !m->stop) {
+            paused_wait(m);
+            continue;
+        }
         if (m->intr_line && interp_interruptible(c) && !(m->dbg && dbgloop_hold_irq(m->dbg))) {
             uint8_t vector = pc_intr_acknowledge(m->pc);
             if (interp_external_interrupt(c, vector) == STEP_SHUTDOWN)

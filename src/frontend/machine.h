@@ -30,6 +30,9 @@ int machine_run(struct machine *m);
 /* Ask the loop to stop at the next instruction boundary (async-signal-safe). */
 void machine_request_stop(struct machine *m, int status);
 
+/* The PC inside the machine (screenshots, the monitor). */
+struct pc *machine_pc(struct machine *m);
+
 /* Print execution statistics (-d jitstats) to 'f'. */
 void machine_print_stats(const struct machine *m, FILE *f);
 

@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "frontend/machine.h"
 #include "frontend/options.h"
+#include "frontend/screenshot.h"
 
 /* The machine a termination signal stops: one per process. */
 static struct machine *running;
@@ -50,6 +51,11 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     int status = machine_run(m);
+    if (cfg.screenshot_at_exit &&
+        !screenshot_write(&machine_pc(m)->vga, cfg.screenshot_at_exit, err, sizeof(err))) {
+        fprintf(stderr, "kiln: -screenshot-at-exit: %s\n", err);
+        status = 2;
+    }
     if (cfg.log_items && strstr(cfg.log_items, "jitstats"))
         machine_print_stats(m, stderr);
     running = NULL;

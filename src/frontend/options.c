@@ -153,8 +153,41 @@ static int parse_display(const char *v, struct kiln_config *cfg, char *err, size
         cfg->display = DISPLAY_CURSES;
     else if (!strcmp(v, "sdl"))
         cfg->display = DISPLAY_SDL;
-    else {
+    else if (!strncmp(v, "sdl,", 4)) {
+        cfg->display = DISPLAY_SDL;
+        char buf[128];
+        snprintf(buf, sizeof(buf), "%s", v + 4);
+        for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+            if (!strcmp(tok, "integer-scale=on"))
+                cfg->integer_scale = true;
+            else if (!strcmp(tok, "integer-scale=off"))
+                cfg->integer_scale = false;
+            else if (!strcmp(tok, "full-screen=on"))
+                cfg->full_screen = true;
+            else if (!strcmp(tok, "full-screen=off"))
+                cfg->full_screen = false;
+            else {
+                snprintf(err, n, "-display sdl: unknown parameter '%s' (integer-scale=on|off, "
+                         "full-screen=on|off)", tok);
+                return -1;
+            }
+        }
+    } else {
         snprintf(err, n, "-display: unsupported display '%s' (none, curses, sdl)", v);
+        return -1;
+    }
+    return 0;
+}
+
+/* -monitor stdio|none: the monitor shares the terminal with nothing else. */
+static int parse_monitor(const char *v, struct kiln_config *cfg, char *err, size_t n)
+{
+    if (!strcmp(v, "stdio"))
+        cfg->monitor = (struct chardev_spec){CHR_STDIO, NULL};
+    else if (!strcmp(v, "none"))
+        cfg->monitor = (struct chardev_spec){CHR_NONE, NULL};
+    else {
+        snprintf(err, n, "-monitor: unsupported backend '%s' (stdio, none)", v);
         return -1;
     }
     return 0;
@@ -182,10 +215,12 @@ int options_parse(int argc, char **argv, struct kiln_config *cfg, char *err, siz
             cfg->gdb = "tcp::1234";
             continue;
         }
-        static const char *const flags[] = {"-nographic", "-no-reboot", "-snapshot", "-S"};
-        bool *flag_vars[] = {&cfg->nographic, &cfg->no_reboot, &cfg->snapshot, &cfg->gdb_wait};
+        static const char *const flags[] = {"-nographic", "-no-reboot", "-snapshot", "-S",
+                                            "-full-screen"};
+        bool *flag_vars[] = {&cfg->nographic, &cfg->no_reboot, &cfg->snapshot, &cfg->gdb_wait,
+                             &cfg->full_screen};
         bool matched = false;
-        for (int f = 0; f < 4; f++)
+        for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
             if (!strcmp(o, flags[f]))
                 *flag_vars[f] = matched = true;
         if (matched)
@@ -245,6 +280,16 @@ int options_parse(int argc, char **argv, struct kiln_config *cfg, char *err, siz
             rc = parse_icount(v, cfg, err, n);
         else if (!strcmp(o, "-d"))
             cfg->log_items = v;
+        else if (!strcmp(o, "-screenshot-at-exit")) {
+            if (!*v) {
+                snprintf(err, n, "-screenshot-at-exit: empty file name");
+                return -1;
+            }
+            cfg->screenshot_at_exit = v;
+        } else if (!strcmp(o, "-loadvm"))
+            cfg->loadvm = v;
+        else if (!strcmp(o, "-monitor"))
+            rc = parse_monitor(v, cfg, err, n);
         else if (!strcmp(o, "-D"))
             cfg->log_file = v;
         else if (!strcmp(o, "-dfilter"))
@@ -274,6 +319,17 @@ int options_parse(int argc, char **argv, struct kiln_config *cfg, char *err, siz
         snprintf(err, n, "-S needs a debugger: add -s or -gdb tcp::PORT");
         return -1;
     }
+    if (cfg->monitor.kind == CHR_STDIO) {
+        bool clash = cfg->display == DISPLAY_CURSES || cfg->debugcon.kind == CHR_STDIO;
+        for (int i = 0; i < cfg->n_serial; i++)
+            clash |= cfg->serial[i].kind == CHR_STDIO;
+        if (clash) {
+            snprintf(err, n,
+                     "-monitor stdio: the terminal is already taken (by -serial stdio, "
+                     "-nographic, -debugcon stdio or -display curses)");
+            return -1;
+        }
+    }
     if ((cfg->initrd || cfg->append) && !cfg->kernel) {
         snprintf(err, n, "-initrd and -append need -kernel");
         return -1;
@@ -295,7 +351,8 @@ const char *options_usage(void)
            "  -initrd FILE       initial ramdisk (Multiboot: module)\n"
            "  -append CMDLINE    kernel command line\n"
            "  -nographic         no display; serial port on the terminal\n"
-           "  -display none|curses|sdl\n"
+           "  -display none|curses|sdl[,integer-scale=on][,full-screen=on]\n"
+           "  -full-screen       start the SDL window full screen\n"
            "  -serial stdio|file:PATH|null|none   COM1..COM4, in order\n"
            "  -debugcon stdio|file:PATH|null      the 0xE9 debug port\n"
            "  -device isa-debug-exit[,iobase=N,iosize=N]  guest-requested exit\n"
@@ -314,5 +371,8 @@ const char *options_usage(void)
            "  -gdb tcp::PORT     GDB remote stub (tcp:HOST:PORT; host default 127.0.0.1)\n"
            "  -s                 shorthand for -gdb tcp::1234\n"
            "  -S                 do not start the CPU until gdb says so\n"
+           "  -monitor stdio|none  the monitor on the terminal (try 'help')\n"
+           "  -screenshot-at-exit FILE.png  write the guest's screen when Kiln stops\n"
+           "  -loadvm FILE       resume a snapshot written by the monitor's savevm\n"
            "  -h                 this help\n";
 }

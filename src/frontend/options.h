@@ -33,6 +33,8 @@ struct kiln_config {
     const char *kernel, *initrd, *append;
     bool nographic, no_reboot, snapshot;
     enum display_kind display;
+    bool integer_scale; /* -display sdl,integer-scale=on: whole multiples of the picture only */
+    bool full_screen;   /* -full-screen */
     struct chardev_spec serial[4]; /* COM1-COM4 in -serial order */
     int n_serial;
     struct chardev_spec debugcon;
@@ -45,6 +47,9 @@ struct kiln_config {
     const char *trace_filter, *trace_start, *trace_stop, *trace_limit;
     const char *gdb; /* -gdb tcp::PORT (-s is tcp::1234) */
     bool gdb_wait;   /* -S: wait for the debugger before the first instruction */
+    const char *screenshot_at_exit; /* PNG written when the machine stops, or NULL */
+    struct chardev_spec monitor;    /* -monitor: CHR_NONE, or CHR_STDIO */
+    const char *loadvm;             /* -loadvm: a snapshot to resume, or NULL */
     bool help;
 };
 

@@ -36,6 +36,7 @@ struct jit_cache {
     struct jit_cache_stats stats;
     FILE *log;
     unsigned log_what;
+    struct jit_jc_entry jump_cache[JIT_JC_SIZE];
 };
 
 static unsigned hash_key(const struct jit_key *k)
@@ -105,6 +106,11 @@ void jit_cache_free(struct jit_cache *jc)
     free(jc);
 }
 
+struct jit_jc_entry *jit_cache_jump_cache(struct jit_cache *jc)
+{
+    return jc->jump_cache;
+}
+
 jit_enter_fn jit_cache_enter(const struct jit_cache *jc)
 {
     return (jit_enter_fn)(uintptr_t)jc->enter;
@@ -139,6 +145,7 @@ void jit_cache_flush(struct jit_cache *jc)
     jc->ninsns = 0;
     jc->used = jc->glue_end;
     jc->stats.flushes++;
+    jc->cpu->jit.jc_gen++;
 }
 
 /* Rewrite the rel32 of a sealed JMP to reach 'target'. */
@@ -195,6 +202,7 @@ static void invalidate(struct jit_cache *jc, struct jit_block *blk)
     }
     jc->stats.invalidated++;
     jc->cpu->jit.smc_hit = 1;
+    jc->cpu->jit.jc_gen++;
 }
 
 void jit_cache_code_write(struct jit_cache *jc, uint32_t phys, uint32_t len)
@@ -260,7 +268,7 @@ struct jit_block *jit_cache_translate(struct jit_cache *jc, struct cpu *c,
         return NULL;
     struct x64_buf xb;
     x64_buf_init(&xb, w, MAX_CODE_PER_BLOCK, (uint64_t)(uintptr_t)w);
-    bool ok = x64_backend_lower(&xb, &jc->ir, blk, jc->epilogue);
+    bool ok = x64_backend_lower(&xb, &jc->ir, blk, jc->epilogue, jc->jump_cache);
     codebuf_seal(jc->cb);
     if (!ok) {
         log_msg(LOG_HOST, "jit", "block at %08x: %s", key->eip, x64_error_name(xb.err));

@@ -49,6 +49,9 @@ void jit_cache_code_write(struct jit_cache *jc, uint32_t phys, uint32_t len);
 /* Drop every block. */
 void jit_cache_flush(struct jit_cache *jc);
 
+/* The jump cache that translated code probes (x64_backend.h). */
+struct jit_jc_entry *jit_cache_jump_cache(struct jit_cache *jc);
+
 /* The entry trampoline. */
 jit_enter_fn jit_cache_enter(const struct jit_cache *jc);
 

@@ -21,6 +21,9 @@ struct jit {
     int max_block_insns;
     bool verify;
     uint32_t mode; /* jit_mode_of(cpu), recomputed when c->jit.mode_dirty */
+    /* What the jump cache's current generation was filled under. */
+    uint32_t jc_mode, jc_cs_base, jc_cs_limit, jc_tlb_gen;
+    struct jit_jc_entry *jc;
     uint64_t dispatches, lookups_hit, lookups_missed, bails, interp_steps;
 };
 
@@ -39,6 +42,8 @@ struct jit *jit_new(struct cpu *c, int max_block_insns)
         return NULL;
     }
     j->enter = jit_cache_enter(j->cache);
+    j->jc = jit_cache_jump_cache(j->cache);
+    c->jit.jc_gen = 1; /* the empty entries carry generation 0 */
     c->jit.engine = j;
     j->max_block_insns = max_block_insns > 0 ? max_block_insns : JIT_MAX_INSNS;
     return j;
@@ -116,20 +121,39 @@ static void try_chain(struct jit *j, struct cpu *c, struct jit_exit *e)
         jit_cache_chain(j->cache, e, to);
 }
 
+/* Put 'b' in the jump cache, first starting a new generation if the
+ * context the current one was filled under changed. */
+static void remember(struct jit *j, struct cpu *c, struct jit_block *b)
+{
+    if (j->jc_mode != b->key.mode || j->jc_cs_base != b->key.cs_base ||
+        j->jc_cs_limit != b->key.cs_limit || j->jc_tlb_gen != c->tlb.generation) {
+        c->jit.jc_gen++;
+        j->jc_mode = b->key.mode;
+        j->jc_cs_base = b->key.cs_base;
+        j->jc_cs_limit = b->key.cs_limit;
+        j->jc_tlb_gen = c->tlb.generation;
+    }
+    j->jc[jit_jc_index(b->key.eip)] = (struct jit_jc_entry){b->key.eip, c->jit.jc_gen, b->code};
+}
+
 static const int no_interrupt;
 
 enum exec_stop jit_run(struct jit *j, uint64_t max_insns, const volatile int *stop_flag,
                        const volatile int *intr_line)
 {
     struct cpu *c = j->cpu;
-    uint64_t start = c->icount;
+    /* The budget counts retired instructions plus exceptions delivered (a
+     * step that retires nothing), as the interpreter's loop counts steps: a
+     * guest faulting for ever still returns. */
+    uint64_t start = c->icount, exc_start = c->exceptions;
     c->jit.intr_line = intr_line ? intr_line : &no_interrupt;
-    c->jit.budget_end = start + max_insns;
     c->jit.mode_dirty = 1; /* interrupts and resets happen between runs */
     struct jit_block *b = NULL;
     for (;;) {
-        if (c->icount - start >= max_insns)
+        uint64_t faults = c->exceptions - exc_start;
+        if (c->icount - start + faults >= max_insns)
             return EXEC_BUDGET;
+        c->jit.budget_end = start + max_insns - faults;
         if (stop_flag && *stop_flag)
             return EXEC_STOPPED;
         if (intr_line && *intr_line && interp_interruptible(c))
@@ -144,6 +168,8 @@ enum exec_stop jit_run(struct jit *j, uint64_t max_insns, const volatile int *st
             c->jit.mode_dirty = 1;
         } else {
             j->dispatches++;
+            if (!j->verify)
+                remember(j, c, b);
             uintptr_t ret = j->verify ? jit_verify_block(c, j->enter, b) : j->enter(c, b->code);
             if (c->jit.shutdown) {
                 c->jit.shutdown = 0;

@@ -10,12 +10,13 @@
 
 uint64_t jit_helper_counts[OP_COUNT];
 
-int jit_helper_insn(struct cpu *c, const struct insn *in, uint32_t next)
+int jit_helper_insn(struct cpu *c, const struct insn *in, uint32_t next, int ends_block)
 {
     jit_helper_counts[in->op]++;
     uint64_t exceptions = c->exceptions;
     enum step_result r = interp_execute(c, in);
-    c->jit.mode_dirty = 1;
+    if (ends_block || c->exceptions != exceptions)
+        c->jit.mode_dirty = 1;
     if (r == STEP_SHUTDOWN)
         c->jit.shutdown = 1;
     /* An exception may land on a handler whose EIP happens to be 'next'. */
@@ -44,8 +45,7 @@ uint64_t jit_slow_load(struct cpu *c, uint32_t lin, int size)
     struct tlb_entry *e = ram_entry(c, lin, size, ACC_READ);
     if (!e)
         return JIT_SLOW_BAIL;
-    const uint8_t *p = e->host + (lin & 0xfff);
-    return size == 1 ? p[0] : size == 2 ? load_le16(p) : load_le32(p);
+    return load_le(e->host + (lin & 0xfff), size);
 }
 
 bool jit_verify_stores;
@@ -61,15 +61,10 @@ int jit_slow_store(struct cpu *c, uint32_t lin, int size, uint32_t val)
     if (jit_verify_stores) {
         if (jit_store_count >= JIT_STORE_LOG)
             return 1;
-        uint32_t old = size == 1 ? p[0] : size == 2 ? load_le16(p) : load_le32(p);
+        uint32_t old = load_le(p, size);
         jit_store_log[jit_store_count++] =
             (struct jit_store_record){p, old, val & (uint32_t)size_mask(size), (uint8_t)size};
     }
-    if (size == 1)
-        p[0] = (uint8_t)val;
-    else if (size == 2)
-        store_le16(p, (uint16_t)val);
-    else
-        store_le32(p, val);
+    store_le(p, size, val);
     return 0;
 }

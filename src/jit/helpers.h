@@ -17,8 +17,10 @@
 extern uint64_t jit_helper_counts[];
 
 /* Run 'in' (at c->eip) through the interpreter; 0 when execution may go on
- * in the block (EIP became 'next' and nothing else happened), 1 to leave. */
-int jit_helper_insn(struct cpu *c, const struct insn *in, uint32_t next);
+ * in the block (EIP became 'next' and nothing else happened), 1 to leave.
+ * 'ends_block': the instruction may change segments or the mode (then the
+ * dispatcher recomputes its mode bits). */
+int jit_helper_insn(struct cpu *c, const struct insn *in, uint32_t next, int ends_block);
 
 /* A load that missed the inline TLB check: the value, or JIT_SLOW_BAIL
  * when the access must be left to the interpreter (fault, MMIO, page cross). */

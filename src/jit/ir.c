@@ -92,13 +92,14 @@ static void print_op(const struct ir_op *o, FILE *f)
     case IR_LAZYNZ:
         fprintf(f, "%s.%d %s dst=t%d src=t%d res=t%d", n, o->size, lf_name(o->aux), o->a, o->b, o->d);
         break;
-    case IR_INCDEC: fprintf(f, "INCDEC.%d %s t%d -> t%d", o->size, o->aux ? "dec" : "inc", o->a, o->b); break;
     case IR_COND:
         fprintf(f, "t%d = COND %s", o->d, cc_names[o->aux & 15]);
         if (o->imm)
             fprintf(f, " (after %s.%u)", lf_name(o->imm >> 8), o->imm & 0xff);
         break;
     case IR_SELECT: fprintf(f, "t%d = SELECT t%d ? t%d : t%d", o->d, o->a, o->b, o->d); break;
+    case IR_SETCF: fprintf(f, "SETCF t%d", o->a); break;
+    case IR_MULU: fprintf(f, "MULU edx:eax = eax * t%d", o->a); break;
     case IR_CHKCS: fprintf(f, "CHKCS t%d", o->a); break;
     case IR_HELPER: fprintf(f, "HELPER insn %u (then EIP 0x%x)", o->imm2, o->imm); break;
     case IR_EXIT: fprintf(f, "EXIT 0x%x", o->imm); break;

@@ -56,7 +56,6 @@ static bool reads_flags(const struct ir_op *o)
     switch ((enum ir_opcode)o->op) {
     case IR_COND:
     case IR_LAZYNZ: /* keeps the earlier record when its count is 0 */
-    case IR_INCDEC:
     case IR_HELPER:
     case IR_LIN:
     case IR_LOAD:
@@ -82,7 +81,7 @@ void opt_dead_flags(struct ir_block *b)
             if (!live)
                 o->dead = 1;
             live = false;
-        } else if (o->op == IR_IMUL) {
+        } else if (o->op == IR_IMUL || o->op == IR_MULU) {
             live = false; /* records MUL flags itself */
         }
     }

@@ -14,7 +14,7 @@
 void opt_fold_constants(struct ir_block *b);
 
 /* Mark dead every LAZY that a later LAZY overwrites before anything that
- * reads the flags (COND, INCDEC, a helper, a bail point, a block exit). */
+ * reads the flags (COND, LAZYNZ, a helper, a bail point, a block exit). */
 void opt_dead_flags(struct ir_block *b);
 
 /* Mark dead every pure op whose temporary is never read. */

@@ -237,6 +237,25 @@ static void rm_write(struct tr *t, int size, int lin, int val)
         store(t, lin, size, val);
 }
 
+static void lazy(struct tr *t, enum lf_op op, int size, int dst, int src, int res);
+
+/* TEST: flags of v & s, nothing written. */
+static void test(struct tr *t, int size, int v, int s)
+{
+    int r = temp(t);
+    emit(t, IR_AND, size, r, v, s, 0, 0, 0);
+    lazy(t, LF_LOGIC, size, v, s, r);
+}
+
+/* r/m = val, without reading r/m first (MOV, SETcc). */
+static void rm_store(struct tr *t, int size, int val)
+{
+    if (t->in->is_mem)
+        store(t, mem_lin(t, size, true), size, val);
+    else
+        setr(t, t->in->rm, size, val);
+}
+
 static int stack_size(const struct tr *t)
 {
     return (t->key->mode & KEY_STACK32) ? 4 : 2;
@@ -250,34 +269,51 @@ static void lazy(struct tr *t, enum lf_op op, int size, int dst, int src, int re
     t->known_flags = (uint32_t)op << 8 | (uint32_t)size;
 }
 
-/* kind: the ALU row (0 ADD ... 7 CMP); ADC and SBB are left to the helper. */
+static void cond(struct tr *t, int cc, int *d);
+
+/* kind: the ALU row (0 ADD, 1 OR, 2 ADC, 3 SBB, 4 AND, 5 SUB, 6 XOR, 7 CMP).
+ * ADC and SBB add the carry read from the flags before them. Operands are
+ * zero-extended, so results need masking only where the size matters. */
 static void alu(struct tr *t, int kind, int size, int dst, int src, int *res)
 {
-    static const enum ir_opcode ops[8] = {IR_ADD, IR_OR, IR_NONE, IR_NONE,
+    static const enum ir_opcode ops[8] = {IR_ADD, IR_OR, IR_ADD, IR_SUB,
                                           IR_AND, IR_SUB, IR_XOR, IR_SUB};
-    static const enum lf_op lf[8] = {LF_ADD, LF_LOGIC, LF_NONE, LF_NONE,
-                                     LF_LOGIC, LF_SUB, LF_LOGIC, LF_SUB};
-    if (kind == 2 || kind == 3) {
-        t->failed = 1;
-        return;
-    }
+    int cf = IR_NONE;
+    if (kind == 2 || kind == 3)
+        cond(t, 2 /* B: CF */, &cf);
     int d = temp(t);
     emit(t, ops[kind], size, d, dst, src, 0, 0, 0);
+    if (cf != IR_NONE) {
+        emit(t, ops[kind], size, d, d, cf, 0, 0, 0);
+        release(t, cf);
+    }
     *res = d;
-    (void)lf;
 }
 
 static void alu_flags(struct tr *t, int kind, int size, int dst, int src, int res)
 {
-    static const enum lf_op lf[8] = {LF_ADD, LF_LOGIC, LF_NONE, LF_NONE,
+    static const enum lf_op lf[8] = {LF_ADD, LF_LOGIC, LF_ADC, LF_SBB,
                                      LF_LOGIC, LF_SUB, LF_LOGIC, LF_SUB};
-    /* The interpreter records a logic result masked to its size. */
-    if (lf[kind] == LF_LOGIC && size < 4) {
-        int m = temp(t);
-        emit(t, IR_MASK, size, m, res, IR_NONE, 0, 0, 0);
-        res = m;
-    }
     lazy(t, lf[kind], size, dst, src, res);
+}
+
+/* INC or DEC of r/m (reg >= 0: that register instead): CF is kept. */
+static void incdec(struct tr *t, bool dec, int size, int reg)
+{
+    int lin = IR_NONE, v, cf, r;
+    v = reg >= 0 ? getr(t, reg, size) : rm_read(t, size, &lin, true);
+    cond(t, 2 /* B: CF */, &cf);
+    int one = konst(t, 1);
+    r = temp(t);
+    emit(t, dec ? IR_SUB : IR_ADD, size, r, v, one, 0, 0, 0);
+    if (size < 4)
+        emit(t, IR_MASK, size, r, r, IR_NONE, 0, 0, 0);
+    if (reg >= 0)
+        setr(t, reg, size, r);
+    else
+        rm_write(t, size, lin, r);
+    emit(t, IR_SETCF, 4, IR_NONE, cf, IR_NONE, 0, 0, 0);
+    lazy(t, dec ? LF_DEC : LF_INC, size, v, one, r);
 }
 
 /* op r/m, src (kind from the ALU row). */
@@ -355,7 +391,8 @@ static void push(struct tr *t, int size, int val)
     int k = konst(t, (uint32_t)size);
     int nsp = temp(t);
     emit(t, IR_SUB, 4, nsp, sp, k, 0, 0, 0);
-    emit(t, IR_MASK, ss, nsp, nsp, IR_NONE, 0, 0, 0);
+    if (ss < 4)
+        emit(t, IR_MASK, ss, nsp, nsp, IR_NONE, 0, 0, 0);
     int lin = linear(t, SEG_SS, nsp, size, true);
     store(t, lin, size, val);
     setr(t, R_ESP, ss, nsp);
@@ -372,7 +409,8 @@ static int pop_load(struct tr *t, int size, int *nsp)
     int k = konst(t, (uint32_t)size);
     *nsp = temp(t);
     emit(t, IR_ADD, 4, *nsp, sp, k, 0, 0, 0);
-    emit(t, IR_MASK, ss, *nsp, *nsp, IR_NONE, 0, 0, 0);
+    if (ss < 4)
+        emit(t, IR_MASK, ss, *nsp, *nsp, IR_NONE, 0, 0, 0);
     return v;
 }
 
@@ -399,6 +437,8 @@ static void inline_insn(struct tr *t)
 {
     const struct insn *in = t->in;
     int size = in->opsize, lin, v, r, nsp;
+    if (!strcmp(handler_names[in->op], "nop") && !in->lock)
+        return; /* NOP, PAUSE (REP NOP) and the hint NOPs touch nothing */
     if (in->lock || in->rep)
         goto no;
     switch (in->op) {
@@ -406,13 +446,7 @@ static void inline_insn(struct tr *t)
     case OP_MOV_Eb_Gb:
     case OP_MOV_Ev_Gv:
         size = in->op == OP_MOV_Eb_Gb ? 1 : size;
-        v = getr(t, in->reg, size);
-        if (in->is_mem) {
-            lin = mem_lin(t, size, true);
-            store(t, lin, size, v);
-        } else {
-            setr(t, in->rm, size, v);
-        }
+        rm_store(t, size, getr(t, in->reg, size));
         return;
     case OP_MOV_Gb_Eb:
     case OP_MOV_Gv_Ev:
@@ -423,13 +457,20 @@ static void inline_insn(struct tr *t)
     case OP_MOV_Eb_Ib:
     case OP_MOV_Ev_Iz:
         size = in->op == OP_MOV_Eb_Ib ? 1 : size;
-        v = konst(t, in->imm & size_mask(size));
-        if (in->is_mem) {
-            lin = mem_lin(t, size, true);
-            store(t, lin, size, v);
-        } else {
-            setr(t, in->rm, size, v);
-        }
+        rm_store(t, size, konst(t, in->imm & size_mask(size)));
+        return;
+    case OP_MOV_AL_Ob:
+    case OP_MOV_eAX_Ov:
+        size = in->op == OP_MOV_AL_Ob ? 1 : size;
+        lin = linear(t, in->seg, konst(t, in->imm), size, false);
+        setr(t, R_EAX, size, load(t, lin, size));
+        return;
+    case OP_MOV_Ob_AL:
+    case OP_MOV_Ov_eAX:
+        size = in->op == OP_MOV_Ob_AL ? 1 : size;
+        v = getr(t, R_EAX, size);
+        lin = linear(t, in->seg, konst(t, in->imm), size, true);
+        store(t, lin, size, v);
         return;
     case OP_MOV_Zb_Ib_0: case OP_MOV_Zb_Ib_1: case OP_MOV_Zb_Ib_2: case OP_MOV_Zb_Ib_3:
     case OP_MOV_Zb_Ib_4: case OP_MOV_Zb_Ib_5: case OP_MOV_Zb_Ib_6: case OP_MOV_Zb_Ib_7:
@@ -485,47 +526,35 @@ static void inline_insn(struct tr *t)
     case OP_##ID##_Ev_Ib: alu_rm(t, K, size, konst(t, sext(in->imm, 1) & size_mask(size))); return;
     ALU_CASES(ADD, 0)
     ALU_CASES(OR, 1)
+    ALU_CASES(ADC, 2)
+    ALU_CASES(SBB, 3)
     ALU_CASES(AND, 4)
     ALU_CASES(SUB, 5)
     ALU_CASES(XOR, 6)
     ALU_CASES(CMP, 7)
 #undef ALU_CASES
     case OP_TEST_Eb_Gb:
-    case OP_TEST_Ev_Gv: {
+    case OP_TEST_Ev_Gv:
         size = in->op == OP_TEST_Eb_Gb ? 1 : size;
         v = rm_read(t, size, &lin, false);
-        int s = getr(t, in->reg, size);
-        r = temp(t);
-        emit(t, IR_AND, size, r, v, s, 0, 0, 0);
-        lazy(t, LF_LOGIC, size, v, s, r);
+        test(t, size, v, getr(t, in->reg, size));
         return;
-    }
     case OP_TEST_AL_Ib:
-    case OP_TEST_eAX_Iz: {
+    case OP_TEST_eAX_Iz:
         size = in->op == OP_TEST_AL_Ib ? 1 : size;
         v = getr(t, R_EAX, size);
-        int s = konst(t, in->imm & size_mask(size));
-        r = temp(t);
-        emit(t, IR_AND, size, r, v, s, 0, 0, 0);
-        lazy(t, LF_LOGIC, size, v, s, r);
+        test(t, size, v, konst(t, in->imm & size_mask(size)));
         return;
-    }
     case OP_INC_Zv_0: case OP_INC_Zv_1: case OP_INC_Zv_2: case OP_INC_Zv_3:
     case OP_INC_Zv_4: case OP_INC_Zv_5: case OP_INC_Zv_6: case OP_INC_Zv_7:
     case OP_DEC_Zv_0: case OP_DEC_Zv_1: case OP_DEC_Zv_2: case OP_DEC_Zv_3:
-    case OP_DEC_Zv_4: case OP_DEC_Zv_5: case OP_DEC_Zv_6: case OP_DEC_Zv_7: {
-        bool dec = in->opcode >= 0x48;
-        int reg = in->opcode & 7;
-        v = getr(t, reg, size);
-        int one = konst(t, 1);
-        r = temp(t);
-        emit(t, dec ? IR_SUB : IR_ADD, size, r, v, one, 0, 0, 0);
-        emit(t, IR_MASK, size, r, r, IR_NONE, 0, 0, 0);
-        setr(t, reg, size, r);
-        emit(t, IR_INCDEC, size, IR_NONE, v, r, dec, 0, 0);
-        t->known_flags = 0;
+    case OP_DEC_Zv_4: case OP_DEC_Zv_5: case OP_DEC_Zv_6: case OP_DEC_Zv_7:
+        incdec(t, in->opcode >= 0x48, size, in->opcode & 7);
         return;
-    }
+    case OP_INC_Eb: incdec(t, false, 1, -1); return;
+    case OP_DEC_Eb: incdec(t, true, 1, -1); return;
+    case OP_INC_Ev: incdec(t, false, size, -1); return;
+    case OP_DEC_Ev: incdec(t, true, size, -1); return;
     /* ---- shifts and multiplies ---- */
     case OP_SHL_Eb_1: case OP_SHR_Eb_1: case OP_SAL_Eb_1: case OP_SAR_Eb_1:
         shift(t, 1, 1);
@@ -544,6 +573,37 @@ static void inline_insn(struct tr *t)
         return;
     case OP_SHL_Ev_CL: case OP_SHR_Ev_CL: case OP_SAL_Ev_CL: case OP_SAR_Ev_CL:
         shift(t, size, -1);
+        return;
+    case OP_TEST_Ib_Eb: case OP_TEST_Ib1_Eb: case OP_TEST_Ib_Ev: case OP_TEST_Ib1_Ev:
+        size = (in->op == OP_TEST_Ib_Eb || in->op == OP_TEST_Ib1_Eb) ? 1 : size;
+        v = rm_read(t, size, &lin, false);
+        test(t, size, v, konst(t, in->imm & size_mask(size)));
+        return;
+    case OP_NOT_Eb: case OP_NOT_Ev: {
+        size = in->op == OP_NOT_Eb ? 1 : size;
+        v = rm_read(t, size, &lin, true);
+        int m = konst(t, size_mask(size));
+        r = temp(t);
+        emit(t, IR_XOR, size, r, v, m, 0, 0, 0);
+        rm_write(t, size, lin, r);
+        return;
+    }
+    case OP_NEG_Eb: case OP_NEG_Ev: {
+        size = in->op == OP_NEG_Eb ? 1 : size;
+        v = rm_read(t, size, &lin, true);
+        int z = konst(t, 0);
+        r = temp(t);
+        emit(t, IR_SUB, size, r, z, v, 0, 0, 0); /* unmasked, as the interpreter records it */
+        rm_write(t, size, lin, r);
+        lazy(t, LF_SUB, size, z, v, r);
+        return;
+    }
+    case OP_MUL_Ev:
+        if (size != 4)
+            goto no;
+        v = rm_read(t, 4, &lin, false);
+        emit(t, IR_MULU, 4, IR_NONE, v, IR_NONE, 0, 0, 0);
+        t->known_flags = (uint32_t)LF_MUL << 8 | 4u;
         return;
     case OP_IMUL_Gv_Ev:
         v = rm_read(t, size, &lin, false);
@@ -616,12 +676,7 @@ static void inline_insn(struct tr *t)
         goto jcc;
     if (in->map == 1 && in->opcode >= 0x90 && in->opcode <= 0x9f) { /* SETcc */
         cond(t, in->opcode & 0xf, &v);
-        if (in->is_mem) {
-            lin = mem_lin(t, 1, true);
-            store(t, lin, 1, v);
-        } else {
-            setr(t, in->rm, 1, v);
-        }
+        rm_store(t, 1, v);
         return;
     }
     if (in->map == 1 && in->opcode >= 0x40 && in->opcode <= 0x4f) { /* CMOVcc */
@@ -686,9 +741,9 @@ int translate_block(const struct cpu *c, struct jit_block *blk, const uint8_t *c
             ir->n = start;
             t.known_flags = known_before;
             emit(&t, IR_INSN, 0, IR_NONE, IR_NONE, IR_NONE, 1, eip, (uint32_t)n);
-            emit(&t, IR_HELPER, 0, IR_NONE, IR_NONE, IR_NONE, 0, t.next_eip, (uint32_t)n);
-            t.known_flags = 0;
             t.ends = !helper_continues(in->op);
+            emit(&t, IR_HELPER, 0, IR_NONE, IR_NONE, IR_NONE, t.ends, t.next_eip, (uint32_t)n);
+            t.known_flags = 0;
         }
         if (ir->overflow) {
             ir->n = start;

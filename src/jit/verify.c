@@ -27,21 +27,6 @@ bool jit_verify_enabled(void)
     return on;
 }
 
-static uint32_t host_read(const uint8_t *p, int size)
-{
-    return size == 1 ? p[0] : size == 2 ? load_le16(p) : load_le32(p);
-}
-
-static void host_write(uint8_t *p, int size, uint32_t v)
-{
-    if (size == 1)
-        p[0] = (uint8_t)v;
-    else if (size == 2)
-        store_le16(p, (uint16_t)v);
-    else
-        store_le32(p, v);
-}
-
 static int compare(struct cpu *jit, struct cpu *ref)
 {
     int bad = 0;
@@ -83,7 +68,7 @@ uintptr_t jit_verify_block(struct cpu *c, jit_enter_fn enter, struct jit_block *
     memcpy(&post, c, CPU_STATE_BYTES);
     int n = jit_store_count;
     for (int i = n - 1; i >= 0; i--)
-        host_write(jit_store_log[i].host, jit_store_log[i].size, jit_store_log[i].old);
+        store_le(jit_store_log[i].host, jit_store_log[i].size, jit_store_log[i].old);
     memcpy(c, &pre, CPU_STATE_BYTES);
     uint64_t steps = 0;
     while (c->icount < post.icount && steps++ < 1000)
@@ -93,7 +78,7 @@ uintptr_t jit_verify_block(struct cpu *c, jit_enter_fn enter, struct jit_block *
     int bad = compare(&post, c);
     for (int i = 0; i < n; i++) {
         const struct jit_store_record *r = &jit_store_log[i];
-        uint32_t now = host_read(r->host, r->size);
+        uint32_t now = load_le(r->host, r->size);
         bool last = true;
         for (int k = i + 1; k < n; k++)
             if (jit_store_log[k].host < r->host + r->size &&

@@ -29,6 +29,7 @@ struct lower {
     struct x64_buf *b;
     struct jit_block *blk;
     uint64_t epilogue;
+    struct jit_jc_entry *jc;
     /* bail branches: rel32 field offsets and the instruction they leave from */
     size_t bail_field[MAX_BAILS];
     int bail_insn[MAX_BAILS];
@@ -204,7 +205,9 @@ static bool known_cond_flags(struct lower *l, int cc, uint32_t known)
     int kind = (cc >> 1) & 7; /* O B Z BE S P L LE */
     if (kind == 5 || !known)
         return false;
-    if (op == LF_LOGIC || (op == LF_SUB && size < 4 && kind == 4)) {
+    bool result_only = kind == 2 || kind == 4; /* ZF or SF: the result alone decides */
+    if (op == LF_LOGIC || (op != LF_NONE && op != LF_SUB && op != LF_ADD && result_only) ||
+        (op == LF_SUB && size < 4 && kind == 4)) {
         /* SF and ZF of the result at its size; CF = OF = 0 (logic only). */
         x64_mov_rm(b, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_res)));
         if (size < 4)
@@ -254,6 +257,35 @@ static void lower_cond(struct lower *l, const struct ir_op *o)
 
 /* ---- exits ---- */
 
+/* Jump to the block the jump cache holds for the EIP in 'eip_reg' (RDX
+ * points at its entry) when the entry is current; fall through otherwise. */
+static void jc_probe(struct lower *l, enum x64_reg eip_reg)
+{
+    struct x64_buf *b = l->b;
+    x64_alu_rm(b, X64_CMP, X64_S32, eip_reg, x64_mem_base(X64_RDX, 0));
+    size_t miss1 = x64_jcc_rel32(b, X64_CC_NE, 0);
+    x64_mov_rm(b, X64_S32, X64_RCX, x64_mem_base(X64_RDX, 4));
+    x64_alu_rm(b, X64_CMP, X64_S32, X64_RCX, cpu_mem(CPU_OFF(jit.jc_gen)));
+    size_t miss2 = x64_jcc_rel32(b, X64_CC_NE, 0);
+    x64_jmp_m(b, x64_mem_base(X64_RDX, 8));
+    patch_here(l, miss1);
+    patch_here(l, miss2);
+}
+
+/* The jump cache entry of a computed EIP in 'r': its address in RDX. */
+static void jc_entry_of(struct lower *l, enum x64_reg r)
+{
+    struct x64_buf *b = l->b;
+    x64_mov_rr(b, X64_S32, X64_RAX, r);
+    x64_mov_rr(b, X64_S32, X64_RCX, r);
+    x64_shift_ri(b, X64_SHR, X64_S32, X64_RCX, JIT_JC_BITS);
+    x64_alu_rr(b, X64_XOR, X64_S32, X64_RAX, X64_RCX);
+    x64_alu_ri(b, X64_AND, X64_S32, X64_RAX, JIT_JC_SIZE - 1);
+    x64_shift_ri(b, X64_SHL, X64_S32, X64_RAX, 4);
+    x64_mov_ri64(b, X64_RDX, (uint64_t)(uintptr_t)l->jc);
+    x64_alu_rr(b, X64_ADD, X64_S64, X64_RDX, X64_RAX);
+}
+
 /* add icount; patchable JMP (slot) -> stub: EIP = target, return &exit. */
 static void chainable_exit(struct lower *l, uint32_t target, uint32_t count)
 {
@@ -273,6 +305,9 @@ static void chainable_exit(struct lower *l, uint32_t target, uint32_t count)
     e->jmp_field = (uint8_t *)(uintptr_t)field;
     e->stub = (uint8_t *)(uintptr_t)b->pos;
     x64_mov_mi(b, X64_S32, cpu_mem(CPU_OFF(eip)), target);
+    x64_mov_ri64(b, X64_RDX, (uint64_t)(uintptr_t)&l->jc[jit_jc_index(target)]);
+    x64_mov_ri(b, X64_S32, X64_RAX, target);
+    jc_probe(l, X64_RAX);
     x64_mov_ri64(b, X64_RAX, (uint64_t)(uintptr_t)e);
     jmp_epilogue(l);
 }
@@ -296,9 +331,12 @@ static void lower_exit(struct lower *l, const struct ir_op *o)
         break;
     }
     default: /* EXITI */
-        if (o->a != IR_NONE)
-            x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(eip)), R(o->a));
         add_icount(l, exit_count(l));
+        if (o->a != IR_NONE) {
+            x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(eip)), R(o->a));
+            jc_entry_of(l, R(o->a));
+            jc_probe(l, R(o->a));
+        }
         x64_alu_rr(b, X64_XOR, X64_S32, X64_RAX, X64_RAX);
         jmp_epilogue(l);
         break;
@@ -314,6 +352,7 @@ static void lower_helper(struct lower *l, const struct ir_op *o)
     x64_mov_rr(b, X64_S64, X64_RDI, X64_RBP);
     x64_mov_ri64(b, X64_RSI, (uint64_t)(uintptr_t)&l->blk->insn[o->imm2]);
     x64_mov_ri(b, X64_S32, X64_RDX, o->imm);
+    x64_mov_ri(b, X64_S32, X64_RCX, o->aux);
     call(l, (const void *)jit_helper_insn);
     x64_test_rr(b, X64_S32, X64_RAX, X64_RAX);
     size_t go_on = x64_jcc_rel32(b, X64_CC_E, 0);
@@ -382,6 +421,24 @@ static void lower_imul(struct lower *l, const struct ir_op *o)
     mov_to_temp(l, o->d, X64_RAX);
 }
 
+/* EDX:EAX = EAX * a, and the MUL record: res = dst = the low half, src = 1
+ * when the high half is not zero (as the interpreter's mul_flags). */
+static void lower_mulu(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    x64_mov_rm(b, X64_S32, X64_RAX, guest_reg_mem(R_EAX, 4));
+    x64_unary_r(b, X64_MUL, X64_S32, R(o->a));
+    x64_mov_mr(b, X64_S32, guest_reg_mem(R_EAX, 4), X64_RAX);
+    x64_mov_mr(b, X64_S32, guest_reg_mem(R_EDX, 4), X64_RDX);
+    x64_mov_mi(b, X64_S16, cpu_mem(CPU_OFF(lf_op)), LF_MUL | 4 << 8);
+    x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(lf_dst)), X64_RAX);
+    x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(lf_res)), X64_RAX);
+    x64_test_rr(b, X64_S32, X64_RDX, X64_RDX);
+    x64_setcc_r(b, X64_CC_NE, X64_RCX);
+    x64_movzx_rr(b, X64_S32, X64_RCX, X64_S8, X64_RCX);
+    x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(lf_src)), X64_RCX);
+}
+
 static void lower_addr(struct lower *l, const struct ir_op *o)
 {
     struct x64_buf *b = l->b;
@@ -433,6 +490,7 @@ static void lower_op(struct lower *l, const struct ir_op *o)
     case IR_SHR:
     case IR_SAR: lower_shift(l, o); break;
     case IR_IMUL: lower_imul(l, o); break;
+    case IR_MULU: lower_mulu(l, o); break;
     case IR_LAZYNZ: {
         x64_test_rr(b, X64_S32, R(o->b), R(o->b));
         size_t skip = x64_jcc_rel32(b, X64_CC_E, 0);
@@ -441,6 +499,8 @@ static void lower_op(struct lower *l, const struct ir_op *o)
         break;
     }
     case IR_MASK:
+        if (o->size == 4 && o->d == o->a)
+            break; /* temporaries are 32-bit already */
         if (o->size == 4)
             x64_mov_rr(b, X64_S32, R(o->d), R(o->a));
         else
@@ -457,15 +517,11 @@ static void lower_op(struct lower *l, const struct ir_op *o)
     case IR_LOAD: lower_load(l, o); break;
     case IR_STORE: lower_store(l, o); break;
     case IR_LAZY: lower_lazy(l, o); break;
-    case IR_INCDEC:
-        x64_mov_rr(b, X64_S64, X64_RDI, X64_RBP);
-        x64_mov_ri(b, X64_S32, X64_RSI, o->aux);
-        x64_mov_ri(b, X64_S32, X64_RDX, o->size);
-        x64_mov_rr(b, X64_S32, X64_RCX, R(o->a));
-        x64_mov_rr(b, X64_S32, X64_R8, R(o->b));
-        call(l, (const void *)flags_lazy_incdec);
-        break;
     case IR_COND: lower_cond(l, o); break;
+    case IR_SETCF:
+        x64_alu_mi(b, X64_AND, X64_S32, cpu_mem(CPU_OFF(eflags)), ~(int32_t)FL_CF);
+        x64_alu_mr(b, X64_OR, X64_S32, cpu_mem(CPU_OFF(eflags)), R(o->a));
+        break;
     case IR_SELECT:
         x64_test_rr(b, X64_S32, R(o->a), R(o->a));
         x64_cmov_rr(b, X64_CC_NE, X64_S32, R(o->d), R(o->b));
@@ -529,10 +585,10 @@ static void bail_stubs(struct lower *l)
 }
 
 bool x64_backend_lower(struct x64_buf *b, const struct ir_block *ir, struct jit_block *blk,
-                       uint64_t epilogue)
+                       uint64_t epilogue, struct jit_jc_entry *jc)
 {
     static struct lower l; /* large; one translation at a time */
-    l = (struct lower){.b = b, .blk = blk, .epilogue = epilogue, .cur = -1};
+    l = (struct lower){.b = b, .blk = blk, .epilogue = epilogue, .jc = jc, .cur = -1};
     entry_checks(&l);
     size_t body = b->pos;
     for (int i = 0; i < ir->n && b->err == X64_OK; i++)

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Boot tests of the text-mode legacy systems in ../shared/images with Kiln's
 # BIOS, each driven as a person would through -display curses in tmux:
-# bootOS to its $ prompt; MikeOS 4.5 to its welcome dialog; ELKS 0.7.0 and
+# bootOS to its $ prompt; MikeOS 4.5 to its welcome dialog, from its floppy
+# and from its El Torito CD (1.44 MB floppy emulation); ELKS 0.7.0 and
 # 0.5.0 (unreal mode) to login:, logging in as root and running `ls /`; the
 # OpenBSD 5.1 installer to its first question on the VGA console.
 # Usage: legacy_text.sh KILN BIOS IMAGE_DIR
@@ -21,6 +22,12 @@ failed=0
 boot() {
     [ -s "$2" ] || { echo "FAIL: missing $2" >&2; return 1; }
     screen_start legacy "$kiln" -m 16 -bios "$bios" -fda "$2" -snapshot -boot a -display curses
+}
+
+# bootcd NAME IMAGE: start Kiln on the CD image.
+bootcd() {
+    [ -s "$2" ] || { echo "FAIL: missing $2" >&2; return 1; }
+    screen_start legacy "$kiln" -m 16 -bios "$bios" -cdrom "$2" -snapshot -boot d -display curses
 }
 
 check() {
@@ -46,6 +53,11 @@ mikeos() {
         screen_wait legacy 'Thanks for trying out MikeOS!' 180
 }
 
+mikeos_cd() {
+    bootcd mikeos "$dir/mikeos-4.5/mikeos.iso" &&
+        screen_wait legacy 'Thanks for trying out MikeOS!' 180
+}
+
 elks() {
     boot elks "$dir/elks/$1" && screen_wait legacy "ELKS $2" 240 &&
         screen_wait legacy 'login:' 120 && screen_type legacy root &&
@@ -60,8 +72,9 @@ openbsd() {
 
 check "bootOS" bootos
 check "MikeOS 4.5" mikeos
+check "MikeOS 4.5 (CD)" mikeos_cd
 check "ELKS 0.7.0" elks elks-0.7.0-fat-1440k.img 0.7.0
 check "ELKS 0.5.0" elks elks-0.5.0-minix-1440k.img 0.5.0
 check "OpenBSD 5.1" openbsd
-[ $failed -eq 0 ] && echo "PASS: bootOS, MikeOS, ELKS 0.7.0/0.5.0 and OpenBSD 5.1 booted"
+[ $failed -eq 0 ] && echo "PASS: bootOS, MikeOS (floppy and CD), ELKS 0.7.0/0.5.0 and OpenBSD 5.1 booted"
 exit $failed

@@ -9,6 +9,7 @@
  * to the shortest stream, budget and simplest state that still show it, with
  * a Capstone disassembly and a command line that replays it. Owns the
  * command line, the loop and the reports.
+ * --cpu 8086 or 286 fuzzes those models in real mode, with their own units.
  * Usage: kiln-jitfuzz [--seed N] [--iterations K | --insns N] [--mode M] ...
  */
 #include <capstone/capstone.h>
@@ -35,6 +36,7 @@ struct options {
     uint64_t iterations; /* 0: until 'insns' */
     uint64_t insns;
     int mode;        /* -1: random */
+    const struct cpu_model_info *cpu; /* NULL: the default model */
     int block;       /* -1: random */
     uint64_t budget; /* 0: random */
     int units;       /* 0: random */
@@ -70,8 +72,10 @@ static void draw_case(const struct options *o, uint64_t seed, struct fz_case *k)
     uint32_t b = fz_rnd(&r, 10);
     k->block_cfg = b < 6 ? 0 : b < 8 ? 1 : 2;
     if (o->mode >= 0) mode = o->mode;
+    if (o->cpu && o->cpu->gen < CPU_386) mode = FZ_REAL; /* parse() refuses another --mode */
     if (o->block >= 0) k->block_cfg = o->block;
     fz_gen_state(&r, (enum fz_mode)mode, &k->st);
+    k->st.model = o->cpu;
     int units = o->units ? o->units : 8 + (int)fz_rnd(&r, 57);
     fz_gen_stream(&r, &k->st, units, &k->s);
     k->budget = o->budget ? o->budget : 1000 + fz_rnd(&r, 3000);
@@ -120,8 +124,9 @@ static void print_replay(const struct options *o, const struct fz_case *k)
     uint8_t code[FZ_CODE_MAX];
     int starts[FZ_MAX_UNITS + 1], laid = 0;
     fz_assemble(&k->s, &k->st, code, starts, &laid);
-    printf("  replay: kiln-jitfuzz --seed %llu --iterations 1 --mode %s --block %d --budget %llu%s",
-           (unsigned long long)k->seed, mode_names[k->st.mode],
+    printf("  replay: kiln-jitfuzz%s%s --seed %llu --iterations 1 --mode %s --block %d --budget %llu%s",
+           o->cpu ? " --cpu " : "", o->cpu ? o->cpu->name : "", (unsigned long long)k->seed,
+           mode_names[k->st.mode],
            o->block >= 0 ? o->block : k->block_cfg, (unsigned long long)k->budget,
            k->st.zero_ram ? " --zero-ram" : "");
     printf(" --set ");
@@ -230,7 +235,10 @@ static bool still_differs(struct shrinker *sh, const struct fz_case *k, struct f
 {
     if (sh->runs >= SHRINK_RUNS) return false;
     sh->runs++;
+    /* A candidate can hang an engine too (docs/findings/vectors.md, V1). */
+    alarm(WATCHDOG_SECONDS);
     fz_machine_run(sh->m, &k->st, &k->s, k->budget, res);
+    alarm(0);
     if (!res->differs) return false;
     char f[64];
     field_of(res->what, f, sizeof(f));
@@ -288,6 +296,7 @@ static void report(const struct options *o, struct fz_machine *m, struct fz_case
            (unsigned long long)k->budget);
     printf("  first difference: %s\n", res->what);
     printf("  reproduce: kiln-jitfuzz --seed %llu --iterations 1", (unsigned long long)k->seed);
+    if (o->cpu) printf(" --cpu %s", o->cpu->name);
     if (o->mode >= 0) printf(" --mode %s", mode_names[o->mode]);
     if (o->block >= 0) printf(" --block %d", o->block);
     if (o->budget) printf(" --budget %llu", (unsigned long long)o->budget);
@@ -322,7 +331,7 @@ static void report(const struct options *o, struct fz_machine *m, struct fz_case
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: kiln-jitfuzz [--seed N] [--iterations K | --insns N]\n"
+            "usage: kiln-jitfuzz [--seed N] [--iterations K | --insns N] [--cpu MODEL]\n"
             "                    [--mode pmode|real|paging|pmode16|user]\n"
             "                    [--block 0|1|2] [--budget N] [--units N] [--max-failures N]\n"
             "                    [--no-shrink] [--verbose] [--show] [--self-test]\n"
@@ -331,6 +340,8 @@ static void usage(void)
             "  compares them. Iteration i uses seed N + i; --block picks the translator's\n"
             "  block size (0: default, 1: one instruction, 2: four). Exit status 1 on any\n"
             "  difference. --verbose prints each iteration's seed, --show also its case.\n"
+            "  --cpu picks both engines' CPU model (default pentium2); 8086 and 286 run\n"
+            "  real mode only, with the instructions that exist on that model.\n"
             "  --self-test injects a difference into every case and checks that the\n"
             "  comparison finds it (and shows the shrinking on the first).\n"
             "  A shrunk difference prints a replay command: --zero-ram, --set reg=hex,...\n"
@@ -392,6 +403,9 @@ static bool parse(int argc, char **argv, struct options *o)
         } else if (!strcmp(a, "--block")) {
             o->block = atoi(v);
             if (o->block < 0 || o->block >= BLOCK_CONFIGS) return false;
+        } else if (!strcmp(a, "--cpu")) {
+            o->cpu = cpu_model_find(v);
+            if (!o->cpu) return false;
         } else if (!strcmp(a, "--mode")) {
             o->mode = -1;
             for (int m = 0; m < FZ_MODES; m++)
@@ -401,7 +415,8 @@ static bool parse(int argc, char **argv, struct options *o)
             return false;
         }
     }
-    return true;
+    /* the 8086 and the 286 are fuzzed in real mode only */
+    return !(o->cpu && o->cpu->gen < CPU_386 && o->mode >= 0 && o->mode != FZ_REAL);
 }
 
 static void watchdog(int sig)
@@ -441,7 +456,7 @@ int main(int argc, char **argv)
         draw_case(&o, o.seed + i, k);
         k->st.perturb = o.self_test;
         struct fz_machine **m = &machines[k->block_cfg];
-        if (!*m && !(*m = fz_machine_new(block_configs[k->block_cfg]))) {
+        if (!*m && !(*m = fz_machine_new(block_configs[k->block_cfg], o.cpu))) {
             fprintf(stderr, "kiln-jitfuzz: cannot create the machines (no translator here?)\n");
             return 2;
         }

@@ -99,6 +99,9 @@ struct fz_state {
     uint64_t ram_seed;                    /* RAM outside the stream and system area */
     uint64_t pt_seed;                     /* paging mode: the page permissions */
     bool zero_ram;                        /* shrinking: RAM outside the stream is zero instead */
+    const struct cpu_model_info *model; /* both engines' CPU; NULL: the default (pentium2).
+                                           An 8086 or 286 runs real mode only, and the
+                                           generator keeps the units that model has */
     bool perturb; /* self-test: the translator's CPU starts with EAX bit 0 and RAM byte
                      FZ_PERTURB_BYTE flipped, a difference to find */
 };
@@ -145,6 +148,9 @@ extern const bool fz_avoid_handler_eips;
 extern const bool fz_avoid_ss_base;
 extern const bool fz_avoid_zero_shift_mem;
 
+/* True when the case's CPU predates the 386 (16-bit registers, no 66/67, FS, GS or most of 0F). */
+bool fz_old_model(const struct fz_state *st);
+
 /* Draw a random initial state for 'mode'. */
 void fz_gen_state(struct fz_rng *r, enum fz_mode mode, struct fz_state *st);
 
@@ -164,8 +170,9 @@ int fz_assemble(const struct fz_stream *s, const struct fz_state *st, uint8_t *o
 /* The machine: two CPUs (interpreter and translator), each with its own RAM. */
 struct fz_machine;
 
-/* A machine whose translator makes blocks of at most 'block_insns' (0: default). */
-struct fz_machine *fz_machine_new(int block_insns);
+/* A machine of CPU 'model' (NULL: the default) whose translator makes
+ * blocks of at most 'block_insns' (0: default). */
+struct fz_machine *fz_machine_new(int block_insns, const struct cpu_model_info *model);
 void fz_machine_free(struct fz_machine *m);
 int fz_machine_block_insns(const struct fz_machine *m);
 
@@ -183,7 +190,7 @@ struct fz_result {
     uint32_t exceptions;      /* exceptions delivered (the handlers' port writes) */
     uint32_t exc[FZ_VECTORS]; /* the same by vector */
     bool stopped_early;       /* halt or shutdown before the budget */
-    int known; /* the difference is attributed to this open finding (FINDINGS.md), or 0 */
+    int known; /* the difference is attributed to this open finding (docs/findings/jitfuzz.md), or 0 */
     int units, units_run; /* units laid out, and those the interpreter began */
 };
 

@@ -11,6 +11,9 @@
 
 #include <string.h>
 
+#include "cpu/decode.h"
+#include "cpu/opcodes.h"
+
 /* ---- random numbers ---- */
 
 void fz_rng_seed(struct fz_rng *r, uint64_t seed)
@@ -45,15 +48,44 @@ bool fz_chance(struct fz_gen *g, int percent)
     return (int)fz_u(g, 100) < percent;
 }
 
+bool fz_old_model(const struct fz_state *st)
+{
+    return st->model && st->model->gen < CPU_386;
+}
+
+/* An 8086 or 286 has no 32-bit operands: those sizes become 16-bit. */
 int fz_size(struct fz_gen *g)
 {
     uint32_t k = fz_u(g, 20);
-    return k < 6 ? 1 : k < 11 ? 2 : 4;
+    return k < 6 ? 1 : k < 11 || fz_old_model(g->st) ? 2 : 4;
 }
 
 int fz_size_wd(struct fz_gen *g)
 {
-    return fz_chance(g, 40) ? 2 : 4;
+    return fz_chance(g, 40) || fz_old_model(g->st) ? 2 : 4;
+}
+
+/*
+ * Does every instruction of unit 'u' exist on the case's model? Kiln's own
+ * decoder for that generation says so: not #UD (286), and no row that
+ * exists only as an 8086 alias (66 and 0F as Jcc and POP CS, C0 as C2...)
+ * or as the FPU-less models' ESC no-op. The 8086 decodes an undefined
+ * encoding as OP_INVALID. A unit whose bytes do not decode to its end (data
+ * that a template stores inline) is not kept either.
+ */
+static bool unit_fits_model(const struct fz_state *st, const struct fz_unit *u)
+{
+    if (!fz_old_model(st))
+        return true;
+    for (size_t off = 0; off < u->len;) {
+        struct insn in;
+        if (decode_buffer(st->model->gen, 2, u->bytes + off, u->len - off, &in) != DEC_OK)
+            return false;
+        if (in.op == OP_INVALID || (opc_rows[in.op].flags & (F_ONLY86 | F_NOFPU)))
+            return false;
+        off += in.len;
+    }
+    return true;
 }
 
 int fz_wreg(struct fz_gen *g, int size)
@@ -100,6 +132,8 @@ void fz_bn(struct fz_unit *u, uint32_t v, int n)
 
 void fz_push(struct fz_gen *g, const struct fz_unit *u)
 {
+    if (!unit_fits_model(g->st, u))
+        return;
     if (g->body) {
         /* Inside a CALL body: plain bytes only; drop what does not fit. */
         if (u->kind == FZ_PLAIN && !u->abs_off && g->body->len + u->len <= FZ_UNIT_MAX - 8) {
@@ -315,8 +349,9 @@ void fz_gen_mem(struct fz_gen *g, struct fz_mem *m, int size)
 {
     memset(m, 0, sizeof(*m));
     m->asz = g->code;
-    if (fz_chance(g, g->code == 4 ? 10 : 25)) m->asz = 6 - g->code;
+    if (fz_chance(g, g->code == 4 ? 10 : 25) && !fz_old_model(g->st)) m->asz = 6 - g->code;
     m->seg = fz_chance(g, 25) ? seg_pick[fz_u(g, 8)] : -1;
+    if (fz_old_model(g->st) && (m->seg == SEG_FS || m->seg == SEG_GS)) m->seg = -1;
     bool setup = fz_chance(g, 85);
     if (m->asz == 2)
         gen_mem16(g, m, size, setup);
@@ -483,14 +518,15 @@ void fz_gen_stream(struct fz_rng *r, const struct fz_state *st, int units, struc
         fz_gen_form(&g, fz_pick_form(&g));
 }
 
-/* The tail: reset ESP and jump back to the start, so the stream loops. */
-static int tail(enum fz_mode mode, uint8_t *p, int at)
+/* The tail: reset ESP (SP before the 386) and jump back to the start, so the stream loops. */
+static int tail(const struct fz_state *st, uint8_t *p, int at)
 {
-    int n = 0;
-    if (fz_mode_code_size(mode) == 2) p[n++] = 0x66;
+    enum fz_mode mode = st->mode;
+    int n = 0, sp_len = fz_old_model(st) ? 2 : 4;
+    if (fz_mode_code_size(mode) == 2 && sp_len == 4) p[n++] = 0x66;
     p[n++] = 0xb8 + R_ESP;
-    memcpy(p + n, &(uint32_t){FZ_STACK_TOP}, 4);
-    n += 4;
+    memcpy(p + n, &(uint32_t){FZ_STACK_TOP}, (size_t)sp_len); /* little-endian host */
+    n += sp_len;
     p[n++] = 0xe9;
     int rel_len = fz_mode_code_size(mode);
     uint32_t rel = (uint32_t)(0 - (at + n + rel_len));
@@ -527,7 +563,7 @@ int fz_assemble(const struct fz_stream *s, const struct fz_state *st, uint8_t *o
             memcpy(out + starts[i] + u->abs_off, &a, u->abs_size);
         }
     }
-    pos += tail(st->mode, out + pos, pos);
+    pos += tail(st, out + pos, pos);
     if (starts_out) memcpy(starts_out, starts, sizeof(int) * (size_t)(n + 1));
     if (laid) *laid = n;
     return pos;

@@ -82,7 +82,7 @@ static void exc_write(void *opaque, uint32_t addr, int size, uint32_t val)
 
 static const struct io_ops exc_ops = {exc_read, exc_write};
 
-struct fz_machine *fz_machine_new(int block_insns)
+struct fz_machine *fz_machine_new(int block_insns, const struct cpu_model_info *model)
 {
     struct fz_machine *m = calloc(1, sizeof(*m));
     if (!m) return NULL;
@@ -97,7 +97,7 @@ struct fz_machine *fz_machine_new(int block_insns)
         }
         exec_connect_bus(&e->cpu_bus, e->bus);
         e->name = k == JIT ? "translator" : "interpreter";
-        cpu_init(&e->cpu, cpu_model_find("pentium2"), &e->cpu_bus);
+        cpu_init(&e->cpu, model ? model : cpu_model_default(), &e->cpu_bus);
     }
     m->jit = jit_new(&m->e[JIT].cpu, block_insns);
     if (!m->jit) {
@@ -224,7 +224,7 @@ static void resume32(struct asm_buf *a, uint16_t code_sel, uint32_t code_eip)
 
 /* The same in real mode, where the frame is IP, CS, FLAGS and only BX, BP,
  * SI and DI address memory. */
-static void resume16(struct asm_buf *a, uint16_t code_sel, uint32_t code_eip)
+static void resume16(struct asm_buf *a, uint16_t code_sel, uint32_t code_eip, bool old)
 {
     bytes(a, "55 89 e5 50 8b 46 02 81 7e 04"); /* push bp; mov bp, sp; push ax; mov ax, [bp+2] */
     o16(a, code_sel);                          /* cmp word [bp+4], code_sel */
@@ -241,9 +241,13 @@ static void resume16(struct asm_buf *a, uint16_t code_sel, uint32_t code_eip)
     bytes(a, "5b 89 46 02 58 5d cf"); /* pop bx; mov [bp+2], ax; pop ax; pop bp; iret */
     a->p[jne] = (uint8_t)(a->n - jne - 1);
     a->p[jae] = (uint8_t)(a->n - jae - 1);
-    bytes(a, "58 5d 66"); /* restart: pop ax; pop bp; mov esp, FZ_STACK_TOP */
+    bytes(a, "58 5d"); /* restart: pop ax; pop bp; mov esp (8086, 286: sp), FZ_STACK_TOP */
+    if (!old) o8(a, 0x66);
     o8(a, 0xb8 + R_ESP);
-    o32(a, FZ_STACK_TOP);
+    if (old)
+        o16(a, FZ_STACK_TOP);
+    else
+        o32(a, FZ_STACK_TOP);
     o8(a, 0xea); /* jmp code_sel:code_eip */
     o16(a, code_eip);
     o16(a, code_sel);
@@ -290,7 +294,7 @@ static void build_rom(uint8_t *rom, const struct fz_state *st, const int *starts
     put16(rom + (FZ_TSS - FZ_ROM) + 0x66, 0x68);
     struct asm_buf a = {rom + (FZ_RESUME - FZ_ROM), FZ_RESUME, 0};
     if (real)
-        resume16(&a, st->seg[SEG_CS].sel, st->code_eip);
+        resume16(&a, st->seg[SEG_CS].sel, st->code_eip, fz_old_model(st));
     else
         resume32(&a, st->seg[SEG_CS].sel, st->code_eip);
     int u = 0;
@@ -367,6 +371,13 @@ static void load(struct fz_engine *e, const uint8_t *image, const struct fz_stat
     c->icount = 0;
     memcpy(c->r, st->r, sizeof(c->r));
     c->eflags = st->eflags;
+    if (fz_old_model(st)) {
+        /* 16-bit registers, and FLAGS as the model can hold them in real mode */
+        const struct cpu_model_info *md = c->model;
+        for (int i = 0; i < 8; i++)
+            c->r[i] &= 0xffff;
+        c->eflags = (c->eflags & md->flags_supported & ~md->flags_real_ro0) | md->flags_fixed1;
+    }
     c->lf_op = LF_NONE;
     c->eip = st->code_eip;
     memcpy(c->seg, st->seg, sizeof(c->seg));
@@ -457,7 +468,7 @@ static uint32_t exceptions(const struct fz_engine *e)
     return n;
 }
 
-/* Bring the interpreter to the translator's retired-instruction count and
+/* Bring the interpreter to the translator's step count and
  * compare (RAM too when 'full'); true when they differ. The translator
  * stops at a block boundary, so the interpreter runs one step at a time; * a step that delivers an
  * exception retires nothing, and the guard only bounds a broken run (every handler retires its
@@ -469,8 +480,10 @@ static bool sync_differ(struct fz_machine *m, enum exec_stop js, enum exec_stop 
                *jc = &m->e[JIT]
                           .cpu; /* (a guest can spin delivering faults that retire nothing until its
                                  * pushes overwrite the faulting code: the guard allows for that) */
-    uint64_t target = jc->icount, guard = 3 * (target - ic->icount) + 1000000;
-    while (ic->icount < target && *is == EXEC_BUDGET && guard--) {
+    /* Both engines count a step as a retired instruction or a delivered
+     * exception (struct cpu's icount and exceptions). */
+    uint64_t target = jc->icount + jc->exceptions, guard = 3 * (jc->icount - ic->icount) + 1000000;
+    while (ic->icount + ic->exceptions < target && *is == EXEC_BUDGET && guard--) {
         uint32_t off = ic->eip - m->code_eip;
         if (off < FZ_CODE_MAX) m->hit[off] = 1;
         m->ss_base_seen |= ic->seg[SEG_SS].base != 0;

@@ -9,27 +9,27 @@
 #include <string.h>
 
 /* ==== KNOWN TRANSLATOR BUGS ================================================== * How the fuzzer
- * steers clear of open translator bugs, each recorded with its minimal reproducer in FINDINGS.md:
+ * steers clear of open translator bugs, each recorded with its minimal reproducer in docs/findings/jitfuzz.md:
  * templates left out of the streams (by name), and switches that narrow what the generator draws.
  * Empty the list and set a switch to false once its bug is fixed. */
 static const char *const fz_excluded[] = {
     NULL,
 };
 
-/* Finding 1 (FINDINGS.md): when an instruction run through a helper faults
+/* Finding 1 (docs/findings/jitfuzz.md): when an instruction run through a helper faults
  * and the exception handler's offset equals the EIP of the next instruction
  * in the block, the block goes on in the handler's code segment (the helper
  * compares EIP only). While true, 16-bit code never runs at the handlers'
  * offsets, so that no handler entry coincides with a stream instruction. */
 const bool fz_avoid_handler_eips = false;
 
-/* Finding 2 (FINDINGS.md): an inline PUSH or CALL with an SS whose base is
+/* Finding 2 (docs/findings/jitfuzz.md): an inline PUSH or CALL with an SS whose base is
  * not 0 writes the linear address of the new top of stack into ESP. While * true, SS keeps base 0
  * (real mode loads SS only with 0; no POP SS or LSS), and a difference in a run where wild code
  * gave SS a base anyway is reported as "from open findings", not as a failure. */
 const bool fz_avoid_ss_base = false;
 
-/* Finding 3 (FINDINGS.md): an inline shift or rotate of a memory operand by
+/* Finding 3 (docs/findings/jitfuzz.md): an inline shift or rotate of a memory operand by
  * a count that masks to 0 writes the operand back (the page becomes dirty;
  * an MMIO register would see a write); the interpreter does not write.
  * While true, shifts of memory operands get counts of 1 to 7. */

@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: MIT
+# Shell helpers for tests that drive Kiln through -monitor stdio over a FIFO.
+# Source it, set $dir (a scratch directory), start Kiln with
+# `mon_start ARGS...`, then `cmd LINE` leaves the answer in $answer.
+
+# mon_start ARGS...: run Kiln with the monitor on $dir/in (a FIFO, held open
+# on fd 3) and its output in $dir/out; the pid is in $pid.
+mon_start() {
+    mkfifo "$dir/in"
+    "$@" -monitor stdio <"$dir/in" >"$dir/out" 2>"$dir/err" &
+    pid=$!
+    exec 3>"$dir/in"
+}
+
+# wait_for FILE TEXT SECONDS: true once FILE contains TEXT.
+wait_for() {
+    local i
+    for ((i = 0; i < $3 * 10; i++)); do
+        grep -qF -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+n_prompts() { grep -o '(kiln) ' "$dir/out" | wc -l; }
+
+# cmd LINE: send one command, wait for the prompt after its answer (30 s at
+# most), and leave the answer in $answer.
+cmd() {
+    local before i
+    before=$(n_prompts)
+    printf '%s\n' "$1" >&3
+    for ((i = 0; i < 300; i++)); do
+        [ "$(n_prompts)" -gt "$before" ] && break
+        sleep 0.1
+    done
+    answer=$(awk -v n="$before" 'BEGIN { RS = "\\(kiln\\) " } NR == n + 1 { printf "%s", $0 }' \
+        "$dir/out")
+}
+
+# screen_text: the 80x25 VGA text screen at B8000h as 25 lines, read with xp.
+screen_text() {
+    cmd "xp /4000xb 0xb8000"
+    printf '%s\n' "$answer" | awk '
+        function hex(s,   v, i) {
+            v = 0
+            for (i = 3; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+            return v
+        }
+        { for (i = 2; i <= NF; i++) b[n++] = hex($i) }
+        END {
+            for (r = 0; r < 25; r++) {
+                line = ""
+                for (c = 0; c < 80; c++) {
+                    ch = b[(r * 80 + c) * 2]
+                    line = line ((ch >= 32 && ch < 127) ? sprintf("%c", ch) : " ")
+                }
+                print line
+            }
+        }'
+}
+
+# wait_screen TEXT SECONDS: true once the text screen shows TEXT.
+wait_screen() {
+    local i
+    for ((i = 0; i < $2; i++)); do
+        screen_text | grep -qF -- "$1" && return 0
+        sleep 1
+    done
+    return 1
+}
