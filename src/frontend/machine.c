@@ -58,6 +58,7 @@ struct machine {
     uint64_t next_refresh_ns;
     struct jit *jit;         /* the translator, NULL on the interpreter */
     uint64_t last_input_ns;  /* host time of the last poll of host input */
+    uint64_t halted_ns;      /* virtual time spent halted (tsc_catch_up) */
     FILE *log;               /* -D FILE, or NULL for stderr */
     struct dbgloop *dbg;     /* gdb stub and traces (dbgloop.h), or NULL */
     bool have_monitor; /* -monitor stdio */
@@ -575,13 +576,34 @@ static bool poll_input(struct machine *m)
 }
 
 /* Halted with interrupts possible: let time pass until the next event. */
+/* Halted, no instruction retires, yet time passes: the TSC, which counts
+ * retired instructions, moves on at the rate they retired while the CPU
+ * ran (exactly 2^-shift per ns in deterministic mode), so that a guest
+ * whose clock is the TSC does not see time stand still while it idles. */
+static void tsc_catch_up(struct machine *m, uint64_t before, uint64_t after)
+{
+    if (after <= before)
+        return;
+    uint64_t slept = after - before;
+    m->halted_ns += slept;
+    if (deterministic(m)) {
+        m->cpu.tsc += slept >> m->cfg.icount_shift;
+        return;
+    }
+    uint64_t running = after > m->halted_ns ? after - m->halted_ns : 0;
+    if (running)
+        m->cpu.tsc += (uint64_t)((double)slept * (double)m->cpu.icount / (double)running);
+}
+
 static void idle(struct machine *m)
 {
     uint64_t deadline = clock_next_deadline(&m->pc->clock);
     if (deterministic(m)) {
         uint64_t now = virtual_now(m);
-        if (deadline != CLOCK_NEVER && deadline > now)
+        if (deadline != CLOCK_NEVER && deadline > now) {
             m->idle_ns += deadline - now;
+            tsc_catch_up(m, now, deadline);
+        }
         return;
     }
     uint64_t now = virtual_now(m);
@@ -600,6 +622,7 @@ static void idle(struct machine *m)
     if (m->curses)
         fds[n++] = (struct pollfd){.fd = chardev_poll_fd(&m->keyboard), .events = POLLIN};
     poll(fds, (nfds_t)n, timeout_ms);
+    tsc_catch_up(m, now, virtual_now(m));
 }
 
 /* Stopped by the monitor: wait for its next command (or any host input). */
