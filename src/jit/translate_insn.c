@@ -2,8 +2,9 @@
 /*
  * Which guest instructions the translator makes inline, and their IR (see
  * translate.c for the block loop). Inline forms: MOV, MOVZX, MOVSX, LEA,
- * ALU and CMP/TEST, INC/DEC, NOT/NEG, shifts, MUL/IMUL, PUSH/POP, Jcc, JMP,
- * CALL and RET near, SETcc, CMOVcc. Everything else is a HELPER op. An
+ * ALU and CMP/TEST, INC/DEC, NOT/NEG, shifts, MUL/IMUL, DIV/IDIV (32-bit),
+ * PUSH/POP (registers, immediates, r/m), LEAVE, Jcc, JMP, CALL and RET near
+ * (direct and through r/m), SETcc, CMOVcc. Everything else is a HELPER op. An
  * inline instruction first reads (LIN, LOAD: may bail) and only then
  * writes guest state.
  */
@@ -187,6 +188,13 @@ void inline_insn(struct tr *t)
         tr_emit(t, IR_MULU, 4, IR_NONE, v, IR_NONE, 0, 0, 0);
         t->known_flags = (uint32_t)LF_MUL << 8 | 4u;
         return;
+    case OP_DIV_Ev:
+    case OP_IDIV_Ev:
+        if (size != 4)
+            goto no;
+        v = tr_rm_read(t, 4, &lin, false);
+        tr_emit(t, in->op == OP_DIV_Ev ? IR_DIVU : IR_DIVS, 4, IR_NONE, v, IR_NONE, 0, 0, 0);
+        return;
     case OP_IMUL_Gv_Ev:
         v = tr_rm_read(t, size, &lin, false);
         tr_imul(t, size, v, tr_getr(t, in->reg, size));
@@ -212,6 +220,27 @@ void inline_insn(struct tr *t)
     case OP_PUSH_Ib:
         tr_push(t, size, tr_konst(t, sext(in->imm, 1) & size_mask(size)));
         return;
+    case OP_PUSH_Ev:
+        if (!in->is_mem && in->rm == R_ESP)
+            goto no; /* the value pushed depends on the model */
+        v = tr_rm_read(t, size, &lin, false);
+        tr_release(t, lin);
+        tr_push(t, size, v);
+        return;
+    case OP_LEAVE: {
+        int ss = tr_stack_size(t);
+        int bp = tr_getr(t, R_EBP, ss);
+        lin = tr_linear(t, SEG_SS, bp, size, false);
+        v = tr_load(t, lin, size);
+        int k = tr_konst(t, (uint32_t)size);
+        nsp = tr_temp(t);
+        tr_emit(t, IR_ADD, 4, nsp, bp, k, 0, 0, 0);
+        if (ss < 4)
+            tr_emit(t, IR_MASK, ss, nsp, nsp, IR_NONE, 0, 0, 0);
+        tr_setr(t, R_ESP, ss, nsp);
+        tr_setr(t, R_EBP, size, v);
+        return;
+    }
     case OP_POP_Zv_0: case OP_POP_Zv_1: case OP_POP_Zv_2: case OP_POP_Zv_3:
     case OP_POP_Zv_4: case OP_POP_Zv_5: case OP_POP_Zv_6: case OP_POP_Zv_7:
         if ((in->opcode & 7) == R_ESP)
@@ -239,6 +268,14 @@ void inline_insn(struct tr *t)
         t->ends = true;
         return;
     }
+    case OP_CALL_Ev:
+        v = tr_rm_read(t, size, &lin, false);
+        tr_release(t, lin);
+        tr_emit(t, IR_CHKCS, 4, IR_NONE, v, IR_NONE, 0, 0, 0);
+        tr_push(t, size, tr_konst(t, t->next_eip));
+        tr_emit(t, IR_EXITI, 4, IR_NONE, v, IR_NONE, 0, 0, 0);
+        t->ends = true;
+        return;
     case OP_RET:
         v = tr_pop_load(t, size, &nsp);
         tr_emit(t, IR_CHKCS, 4, IR_NONE, v, IR_NONE, 0, 0, 0);

@@ -498,6 +498,39 @@ static void lower_mulu(struct lower *l, const struct ir_op *o)
     x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(lf_src)), X64_RCX);
 }
 
+/* DIV/IDIV r/m32: every case the hardware faults on, and the signed corner
+ * cases, bail to the interpreter before any register is written. Flags are
+ * left alone, as the interpreter leaves them. */
+static void lower_div(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    x64_mov_rm(b, X64_S32, X64_RAX, guest_reg_mem(R_EAX, 4));
+    x64_mov_rm(b, X64_S32, X64_RDX, guest_reg_mem(R_EDX, 4));
+    if (o->op == IR_DIVU) {
+        x64_test_rr(b, X64_S32, R(o->a), R(o->a));
+        bail_if(l, X64_CC_E);
+        x64_alu_rr(b, X64_CMP, X64_S32, X64_RDX, R(o->a));
+        bail_if(l, X64_CC_AE); /* the quotient would not fit in 32 bits */
+        x64_unary_r(b, X64_DIV, X64_S32, R(o->a));
+    } else {
+        x64_movsx_rr(b, X64_S64, X64_RCX, X64_S32, R(o->a));
+        x64_lea(b, X64_S64, X64_RSI, x64_mem_base(X64_RCX, 1));
+        x64_alu_ri(b, X64_CMP, X64_S64, X64_RSI, 1);
+        bail_if(l, X64_CC_BE); /* divisor 0 or -1 */
+        x64_shift_ri(b, X64_SHL, X64_S64, X64_RDX, 32);
+        x64_alu_rr(b, X64_OR, X64_S64, X64_RAX, X64_RDX);
+        x64_cqo(b);
+        x64_unary_r(b, X64_IDIV, X64_S64, X64_RCX);
+        x64_movsx_rr(b, X64_S64, X64_RSI, X64_S32, X64_RAX);
+        x64_alu_rr(b, X64_CMP, X64_S64, X64_RSI, X64_RAX);
+        bail_if(l, X64_CC_NE); /* the quotient does not fit in 32 bits */
+        x64_alu_ri(b, X64_CMP, X64_S32, X64_RAX, (int32_t)0x80000000u);
+        bail_if(l, X64_CC_E); /* -2^31: the model decides (idiv_min_faults) */
+    }
+    x64_mov_mr(b, X64_S32, guest_reg_mem(R_EAX, 4), X64_RAX);
+    x64_mov_mr(b, X64_S32, guest_reg_mem(R_EDX, 4), X64_RDX);
+}
+
 static void lower_addr(struct lower *l, const struct ir_op *o)
 {
     struct x64_buf *b = l->b;
@@ -550,6 +583,8 @@ static void lower_op(struct lower *l, const struct ir_op *o)
     case IR_SAR: lower_shift(l, o); break;
     case IR_IMUL: lower_imul(l, o); break;
     case IR_MULU: lower_mulu(l, o); break;
+    case IR_DIVU:
+    case IR_DIVS: lower_div(l, o); break;
     case IR_LAZYNZ: {
         x64_test_rr(b, X64_S32, R(o->b), R(o->b));
         size_t skip = x64_jcc_rel32(b, X64_CC_E, 0);
