@@ -128,6 +128,11 @@ static void dbg_quit(void *opaque, int status)
     machine_request_stop(opaque, status);
 }
 
+static uint64_t dbg_steps(void *opaque)
+{
+    return machine_stamp(opaque).pos;
+}
+
 /* Open the images named on the command line into pcc. */
 static bool open_disks(struct machine *m, struct pc_config *pcc, char *err, size_t errlen)
 {
@@ -463,8 +468,12 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
         snprintf(err, errlen, "-D %s: %s", cfg->log_file, strerror(errno));
         goto fail;
     }
-    struct dbgloop_host dh = {m, dbg_quit, &m->host_start_ns, m->log ? m->log : stderr,
-                              m->jit != NULL};
+    struct dbgloop_host dh = {m,           dbg_quit,  &m->host_start_ns, m->log ? m->log : stderr,
+                              m->jit != NULL, m->rr && cfg->gdb, dbg_steps};
+    if (m->rr && cfg->gdb && !(m->tt = machine_tt_new())) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
     m->dbg = dbgloop_new(cfg, &m->cpu, &dh, err, errlen);
     if (!m->dbg && err[0])
         goto fail;
@@ -496,6 +505,7 @@ void machine_free(struct machine *m)
     if (!m)
         return;
     dbgloop_free(m->dbg);
+    machine_tt_free(m->tt);
     rr_close(m->rr);
     for (int i = 0; i < m->n_serial; i++)
         chardev_close(&m->serial[i]);
@@ -610,6 +620,7 @@ static void paused_wait(struct machine *m)
 
 void machine_request_stop(struct machine *m, int status)
 {
+    m->user_stop = true;
     m->exit_status = status;
     m->stop = 1;
 }
@@ -637,6 +648,8 @@ static int run_loop(struct machine *m)
     struct cpu *c = &m->cpu;
 reset:
     for (;;) {
+        if (m->tt)
+            machine_tt_top(m);
         clock_advance(&m->pc->clock, virtual_now(m));
         ferr_update(m);
         switch (machine_rr_deliver(m)) {
@@ -649,14 +662,19 @@ reset:
         uint64_t host = host_now_ns();
         if (host - m->last_input_ns >= 1000000) {
             m->last_input_ns = host;
-            if (!poll_input(m))
+            if (!poll_input(m)) {
+                m->user_stop = true;
                 return 0;
+            }
         }
         if (m->paused && !m->stop) {
             paused_wait(m);
             continue;
         }
-        if (m->intr_line && interp_interruptible(c) && !(m->dbg && dbgloop_hold_irq(m->dbg))) {
+        /* A run back to a step (reverse execution) that is there takes no interrupt first. */
+        bool at_goal = m->tt && dbgloop_goal(m->dbg) == machine_stamp(m).pos;
+        if (m->intr_line && interp_interruptible(c) && !(m->dbg && dbgloop_hold_irq(m->dbg)) &&
+            !at_goal) {
             uint8_t vector = pc_intr_acknowledge(m->pc);
             m->irqs++;
             if (interp_external_interrupt(c, vector) == STEP_SHUTDOWN)
@@ -670,8 +688,10 @@ reset:
             if (slice > SLICE_INSNS)
                 slice = SLICE_INSNS;
         }
+        if (m->tt)
+            slice = machine_tt_slice(m, slice);
         enum exec_stop r;
-        if (m->rr && !(slice = machine_rr_slice(m, slice))) {
+        if (m->rr && slice && !(slice = machine_rr_slice(m, slice))) {
             /* The next input is due after time spent halted. */
             if (!c->halted) {
                 fprintf(stderr, "kiln: replay diverged: the CPU runs where the record has it halted\n");

@@ -63,6 +63,8 @@ struct machine {
     struct rr *rr;          /* -record / -replay, or NULL */
     uint64_t irqs;          /* external interrupts delivered (part of the rr step count) */
     struct keysink keys;    /* the curses display's and sendkey's way to the keyboard */
+    struct timetravel *tt;  /* checkpoints for reverse execution (gdb with -record/-replay) */
+    bool user_stop;         /* the user (a signal, gdb, the monitor, Ctrl-A x) ended the run */
 };
 
 
@@ -83,5 +85,15 @@ int machine_rr_deliver(struct machine *m);
 uint64_t machine_rr_slice(struct machine *m, uint64_t slice);
 /* The run ended with 'status': finish the record or check the replay. */
 int machine_rr_finish(struct machine *m, int status);
+
+/* machine_tt.c: reverse execution */
+
+struct timetravel *machine_tt_new(void);
+void machine_tt_free(struct timetravel *t);
+/* At the very top of the loop: take a checkpoint when one is due, start
+ * what gdb asked (reverse-stepi, reverse-continue), move a scan on. */
+void machine_tt_top(struct machine *m);
+/* The slice capped so that a run back to a step stops there. */
+uint64_t machine_tt_slice(struct machine *m, uint64_t slice);
 
 #endif

@@ -95,7 +95,7 @@ int machine_rr_finish(struct machine *m, int status)
     if (!m->rr)
         return status;
     char err[256];
-    if (!rr_finish(m->rr, machine_stamp(m), m->cpu.icount, err, sizeof(err))) {
+    if (!rr_finish(m->rr, machine_stamp(m), m->cpu.icount, m->user_stop, err, sizeof(err))) {
         fprintf(stderr, "kiln: %s\n", err);
         return 2;
     }

@@ -114,11 +114,12 @@ bool rr_at_end(const struct rr *r, struct rr_stamp at);
 size_t rr_cursor(const struct rr *r);
 void rr_set_cursor(struct rr *r, size_t cursor);
 
-/* The run ends at 'at': a record writes its end record; both print the
- * final instruction count (a replay also the recorded one). False, with a
- * message, when the record cannot be written or a replay ended elsewhere. */
-KILN_MUST_CHECK bool rr_finish(struct rr *r, struct rr_stamp at, uint64_t icount, char *err,
-                               size_t errlen);
+/* The run ends at 'at' ('user': because the user or gdb ended it): a
+ * record writes its end record; both print the final instruction count (a
+ * replay also the recorded one). False, with a message, when the record
+ * cannot be written or a replay ended by itself elsewhere than the record. */
+KILN_MUST_CHECK bool rr_finish(struct rr *r, struct rr_stamp at, uint64_t icount, bool user,
+                               char *err, size_t errlen);
 
 /* Hand a logged input to the device it was for. */
 void rr_apply(const struct rr_event *e, struct pc *pc);
