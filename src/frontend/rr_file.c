@@ -6,8 +6,9 @@
  *           u64 size, u32 crc32 of the contents), u32 crc32 of all this;
  *   events: 32 bytes each: u8 kind, u8 dev, u16 arg, u32 zero, u64 steps,
  *           u64 idle ns, u64 retired instructions, in stamp order;
- *   end:    an event of kind RR_END whose u32 is the crc32 of every event
- *           before it and whose stamp is where the run ended.
+ *   end:    an event of kind RR_END whose stamp is where the run ended and
+ *           whose u32 is the crc32 of every event before it and of itself
+ *           (with that u32 zero).
  * A file is read and checked whole before a replay starts. Owns the bytes
  * on disk only; what the events mean is rr.c's.
  */
@@ -150,12 +151,12 @@ bool rr_file_put(FILE *f, const struct rr_event *e, uint32_t *crc)
     b[0] = e->kind;
     b[1] = e->dev;
     put_le(b + 2, e->arg, 2);
-    if (e->kind == RR_END)
-        put_le(b + 4, *crc, 4);
     put_le(b + 8, e->at.pos, 8);
     put_le(b + 16, e->at.idle_ns, 8);
     put_le(b + 24, e->icount, 8);
     *crc = (uint32_t)crc32(*crc, b, RR_EVENT_LEN);
+    if (e->kind == RR_END)
+        put_le(b + 4, *crc, 4);
     return fwrite(b, 1, RR_EVENT_LEN, f) == RR_EVENT_LEN;
 }
 
@@ -309,11 +310,14 @@ bool rr_file_read(const char *path, struct rr_header *h, struct rr_event **event
             goto fail;
         }
         if (e->kind == RR_END) {
+            uint8_t zeroed[RR_EVENT_LEN];
+            memcpy(zeroed, p, RR_EVENT_LEN);
+            put_le(zeroed + 4, 0, 4);
             if (i != count - 1) {
                 snprintf(err, errlen, "%s is damaged: data after its end record", path);
                 goto fail;
             }
-            if (get_le(p + 4, 4) != crc) {
+            if (get_le(p + 4, 4) != crc32(crc, zeroed, RR_EVENT_LEN)) {
                 snprintf(err, errlen, "%s is damaged (event checksum mismatch)", path);
                 goto fail;
             }
