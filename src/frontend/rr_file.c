@@ -19,6 +19,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "frontend/loader.h"
+
 #define RR_MAGIC     "KILNREC\n"
 #define RR_EVENT_LEN 32
 #define RR_HDR_FIXED (8 + 4 + 4 + 4 + 8 + 16 + 4)
@@ -234,54 +236,11 @@ static size_t parse_header(const char *path, const uint8_t *b, size_t len, struc
     return n + 4;
 }
 
-/* The whole file in memory (at most RR_MAX_FILE bytes). */
-static uint8_t *slurp(const char *path, size_t *len, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    uint8_t *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (n == cap) {
-            if (cap >= RR_MAX_FILE) {
-                snprintf(err, errlen, "%s is too large for a record file", path);
-                break;
-            }
-            cap = cap ? cap * 2 : 65536;
-            uint8_t *nb = realloc(buf, cap);
-            if (!nb) {
-                snprintf(err, errlen, "out of memory reading %s", path);
-                break;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            bool bad = ferror(f);
-            fclose(f);
-            if (bad) {
-                snprintf(err, errlen, "cannot read %s", path);
-                free(buf);
-                return NULL;
-            }
-            *len = n;
-            return buf;
-        }
-    }
-    fclose(f);
-    free(buf);
-    return NULL;
-}
-
 bool rr_file_read(const char *path, struct rr_header *h, struct rr_event **events, size_t *n,
                   char *err, size_t errlen)
 {
     size_t len;
-    uint8_t *b = slurp(path, &len, err, errlen);
+    uint8_t *b = loader_read_file(path, RR_MAX_FILE, &len, err, errlen);
     if (!b)
         return false;
     struct rr_event *ev = NULL;

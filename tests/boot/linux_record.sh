@@ -17,11 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(mktemp -d)
 trap 'serial_stop; rm -rf "$top"' EXIT
 
-if ! mapfile -t guest < <(bash "$here/../../scripts/guest/build-linux-guest.sh") ||
-   [ ${#guest[@]} -ne 2 ]; then
-    echo "FAIL: could not build the default guest (see above)" >&2
-    exit 1
-fi
+default_guest || exit 1
 machine=(-m 256 -kernel "${guest[0]}" -initrd "${guest[1]}" -append "console=ttyS0"
          -nographic -no-reboot)
 
