@@ -65,9 +65,11 @@ void dbgloop_free(struct dbgloop *d)
     free(d);
 }
 
+/* A recorded or replayed run must take its interrupts where the record
+ * has them: there steps hold none back. */
 bool dbgloop_hold_irq(const struct dbgloop *d)
 {
-    return d->stepping && d->step_noirq;
+    return d->stepping && d->step_noirq && !d->host.reverse;
 }
 
 static uint32_t pc_lin(const struct cpu *c)
@@ -287,7 +289,9 @@ static bool step_one(struct dbgloop *d, enum exec_stop *r, const volatile int *s
     uint16_t cs = c->seg[SEG_CS].sel;
     uint32_t eip = c->eip;
     const volatile int *irq = dbgloop_hold_irq(d) ? NULL : intr_line;
-    if (!d->stepping || !rep_iteration(d, r, stop_flag, irq))
+    /* Stepping one REP iteration counts it as an instruction: not in a
+     * recorded or replayed run, whose step count must stay the record's. */
+    if (!d->stepping || d->host.reverse || !rep_iteration(d, r, stop_flag, irq))
         *r = run_one(c, stop_flag, irq);
     if (*r == EXEC_INTR || *r == EXEC_STOPPED)
         return true; /* nothing ran: back to the machine loop */
