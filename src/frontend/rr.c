@@ -9,12 +9,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 struct rr {
     bool replay;
     const char *path;
     FILE *f;       /* record: the file being written */
+    long header_len;
     uint32_t crc;  /* record: crc32 of the events written */
     bool write_failed;
     struct rr_event *ev;
@@ -42,6 +44,7 @@ struct rr *rr_open(const struct kiln_config *cfg, struct rr_header *here, char *
             free(r);
             return NULL;
         }
+        r->header_len = ftell(r->f);
         return r;
     }
     r->replay = true;
@@ -109,15 +112,20 @@ static bool stamp_eq(struct rr_stamp a, struct rr_stamp b)
 
 int rr_next(struct rr *r, struct rr_stamp at, struct rr_event *e, char *err, size_t errlen)
 {
-    if (r->cursor >= r->n)
-        return 0;
+    if (r->cursor >= r->n) {
+        if (!r->replay || !rr_stamp_before(r->end.at, at))
+            return 0;
+        snprintf(err, errlen, "replay diverged: the run went past the recorded end (step %llu)",
+                 (unsigned long long)r->end.at.pos);
+        return -1;
+    }
     const struct rr_event *x = &r->ev[r->cursor];
     if (stamp_eq(x->at, at)) {
         *e = *x;
         r->cursor++;
         return 1;
     }
-    if (x->at.pos < at.pos || (x->at.pos == at.pos && x->at.idle_ns < at.idle_ns)) {
+    if (rr_stamp_before(x->at, at)) {
         snprintf(err, errlen,
                  "replay diverged: event %zu was due at step %llu (idle %llu ns), the run is at "
                  "step %llu (idle %llu ns)",
@@ -156,12 +164,29 @@ void rr_set_cursor(struct rr *r, size_t cursor)
         r->cursor = cursor;
 }
 
+/* A record that ends after stepping back (gdb's reverse execution) ends
+ * where the run is: the events logged after that point never happened in
+ * it. Write the file again up to the cursor. */
+static bool forget_future(struct rr *r)
+{
+    if (fflush(r->f) || ftruncate(fileno(r->f), r->header_len) ||
+        fseek(r->f, r->header_len, SEEK_SET))
+        return false;
+    r->crc = (uint32_t)crc32(0, Z_NULL, 0);
+    for (size_t i = 0; i < r->cursor; i++)
+        if (!rr_file_put(r->f, &r->ev[i], &r->crc))
+            return false;
+    r->n = r->cursor;
+    return true;
+}
+
 bool rr_finish(struct rr *r, struct rr_stamp at, uint64_t icount, bool user, char *err,
                size_t errlen)
 {
     if (!r->replay) {
         struct rr_event end = {at, icount, RR_END, 0, 0};
-        bool ok = !r->write_failed && rr_file_put(r->f, &end, &r->crc) && fflush(r->f) == 0;
+        bool ok = !r->write_failed && (r->cursor == r->n || forget_future(r)) &&
+                  rr_file_put(r->f, &end, &r->crc) && fflush(r->f) == 0;
         fclose(r->f);
         r->f = NULL;
         if (!ok) {

@@ -30,6 +30,12 @@ struct rr_stamp {
     uint64_t idle_ns; /* virtual time skipped while halted */
 };
 
+/* Is stamp a earlier in the run than stamp b? */
+static inline bool rr_stamp_before(struct rr_stamp a, struct rr_stamp b)
+{
+    return a.pos < b.pos || (a.pos == b.pos && a.idle_ns < b.idle_ns);
+}
+
 enum rr_kind {
     RR_SERIAL = 1, /* dev: COM port index, arg: the byte */
     RR_KEY = 2,    /* dev: 1 press, 0 release; arg: enum kiln_key */

@@ -162,11 +162,6 @@ bool rr_file_put(FILE *f, const struct rr_event *e, uint32_t *crc)
     return fwrite(b, 1, RR_EVENT_LEN, f) == RR_EVENT_LEN;
 }
 
-static bool stamp_before(struct rr_stamp a, struct rr_stamp b)
-{
-    return a.pos < b.pos || (a.pos == b.pos && a.idle_ns < b.idle_ns);
-}
-
 /* Check one event against the one before it; the reason in why. */
 static bool event_sound(const struct rr_event *e, const struct rr_event *prev, char *why,
                         size_t whylen)
@@ -179,7 +174,7 @@ static bool event_sound(const struct rr_event *e, const struct rr_event *prev, c
         snprintf(why, whylen, "an unknown or malformed event (kind %u)", e->kind);
         return false;
     }
-    if (prev && stamp_before(e->at, prev->at)) {
+    if (prev && rr_stamp_before(e->at, prev->at)) {
         snprintf(why, whylen, "events out of order");
         return false;
     }

@@ -7,9 +7,12 @@
 # equal the state it printed at the same point going forwards ("=== Fk").
 # Usage: rev_session.sh record KILN GUEST [kiln args...]
 #        rev_session.sh replay KILN GUEST [kiln args...]
-#   record: gdb drives a -record run; replay: a -record run of the guest
-#   without gdb is cut short by SIGTERM, then gdb drives its -replay (with
-#   the kiln args, e.g. the other engine).
+#   record: gdb drives a -record run with bytes waiting on its serial
+#   port (logged as input); the session ends back at the first
+#   instruction, so the record must end there, without the input logged
+#   later in the abandoned run, and replay as such. replay: a -record run
+#   of the guest without gdb is cut short by SIGTERM, then gdb drives its
+#   -replay (with the kiln args, e.g. the other engine).
 set -uo pipefail
 mode=$1
 kiln=$2
@@ -33,7 +36,9 @@ if [ "$mode" = replay ]; then
     fi
     rr=(-replay "$tmp/run.rec")
 else
-    rr=(-record "$tmp/run.rec")
+    printf 'typed\n' >"$tmp/typed"
+    export KILN_STDIN=$tmp/typed
+    rr=(-record "$tmp/run.rec" -serial stdio)
 fi
 "$here/gdb_session.sh" "$here/rev_step.gdb" "$here/rev_step.expect" "$kiln" -kernel "$guest" \
     -display none "${rr[@]}" "$@" >"$tmp/out" 2>&1
@@ -55,4 +60,14 @@ for k in 0 1 2 3 4 5 6 7 8 9; do
         exit 1
     fi
 done
+if [ "$mode" = record ]; then
+    "$kiln" -kernel "$guest" -display none -serial stdio -replay "$tmp/run.rec" </dev/null \
+        >/dev/null 2>"$tmp/replay.err"
+    rc=$?
+    cat "$tmp/replay.err"
+    if [ $rc -ne 0 ] || ! grep -q "^kiln: replay: 0 instructions, 0 steps (recorded: 0 instructions, 0 steps)" "$tmp/replay.err"; then
+        echo "FAIL: the record that ended back at the start does not replay as such" >&2
+        exit 1
+    fi
+fi
 echo "PASS: ten reverse steps gave the forward states, register for register"
