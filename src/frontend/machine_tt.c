@@ -186,6 +186,14 @@ void machine_tt_top(struct machine *m)
     }
     case DBG_REV_NONE: break;
     }
+    if (dbgloop_goal(m->dbg) < now) {
+        /* Kiln's own mistake, not the guest's: show gdb where the run is. */
+        fprintf(stderr, "kiln: reverse execution ran past step %llu (now %llu)\n",
+                (unsigned long long)dbgloop_goal(m->dbg), (unsigned long long)now);
+        t->scanning = false;
+        dbgloop_goto(m->dbg, now, DBG_REPORT_TRAP);
+        return;
+    }
     if (t->scanning) {
         if (dbgloop_scan_done(m->dbg, &hit))
             scan_finished(m, hit);
