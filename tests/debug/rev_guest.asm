@@ -5,6 +5,7 @@
 ; instructions. Addresses the gdb scripts use are fixed below.
 ; Spec: The Multiboot Specification 0.6.96, 3.1-3.3; 8259A and 8254
 ; datasheets for the initialisation words.
+%include "pic8259.inc"
 bits 32
 org 0x100000
 
@@ -25,25 +26,8 @@ start:                                  ; 100020
     shr eax, 16
     mov [idt + 0x20 * 8 + 6], ax
     lidt [idt_desc]
-    ; 8259A pair: ICW1-4, master at vectors 20h, slave at 28h; only IRQ 0 unmasked.
-    mov al, 0x11
-    out 0x20, al
-    out 0xa0, al
-    mov al, 0x20
-    out 0x21, al
-    mov al, 0x28
-    out 0xa1, al
-    mov al, 4
-    out 0x21, al
-    mov al, 2
-    out 0xa1, al
-    mov al, 1
-    out 0x21, al
-    out 0xa1, al
-    mov al, 0xfe
-    out 0x21, al
-    mov al, 0xff
-    out 0xa1, al
+    ; 8259A pair: master at vectors 20h, slave at 28h; only IRQ 0 unmasked.
+    PIC_INIT 0x20, 0x28, 0xfe, 0xff
     ; 8254 channel 0, mode 2, divisor 1193: about 1000 interrupts a second.
     mov al, 0x34
     out 0x43, al
