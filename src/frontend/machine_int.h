@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The machine's state, shared by machine.c (assembly and the run loop) and
- * machine_rr.c (its record/replay and reverse-execution glue). Private to
- * those files: everything else sees only machine.h.
+ * The machine's state, shared by machine.c (assembly and the run loop),
+ * machine_rr.c (record/replay glue) and machine_tt.c (reverse execution).
+ * Private to those files: everything else sees only machine.h.
  */
 #ifndef KILN_FRONTEND_MACHINE_INT_H
 #define KILN_FRONTEND_MACHINE_INT_H
@@ -66,7 +66,6 @@ struct machine {
     struct timetravel *tt;  /* checkpoints for reverse execution (gdb with -record/-replay) */
     bool user_stop;         /* the user (a signal, gdb, the monitor, Ctrl-A x) ended the run */
 };
-
 
 /* machine_rr.c */
 
