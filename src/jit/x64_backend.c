@@ -632,14 +632,18 @@ static void lower_op(struct lower *l, const struct ir_op *o)
     }
 }
 
-/* Block entry: leave before doing anything when the instruction budget is
- * spent or an interrupt can be taken. */
+/* Block entry: leave before doing anything when the whole block does not
+ * fit in the instruction budget (the dispatcher then runs the rest of the
+ * budget one instruction at a time, so a run stops at exactly the count it
+ * was given: deterministic time and record/replay depend on it) or an
+ * interrupt can be taken. */
 static void entry_checks(struct lower *l)
 {
     struct x64_buf *b = l->b;
-    x64_mov_rm(b, X64_S64, X64_RAX, cpu_mem(CPU_OFF(jit.budget_end)));
-    x64_alu_mr(b, X64_CMP, X64_S64, cpu_mem(CPU_OFF(icount)), X64_RAX);
-    l->entry_exit_field[0] = x64_jcc_rel32(b, X64_CC_AE, 0);
+    x64_mov_rm(b, X64_S64, X64_RAX, cpu_mem(CPU_OFF(icount)));
+    x64_alu_ri(b, X64_ADD, X64_S64, X64_RAX, l->blk->ninsn);
+    x64_alu_rm(b, X64_CMP, X64_S64, X64_RAX, cpu_mem(CPU_OFF(jit.budget_end)));
+    l->entry_exit_field[0] = x64_jcc_rel32(b, X64_CC_A, 0);
     x64_mov_rm(b, X64_S64, X64_RAX, cpu_mem(CPU_OFF(jit.intr_line)));
     x64_alu_mi(b, X64_CMP, X64_S32, x64_mem_base(X64_RAX, 0), 0);
     l->entry_exit_field[1] = x64_jcc_rel32(b, X64_CC_NE, 0);
