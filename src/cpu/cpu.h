@@ -253,6 +253,8 @@ struct cpu {
         void *engine;                    /* the translator running this CPU (exec.c) */
         uint8_t mode_dirty;              /* the interpreter ran: segments or mode may have changed */
         uint32_t jc_gen;                 /* jump-cache entries of another generation are stale */
+        uint32_t jc_last_gen;            /* the last generation handed out (jit_jc_new_gen) */
+        uint32_t jc_epoch;               /* bumped when every generation went stale */
     } jit;
 
     /* --- the shadow page table (tlb.h), last: it is large --- */

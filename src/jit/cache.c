@@ -145,7 +145,7 @@ void jit_cache_flush(struct jit_cache *jc)
     jc->ninsns = 0;
     jc->used = jc->glue_end;
     jc->stats.flushes++;
-    jc->cpu->jit.jc_gen++;
+    jit_jc_drop_all(jc->cpu);
 }
 
 /* Rewrite the rel32 of a sealed JMP to reach 'target'. */
@@ -202,7 +202,7 @@ static void invalidate(struct jit_cache *jc, struct jit_block *blk)
     }
     jc->stats.invalidated++;
     jc->cpu->jit.smc_hit = 1;
-    jc->cpu->jit.jc_gen++;
+    jit_jc_drop_all(jc->cpu);
 }
 
 void jit_cache_code_write(struct jit_cache *jc, uint32_t phys, uint32_t len)

@@ -5,6 +5,7 @@
 #include "jit/dispatch.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "cpu/interp.h"
 #include "cpu/opcodes.h"
@@ -14,6 +15,8 @@
 
 #define CODE_BYTES (64u << 20)
 
+#define JC_CONTEXTS 8
+
 struct jit {
     struct cpu *cpu;
     struct jit_cache *cache;
@@ -21,8 +24,13 @@ struct jit {
     int max_block_insns;
     bool verify;
     uint32_t mode; /* jit_mode_of(cpu), recomputed when c->jit.mode_dirty */
-    /* What the jump cache's current generation was filled under. */
-    uint32_t jc_mode, jc_cs_base, jc_cs_limit, jc_tlb_gen;
+    /* The context the jump cache's current generation belongs to, and the
+     * generations of recent contexts (valid while jc_epoch is current). */
+    struct jc_context {
+        uint32_t mode, cs_base, cs_limit, tlb_gen, gen;
+    } jc_now, jc_recent[JC_CONTEXTS];
+    unsigned jc_recent_next;
+    uint32_t jc_epoch;
     struct jit_jc_entry *jc;
     uint64_t dispatches, lookups_hit, lookups_missed, bails, interp_steps;
 };
@@ -43,7 +51,8 @@ struct jit *jit_new(struct cpu *c, int max_block_insns)
     }
     j->enter = jit_cache_enter(j->cache);
     j->jc = jit_cache_jump_cache(j->cache);
-    c->jit.jc_gen = 1; /* the empty entries carry generation 0 */
+    jit_jc_drop_all(c); /* the empty entries carry generation 0 */
+    j->jc_epoch = c->jit.jc_epoch;
     c->jit.engine = j;
     j->max_block_insns = max_block_insns > 0 ? max_block_insns : JIT_MAX_INSNS;
     return j;
@@ -121,18 +130,43 @@ static void try_chain(struct jit *j, struct cpu *c, struct jit_exit *e)
         jit_cache_chain(j->cache, e, to);
 }
 
-/* Put 'b' in the jump cache, first starting a new generation if the
- * context the current one was filled under changed. */
+static bool same_context(const struct jc_context *a, const struct jc_context *b)
+{
+    return a->mode == b->mode && a->cs_base == b->cs_base && a->cs_limit == b->cs_limit &&
+           a->tlb_gen == b->tlb_gen;
+}
+
+/* Make c->jit.jc_gen the generation of the context 'b' runs under: the one
+ * it had when it was last current (unless translated code was dropped
+ * since), else a new one. */
+static void switch_context(struct jit *j, struct cpu *c, const struct jit_block *b)
+{
+    struct jc_context now = {b->key.mode, b->key.cs_base, b->key.cs_limit, c->tlb.generation, 0};
+    if (j->jc_epoch != c->jit.jc_epoch) {
+        memset(j->jc_recent, 0, sizeof(j->jc_recent));
+        j->jc_epoch = c->jit.jc_epoch;
+        now.gen = c->jit.jc_gen; /* fresh: jit_jc_drop_all made it */
+        j->jc_recent[0] = now;
+        j->jc_recent_next = 1;
+    } else {
+        for (int k = 0; k < JC_CONTEXTS; k++)
+            if (j->jc_recent[k].gen && same_context(&j->jc_recent[k], &now))
+                now.gen = j->jc_recent[k].gen;
+        if (!now.gen) {
+            now.gen = jit_jc_new_gen(c);
+            j->jc_recent[j->jc_recent_next++ % JC_CONTEXTS] = now;
+        }
+    }
+    j->jc_now = now;
+    c->jit.jc_gen = now.gen;
+}
+
+/* Put 'b' in the jump cache under the generation of its context. */
 static void remember(struct jit *j, struct cpu *c, struct jit_block *b)
 {
-    if (j->jc_mode != b->key.mode || j->jc_cs_base != b->key.cs_base ||
-        j->jc_cs_limit != b->key.cs_limit || j->jc_tlb_gen != c->tlb.generation) {
-        c->jit.jc_gen++;
-        j->jc_mode = b->key.mode;
-        j->jc_cs_base = b->key.cs_base;
-        j->jc_cs_limit = b->key.cs_limit;
-        j->jc_tlb_gen = c->tlb.generation;
-    }
+    struct jc_context now = {b->key.mode, b->key.cs_base, b->key.cs_limit, c->tlb.generation, 0};
+    if (j->jc_epoch != c->jit.jc_epoch || !same_context(&j->jc_now, &now))
+        switch_context(j, c, b);
     j->jc[jit_jc_index(b->key.eip)] = (struct jit_jc_entry){b->key.eip, c->jit.jc_gen, b->code};
 }
 

@@ -25,17 +25,32 @@
 enum { JIT_RET_CONTINUE = 0, JIT_RET_BAIL = 1 };
 
 /* The jump cache: translated code looks up the block for a computed EIP
- * here before leaving to the dispatcher, which fills it. An entry is good
- * while its generation equals c->jit.jc_gen; the dispatcher bumps that on
- * anything that could make an entry wrong (mode, CS, TLB flush, dropped
- * code). */
-#define JIT_JC_BITS 12
+ * (and for a direct jump to another page) here before leaving to the
+ * dispatcher, which fills it. An entry is good while its generation equals
+ * c->jit.jc_gen. Each context the dispatcher runs code under (mode bits,
+ * CS base and limit, TLB generation) has its own generation, so entries
+ * made in the kernel survive a trip to user mode and back; dropping
+ * translated code makes every generation stale at once (jit_jc_drop_all). */
+#define JIT_JC_BITS 16
 #define JIT_JC_SIZE (1u << JIT_JC_BITS)
 
 struct jit_jc_entry {
     uint32_t eip, gen;
     const uint8_t *code;
 };
+
+/* A generation never handed out before. */
+static inline uint32_t jit_jc_new_gen(struct cpu *c)
+{
+    return ++c->jit.jc_last_gen;
+}
+
+/* Every entry of every generation is stale from now on. */
+static inline void jit_jc_drop_all(struct cpu *c)
+{
+    c->jit.jc_gen = jit_jc_new_gen(c);
+    c->jit.jc_epoch++;
+}
 
 static inline unsigned jit_jc_index(uint32_t eip)
 {
