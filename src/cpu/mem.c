@@ -170,37 +170,42 @@ static int seg_fault(struct cpu *c, int seg)
     return cpu_fault_err(c, EXC_GP, 0);
 }
 
-int seg_linear(struct cpu *c, int seg, uint32_t off, int size, enum mem_access acc, uint32_t *lin)
+bool seg_linear_ok(const struct cpu *c, int seg, uint32_t off, int size, enum mem_access acc,
+                   uint32_t *lin)
 {
     const struct seg_cache *s = &c->seg[seg];
     if (c->model->offset_wraps) {
         *lin = s->base + (off & 0xffff);
-        return 0;
+        return true;
     }
+    uint32_t last = off + (uint32_t)size - 1;
     if (cpu_pmode(c)) {
         uint16_t type = s->attr & 0x1f; /* S bit and type */
         if (!(s->attr & SEG_ATTR_P))
-            return seg_fault(c, seg);
+            return false;
         bool code = type & 0x08;
         if (acc == ACC_WRITE && (code || !(type & 0x02)))
-            return seg_fault(c, seg);
+            return false;
         if (acc == ACC_READ && code && !(type & 0x02))
-            return seg_fault(c, seg);
+            return false;
         if (!code && (type & 0x04)) {
             /* Expand-down: valid offsets are limit+1 .. 64K-1 or 4G-1 (SDM Vol. 3A 5.3). */
             uint32_t upper = (s->attr & SEG_ATTR_DB) ? 0xffffffffu : 0xffffu;
-            uint32_t last = off + (uint32_t)size - 1;
             if (off <= s->limit || last > upper || last < off)
-                return seg_fault(c, seg);
+                return false;
             *lin = s->base + off;
-            return 0;
+            return true;
         }
     }
-    uint32_t last = off + (uint32_t)size - 1;
     if (off > s->limit || last > s->limit || last < off)
-        return seg_fault(c, seg);
+        return false;
     *lin = s->base + off;
-    return 0;
+    return true;
+}
+
+int seg_linear(struct cpu *c, int seg, uint32_t off, int size, enum mem_access acc, uint32_t *lin)
+{
+    return seg_linear_ok(c, seg, off, size, acc, lin) ? 0 : seg_fault(c, seg);
 }
 
 /* 8086 only: a multi-byte access whose offset runs past FFFF wraps to 0. */

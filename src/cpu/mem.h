@@ -13,6 +13,11 @@
 
 enum mem_access { ACC_READ, ACC_WRITE, ACC_EXEC };
 
+/* The segment checks of seg_linear without raising anything: true (and
+ * *lin) when the access is allowed. */
+bool seg_linear_ok(const struct cpu *c, int seg, uint32_t off, int size, enum mem_access acc,
+                   uint32_t *lin);
+
 /* Linear address of seg:off for an access of 'size' bytes, after the limit and
  * rights checks; raises #GP(0) or #SS(0) as the hardware does. */
 KILN_MUST_CHECK int seg_linear(struct cpu *c, int seg, uint32_t off, int size,

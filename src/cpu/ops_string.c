@@ -9,9 +9,12 @@
  */
 #include "cpu/interp.h"
 #include "cpu/ops.h"
+#include "cpu/string_fast.h"
 
-/* Iterations one step runs before yielding to the dispatcher. */
-#define STRING_CHUNK 4096
+/* Iterations one step runs before yielding to the dispatcher: ordinary
+ * ones, and those of the REP MOVS/STOS fast path (string_fast.c). */
+#define STRING_CHUNK      4096
+#define STRING_FAST_CHUNK 65536
 
 enum str_kind { STR_MOVS, STR_CMPS, STR_STOS, STR_LODS, STR_SCAS, STR_INS, STR_OUTS };
 
@@ -115,6 +118,18 @@ static int iteration_fault(struct cpu *c, const struct insn *in, int cnt, int rc
     return rc;
 }
 
+/* REP MOVS/STOS with 32-bit addressing may take the fast path unless
+ * something must see each iteration: single-step, data breakpoints,
+ * alignment checks, or a model whose offsets wrap at 64 KiB. */
+static bool fast_path_ok(const struct cpu *c, const struct insn *in, enum str_kind kind)
+{
+    if ((kind != STR_MOVS && kind != STR_STOS) || in->addrsize != 4 || (c->eflags & FL_TF))
+        return false;
+    if (c->dbg.data_armed || c->model->offset_wraps)
+        return false;
+    return !(c->cpl == 3 && (c->cr[0] & CR0_AM) && (c->eflags & FL_AC));
+}
+
 static int string_op(struct cpu *c, const struct insn *in, enum str_kind kind)
 {
     int size = insn_width(in), as = in->addrsize;
@@ -128,10 +143,23 @@ static int string_op(struct cpu *c, const struct insn *in, enum str_kind kind)
     bool conditional = kind == STR_CMPS || kind == STR_SCAS;
     /* Under single-step each iteration traps, returning to the REP prefix. */
     int chunk = (c->eflags & FL_TF) ? 1 : STRING_CHUNK;
+    uint32_t fast = fast_path_ok(c, in, kind) ? STRING_FAST_CHUNK : 0;
     for (int n = 0; n < chunk; n++) {
         uint32_t count = addr_reg_get(c, R_ECX, as);
         if (!count)
             return 0;
+        if (fast) {
+            uint32_t done = string_fast_run(c, in, kind == STR_MOVS, size, step,
+                                            count < fast ? count : fast);
+            if (done) {
+                interp_commit(c);
+                fast -= done;
+                if (!fast)
+                    break;
+                n--; /* not an ordinary iteration */
+                continue;
+            }
+        }
         rc = string_once(c, in, kind, size, step, &cnt);
         if (rc)
             return iteration_fault(c, in, cnt, rc);
