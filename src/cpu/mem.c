@@ -170,6 +170,21 @@ static int seg_fault(struct cpu *c, int seg)
     return cpu_fault_err(c, EXC_GP, 0);
 }
 
+bool seg_rights_ok(const struct seg_cache *s, enum mem_access acc)
+{
+    bool code = s->attr & 0x08, rw = s->attr & 0x02;
+    if (!(s->attr & SEG_ATTR_P))
+        return false;
+    if (acc == ACC_WRITE)
+        return !code && rw;
+    return acc != ACC_READ || !code || rw;
+}
+
+bool seg_expand_down(const struct seg_cache *s)
+{
+    return (s->attr & 0x0c) == 0x04; /* data, expand-down */
+}
+
 bool seg_linear_ok(const struct cpu *c, int seg, uint32_t off, int size, enum mem_access acc,
                    uint32_t *lin)
 {
@@ -180,15 +195,9 @@ bool seg_linear_ok(const struct cpu *c, int seg, uint32_t off, int size, enum me
     }
     uint32_t last = off + (uint32_t)size - 1;
     if (cpu_pmode(c)) {
-        uint16_t type = s->attr & 0x1f; /* S bit and type */
-        if (!(s->attr & SEG_ATTR_P))
+        if (!seg_rights_ok(s, acc))
             return false;
-        bool code = type & 0x08;
-        if (acc == ACC_WRITE && (code || !(type & 0x02)))
-            return false;
-        if (acc == ACC_READ && code && !(type & 0x02))
-            return false;
-        if (!code && (type & 0x04)) {
+        if (seg_expand_down(s)) {
             /* Expand-down: valid offsets are limit+1 .. 64K-1 or 4G-1 (SDM Vol. 3A 5.3). */
             uint32_t upper = (s->attr & SEG_ATTR_DB) ? 0xffffffffu : 0xffffu;
             if (off <= s->limit || last > upper || last < off)

@@ -13,6 +13,13 @@
 
 enum mem_access { ACC_READ, ACC_WRITE, ACC_EXEC };
 
+/* Protected mode: the segment's type and present bit allow 'acc' (the
+ * checks before the limit's). */
+bool seg_rights_ok(const struct seg_cache *s, enum mem_access acc);
+
+/* A data segment whose valid offsets lie above its limit. */
+bool seg_expand_down(const struct seg_cache *s);
+
 /* The segment checks of seg_linear without raising anything: true (and
  * *lin) when the access is allowed. */
 bool seg_linear_ok(const struct cpu *c, int seg, uint32_t off, int size, enum mem_access acc,

@@ -68,17 +68,11 @@ uint32_t jit_mode_of(const struct cpu *c)
         const struct seg_cache *sc = &c->seg[s];
         bool rd = true, wr = true;
         if (pmode) {
-            unsigned type = sc->attr & 0x1f; /* S bit and type */
-            if (!(sc->attr & SEG_ATTR_P) || !(type & 0x10)) {
-                rd = wr = false;
-            } else if (type & 0x08) { /* code: readable or not, never writable */
-                rd = type & 0x02;
-                wr = false;
-            } else if (type & 0x04) { /* expand-down: the interpreter's business */
-                rd = wr = false;
-            } else {
-                wr = type & 0x02;
-            }
+            /* The interpreter's own rights checks (seg_linear); expand-down
+             * segments and system descriptors are left to it. */
+            bool plain = (sc->attr & 0x10) && !seg_expand_down(sc);
+            rd = plain && seg_rights_ok(sc, ACC_READ);
+            wr = plain && seg_rights_ok(sc, ACC_WRITE);
         }
         if (rd)
             mode |= 1u << (KEY_READ_SHIFT + s);
