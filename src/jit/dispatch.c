@@ -170,6 +170,15 @@ static void remember(struct jit *j, struct cpu *c, struct jit_block *b)
     j->jc[jit_jc_index(b->key.eip)] = (struct jit_jc_entry){b->key.eip, c->jit.jc_gen, b->code};
 }
 
+/* One instruction on the interpreter; it may change anything the key holds. */
+static enum step_result interp_one(struct jit *j, struct cpu *c)
+{
+    j->interp_steps++;
+    enum step_result r = interp_step(c);
+    c->jit.mode_dirty = 1;
+    return r;
+}
+
 static const int no_interrupt;
 
 enum exec_stop jit_run(struct jit *j, uint64_t max_insns, const volatile int *stop_flag,
@@ -200,9 +209,7 @@ enum exec_stop jit_run(struct jit *j, uint64_t max_insns, const volatile int *st
             b = NULL;
         enum step_result r = STEP_OK;
         if (!b) {
-            j->interp_steps++;
-            r = interp_step(c);
-            c->jit.mode_dirty = 1;
+            r = interp_one(j, c);
         } else {
             j->dispatches++;
             if (!j->verify)
@@ -214,8 +221,7 @@ enum exec_stop jit_run(struct jit *j, uint64_t max_insns, const volatile int *st
             }
             if (ret == JIT_RET_BAIL) {
                 j->bails++;
-                r = interp_step(c);
-                c->jit.mode_dirty = 1;
+                r = interp_one(j, c);
             } else if (ret != JIT_RET_CONTINUE) {
                 try_chain(j, c, (struct jit_exit *)ret);
             }
