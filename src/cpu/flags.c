@@ -108,6 +108,14 @@ void flags_lazy_incdec(struct cpu *c, bool dec, int size, uint32_t dst, uint32_t
     flags_lazy(c, dec ? LF_DEC : LF_INC, size, dst, 1, res);
 }
 
+void flags_rotated(struct cpu *c, bool left, int size, uint32_t v, uint32_t cf)
+{
+    uint32_t sign = size_sign(size);
+    /* OF is defined for a count of 1; the hardware computes it the same way for any count. */
+    bool of = left ? ((v & sign) != 0) != (cf != 0) : ((v & sign) != 0) != ((v & (sign >> 1)) != 0);
+    flags_set_arith(c, FL_CF | FL_OF, (cf ? FL_CF : 0) | (of ? FL_OF : 0));
+}
+
 bool flags_cond(struct cpu *c, int cc)
 {
     uint32_t f = flags_get(c);

@@ -49,6 +49,11 @@ void flags_lazy_incdec(struct cpu *c, bool dec, int size, uint32_t dst, uint32_t
 /* Condition code cc (the low nibble of Jcc/SETcc/CMOVcc) against the flags. */
 bool flags_cond(struct cpu *c, int cc);
 
+/* After a rotate left (ROL, RCL) or right (ROR, RCR) of 'size' bytes whose
+ * result is 'v': CF = 'cf' (0 or 1), OF from the result; the other flags
+ * are kept. */
+void flags_rotated(struct cpu *c, bool left, int size, uint32_t v, uint32_t cf);
+
 /* SF, ZF and PF of 'res' as flag bits, for eagerly computed results. */
 uint32_t flags_szp(uint32_t res, int size);
 

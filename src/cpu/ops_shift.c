@@ -43,13 +43,7 @@ static uint32_t rotate(struct cpu *c, int kind, int size, uint32_t v, unsigned c
         }
         break;
     }
-    /* OF is defined for a count of 1; the hardware computes it the same way for any count. */
-    bool of;
-    if (kind == SH_ROL || kind == SH_RCL)
-        of = ((v & sign) != 0) != (cf != 0);
-    else
-        of = ((v & sign) != 0) != ((v & (sign >> 1)) != 0);
-    c->eflags = (f & ~(uint32_t)(FL_CF | FL_OF)) | (cf ? FL_CF : 0) | (of ? FL_OF : 0);
+    flags_rotated(c, kind == SH_ROL || kind == SH_RCL, size, v, cf);
     return v;
 }
 

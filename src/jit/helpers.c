@@ -5,6 +5,9 @@
 #include "jit/helpers.h"
 
 #include "common/bits.h"
+#include "cpu/flags.h"
+
+#include "common/bits.h"
 #include "cpu/interp.h"
 #include "cpu/mem.h"
 
@@ -25,6 +28,14 @@ int jit_helper_insn(struct cpu *c, const struct insn *in, uint32_t next, int end
         return 1;
     }
     return 0;
+}
+
+void jit_rotate_flags(struct cpu *c, uint32_t res, uint32_t right_size)
+{
+    int size = (int)(right_size >> 8);
+    bool right = right_size & 1;
+    uint32_t cf = right ? (res & size_sign(size)) != 0 : res & 1;
+    flags_rotated(c, !right, size, res, cf);
 }
 
 /* The TLB entry for a plain-RAM access of 'size' bytes at 'lin', or NULL. */

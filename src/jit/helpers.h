@@ -24,6 +24,10 @@ int jit_helper_insn(struct cpu *c, const struct insn *in, uint32_t next, int end
 
 /* A load that missed the inline TLB check: the value, or JIT_SLOW_BAIL
  * when the access must be left to the interpreter (fault, MMIO, page cross). */
+/* ROL/ROR by a constant, inline: CF and OF from the result 'res' (bits 0-7
+ * of 'right_size': 1 for a right rotate; bits 8-15: the size). */
+void jit_rotate_flags(struct cpu *c, uint32_t res, uint32_t right_size);
+
 uint64_t jit_slow_load(struct cpu *c, uint32_t lin, int size);
 
 /* A store that missed: 0 done, 1 bail (nothing written). */

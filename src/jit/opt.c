@@ -83,6 +83,11 @@ void opt_dead_flags(struct ir_block *b)
             if (!live)
                 o->dead = 1;
             live = false;
+        } else if (o->op == IR_ROTF) {
+            /* Writes CF and OF only: dead when overwritten before any
+             * reader; when it stays, it reads the earlier flags as well. */
+            if (!live)
+                o->dead = 1;
         } else if (o->op == IR_IMUL || o->op == IR_MULU) {
             live = false; /* records MUL flags itself */
         }
@@ -102,6 +107,8 @@ static bool pure(enum ir_opcode op)
     case IR_SHL:
     case IR_SHR:
     case IR_SAR:
+    case IR_ROL:
+    case IR_ROR:
     case IR_MASK:
     case IR_SEXT:
     case IR_ADDR: return true;

@@ -139,15 +139,19 @@ void inline_insn(struct tr *t)
     case OP_INC_Ev: tr_incdec(t, false, size, -1); return;
     case OP_DEC_Ev: tr_incdec(t, true, size, -1); return;
     /* ---- shifts and multiplies ---- */
+    case OP_ROL_Eb_1: case OP_ROR_Eb_1:
     case OP_SHL_Eb_1: case OP_SHR_Eb_1: case OP_SAL_Eb_1: case OP_SAR_Eb_1:
         tr_shift(t, 1, 1);
         return;
+    case OP_ROL_Ev_1: case OP_ROR_Ev_1:
     case OP_SHL_Ev_1: case OP_SHR_Ev_1: case OP_SAL_Ev_1: case OP_SAR_Ev_1:
         tr_shift(t, size, 1);
         return;
+    case OP_ROL_Eb_Ib: case OP_ROR_Eb_Ib:
     case OP_SHL_Eb_Ib: case OP_SHR_Eb_Ib: case OP_SAL_Eb_Ib: case OP_SAR_Eb_Ib:
         tr_shift(t, 1, (int)(in->imm & 31));
         return;
+    case OP_ROL_Ev_Ib: case OP_ROR_Ev_Ib:
     case OP_SHL_Ev_Ib: case OP_SHR_Ev_Ib: case OP_SAL_Ev_Ib: case OP_SAR_Ev_Ib:
         tr_shift(t, size, (int)(in->imm & 31));
         return;

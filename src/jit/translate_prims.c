@@ -240,10 +240,20 @@ void tr_shift(struct tr *t, int size, int count)
         t->failed = 1; /* the 8086 shifts by the whole CL, and runs /6 as SETMO */
         return;
     }
-    if (kind < 4 || count == 0 || (count < 0 && t->in->is_mem)) {
-        /* Rotates, no-op shifts, and CL shifts of memory (a zero count
-         * writes nothing, not even the dirty bit) are the helper's. */
+    if ((kind < 4 && (kind >= 2 || count < 0)) || count == 0 || (count < 0 && t->in->is_mem)) {
+        /* RCL/RCR, rotates by CL, no-op shifts, and CL shifts of memory (a
+         * zero count writes nothing, not even the dirty bit) are the
+         * helper's. */
         t->failed = 1;
+        return;
+    }
+    if (kind < 2) { /* ROL, ROR by a constant 1..31 */
+        int lin, v = tr_rm_read(t, size, &lin, true);
+        int n = tr_konst(t, (uint32_t)count), r = tr_temp(t);
+        tr_emit(t, kind ? IR_ROR : IR_ROL, size, r, v, n, 0, 0, 0);
+        tr_rm_write(t, size, lin, r);
+        tr_emit(t, IR_ROTF, size, IR_NONE, r, IR_NONE, kind, 0, 0);
+        t->known_flags = 0;
         return;
     }
     int lin, v = tr_rm_read(t, size, &lin, true);

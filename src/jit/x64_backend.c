@@ -443,8 +443,11 @@ static void lower_shift(struct lower *l, const struct ir_op *o)
         x64_movsx_rr(b, X64_S32, X64_RAX, size, R(o->a));
     else
         x64_mov_rr(b, X64_S32, X64_RAX, R(o->a));
-    x64_shift_rcl(b, o->op == IR_SHL ? X64_SHL : o->op == IR_SHR ? X64_SHR : X64_SAR, X64_S32,
-                  X64_RAX);
+    if (o->op == IR_ROL || o->op == IR_ROR) /* within the operand's own width */
+        x64_shift_rcl(b, o->op == IR_ROL ? X64_ROL : X64_ROR, size, X64_RAX);
+    else
+        x64_shift_rcl(b, o->op == IR_SHL ? X64_SHL : o->op == IR_SHR ? X64_SHR : X64_SAR, X64_S32,
+                      X64_RAX);
     if (size < X64_S32)
         x64_movzx_rr(b, X64_S32, X64_RAX, size, X64_RAX);
     mov_to_temp(l, o->d, X64_RAX);
@@ -580,7 +583,15 @@ static void lower_op(struct lower *l, const struct ir_op *o)
     case IR_XOR: lower_alu(l, o, X64_XOR); break;
     case IR_SHL:
     case IR_SHR:
-    case IR_SAR: lower_shift(l, o); break;
+    case IR_SAR:
+    case IR_ROL:
+    case IR_ROR: lower_shift(l, o); break;
+    case IR_ROTF:
+        x64_mov_rr(b, X64_S64, X64_RDI, X64_RBP);
+        x64_mov_rr(b, X64_S32, X64_RSI, R(o->a));
+        x64_mov_ri(b, X64_S32, X64_RDX, o->aux | o->size << 8);
+        call(l, (const void *)jit_rotate_flags);
+        break;
     case IR_IMUL: lower_imul(l, o); break;
     case IR_MULU: lower_mulu(l, o); break;
     case IR_DIVU:
