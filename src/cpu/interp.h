@@ -23,6 +23,17 @@ enum step_result interp_step(struct cpu *c);
 struct insn;
 enum step_result interp_execute(struct cpu *c, const struct insn *insn);
 
+/* The translator's fast path for x87 instructions (ops_fpu.c): true when
+ * 'insn' (an x87 escape, decoded at 'eip') may run through x87_direct -
+ * not a control instruction, which the ordinary path keeps. */
+bool x87_direct_form(const struct insn *insn);
+
+/* Run such an instruction with none of the per-instruction bookkeeping of
+ * interp_execute (the caller accounts EIP and the instruction count).
+ * False, with nothing changed, when it must run the ordinary way instead:
+ * CR0.EM/TS set, an exception pending, or the instruction faulted. */
+bool x87_direct(struct cpu *c, const struct insn *insn, uint32_t eip);
+
 /* Take external interrupt 'vector' (from the interrupt controller) at the
  * current instruction boundary: wakes a halted CPU, escalates a failed
  * delivery to #DF and shutdown like any other event. */

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "cpu/decode.h"
 #include "cpu/fpu.h"
+#include "cpu/interp.h"
 #include "cpu/ops.h"
 
 /* 8086/286 without a coprocessor: the escape reads nothing back and does
@@ -84,6 +85,22 @@ int op_x87(struct cpu *c, const struct insn *in)
     if (!x87_control(in))
         fpu_note_insn(c, in);
     return 0;
+}
+
+bool x87_direct_form(const struct insn *in)
+{
+    return in->opcode >= 0xd8 && in->opcode <= 0xdf && in->map == 0 && !x87_control(in);
+}
+
+/* x87 handlers read every operand before they change anything, so a fault
+ * leaves the state as it was and the interpreter can run the instruction
+ * again to deliver it (docs/x87.md). */
+bool x87_direct(struct cpu *c, const struct insn *in, uint32_t eip)
+{
+    if ((c->cr[0] & (CR0_EM | CR0_TS)) || (c->fpu.sw & FPU_SW_ES) || !fpu_host_available())
+        return false;
+    c->insn_eip = eip;
+    return op_x87(c, in) == 0;
 }
 
 int op_fxsave(struct cpu *c, const struct insn *in)

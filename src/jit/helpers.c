@@ -30,6 +30,17 @@ int jit_helper_insn(struct cpu *c, const struct insn *in, uint32_t next, int end
     return 0;
 }
 
+int jit_x87_insn(struct cpu *c, const struct insn *in, uint32_t eip)
+{
+    if (!x87_direct(c, in, eip))
+        return JIT_X87_BAIL;
+    if (c->jit.smc_hit) { /* it stored over translated code */
+        c->jit.smc_hit = 0;
+        return JIT_X87_LEAVE;
+    }
+    return JIT_X87_DONE;
+}
+
 void jit_rotate_flags(struct cpu *c, uint32_t res, uint32_t right_size)
 {
     int size = (int)(right_size >> 8);

@@ -24,6 +24,12 @@ int jit_helper_insn(struct cpu *c, const struct insn *in, uint32_t next, int end
 
 /* A load that missed the inline TLB check: the value, or JIT_SLOW_BAIL
  * when the access must be left to the interpreter (fault, MMIO, page cross). */
+/* An x87 instruction inline (IR X87): JIT_X87_DONE, JIT_X87_BAIL (nothing
+ * done: the interpreter must run it) or JIT_X87_LEAVE (done, but it wrote
+ * over translated code: the block must not go on). */
+enum { JIT_X87_DONE, JIT_X87_BAIL, JIT_X87_LEAVE };
+int jit_x87_insn(struct cpu *c, const struct insn *in, uint32_t eip);
+
 /* ROL/ROR by a constant, inline: CF and OF from the result 'res' (bits 0-7
  * of 'right_size': 1 for a right rotate; bits 8-15: the size). */
 void jit_rotate_flags(struct cpu *c, uint32_t res, uint32_t right_size);

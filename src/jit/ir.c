@@ -104,6 +104,7 @@ static void print_op(const struct ir_op *o, FILE *f)
     case IR_DIVU: fprintf(f, "DIVU eax, edx = edx:eax / t%d", o->a); break;
     case IR_DIVS: fprintf(f, "DIVS eax, edx = edx:eax / t%d", o->a); break;
     case IR_CHKCS: fprintf(f, "CHKCS t%d", o->a); break;
+    case IR_X87: fprintf(f, "X87 insn %u", o->imm2); break;
     case IR_HELPER: fprintf(f, "HELPER insn %u (then EIP 0x%x)", o->imm2, o->imm); break;
     case IR_EXIT: fprintf(f, "EXIT 0x%x", o->imm); break;
     case IR_EXITC: fprintf(f, "EXITC t%d ? 0x%x : 0x%x", o->a, o->imm, o->imm2); break;

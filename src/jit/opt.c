@@ -61,6 +61,7 @@ static bool reads_flags(const struct ir_op *o)
     case IR_LOAD:
     case IR_STORE:
     case IR_CHKCS:
+    case IR_X87: /* may bail; FCMOVcc reads the flags */
     case IR_DIVU: /* may bail: a #DE pushes the flags */
     case IR_DIVS:
     case IR_EXIT:

@@ -120,6 +120,7 @@ int translate_block(const struct cpu *c, struct jit_block *blk, const uint8_t *c
         if (ds != DEC_OK || in->len > win)
             break;
         t.in = in;
+        t.index = n;
         t.eip = eip;
         t.next_eip = eip + in->len;
         if (code_size == 2)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common/bits.h"
+#include "cpu/interp.h"
 
 #define handler_names jit_handler_names
 
@@ -297,6 +298,12 @@ void inline_insn(struct tr *t)
     }
     if (!strcmp(handler_names[in->op], "jcc"))
         goto jcc;
+    if (!strcmp(handler_names[in->op], "x87") && x87_direct_form(in)) {
+        /* The x87 unit's own code, without the interpreter's step around it. */
+        tr_emit(t, IR_X87, 0, IR_NONE, IR_NONE, IR_NONE, 0, 0, (uint32_t)t->index);
+        t->known_flags = 0; /* FCOMI and friends write EFLAGS */
+        return;
+    }
     if (in->map == 1 && in->opcode >= 0x90 && in->opcode <= 0x9f) { /* SETcc */
         tr_cond(t, in->opcode & 0xf, &v);
         tr_rm_store(t, 1, v);

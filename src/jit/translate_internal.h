@@ -23,6 +23,7 @@ struct tr {
     const struct jit_key *key;
     const struct insn *in;
     uint32_t eip, next_eip;
+    int index;      /* of the instruction in the block (blk->insn[]) */
     unsigned used;  /* temporaries in use in this instruction (bit mask) */
     int failed;     /* this instruction cannot be inline */
     uint32_t known_flags; /* (lazy op << 8 | size) last recorded in this block, or 0 */

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "cpu/flags.h"
+#include "cpu/interp.h"
 #include "jit/helpers.h"
 
 _Static_assert(TLB_BITS == 8, "the inline TLB index is one byte");
@@ -420,6 +421,30 @@ static void lower_helper(struct lower *l, const struct ir_op *o)
     patch_here(l, go_on);
 }
 
+/* An x87 instruction run by the x87 unit in place: a bail when it could
+ * not run; when it stored over translated code, leave at the next EIP. */
+static void lower_x87(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    const struct insn *in = &l->blk->insn[o->imm2];
+    uint32_t eip = l->insn_eip[l->cur], next = eip + in->len;
+    if (!(l->blk->key.mode & KEY_CODE32))
+        next &= 0xffff;
+    x64_mov_rr(b, X64_S64, X64_RDI, X64_RBP);
+    x64_mov_ri64(b, X64_RSI, (uint64_t)(uintptr_t)in);
+    x64_mov_ri(b, X64_S32, X64_RDX, eip);
+    call(l, (const void *)jit_x87_insn);
+    x64_alu_ri(b, X64_CMP, X64_S32, X64_RAX, JIT_X87_BAIL);
+    bail_if(l, X64_CC_E);
+    x64_test_rr(b, X64_S32, X64_RAX, X64_RAX);
+    size_t go_on = x64_jcc_rel32(b, X64_CC_E, 0);
+    add_icount(l, exit_count(l));
+    x64_mov_mi(b, X64_S32, cpu_mem(CPU_OFF(eip)), next);
+    x64_alu_rr(b, X64_XOR, X64_S32, X64_RAX, X64_RAX);
+    jmp_epilogue(l);
+    patch_here(l, go_on);
+}
+
 /* ---- everything else ---- */
 
 static void lower_alu(struct lower *l, const struct ir_op *o, enum x64_alu_op op)
@@ -636,6 +661,7 @@ static void lower_op(struct lower *l, const struct ir_op *o)
         bail_if(l, X64_CC_A);
         break;
     case IR_HELPER: lower_helper(l, o); break;
+    case IR_X87: lower_x87(l, o); break;
     case IR_EXIT:
     case IR_EXITC:
     case IR_EXITI: lower_exit(l, o); break;
