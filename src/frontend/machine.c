@@ -260,6 +260,7 @@ static bool start_jit(struct machine *m, char *err, size_t errlen)
         return true;
     }
     bus_set_ram_write_hook(m->pc->bus, ram_written, m->jit);
+    jit_set_exact_budget(m->jit, deterministic(m));
     const char *items = m->cfg.log_items;
     unsigned what = 0;
     if (items && strstr(items, "in_asm"))

@@ -23,6 +23,7 @@ struct jit {
     jit_enter_fn enter;
     int max_block_insns;
     bool verify;
+    bool exact_budget; /* jit_set_exact_budget */
     uint32_t mode; /* jit_mode_of(cpu), recomputed when c->jit.mode_dirty */
     /* The context the jump cache's current generation belongs to, and the
      * generations of recent contexts (valid while jc_epoch is current). */
@@ -44,6 +45,7 @@ struct jit *jit_new(struct cpu *c, int max_block_insns)
         return NULL;
     j->cpu = c;
     j->verify = jit_verify_enabled();
+    j->exact_budget = true;
     j->cache = jit_cache_new(c, CODE_BYTES);
     if (!j->cache) {
         free(j);
@@ -72,6 +74,11 @@ void jit_notify_ram_write(struct jit *j, uint32_t phys, uint32_t len)
 {
     jit_cache_code_write(j->cache, phys, len);
     j->cpu->jit.smc_hit = 0; /* no block was running */
+}
+
+void jit_set_exact_budget(struct jit *j, bool exact)
+{
+    j->exact_budget = exact;
 }
 
 void jit_set_log(struct jit *j, FILE *f, unsigned what)
@@ -196,7 +203,8 @@ enum exec_stop jit_run(struct jit *j, uint64_t max_insns, const volatile int *st
         uint64_t faults = c->exceptions - exc_start;
         if (c->icount - start + faults >= max_insns)
             return EXEC_BUDGET;
-        c->jit.budget_end = start + max_insns - faults;
+        /* Without exact budgets the limit leaves room for one more block. */
+        c->jit.budget_end = start + max_insns - faults + (j->exact_budget ? 0 : JIT_MAX_INSNS - 1);
         if (stop_flag && *stop_flag)
             return EXEC_STOPPED;
         if (intr_line && *intr_line && interp_interruptible(c))

@@ -32,6 +32,13 @@ void jit_notify_ram_write(struct jit *j, uint32_t phys, uint32_t len);
 /* -d in_asm,ir,out_asm: print each new block to 'f'. */
 void jit_set_log(struct jit *j, FILE *f, unsigned what);
 
+/* Exact budgets (deterministic time, record/replay): a run retires exactly
+ * the instructions it is given, the tail of a slice running on the
+ * interpreter when a block would not fit. Otherwise (real time) a run may
+ * overshoot by less than one block, and no instruction leaves translated
+ * code only because a slice is ending. Exact after jit_new. */
+void jit_set_exact_budget(struct jit *j, bool exact);
+
 /* -d jitstats figures. */
 void jit_print_stats(const struct jit *j, FILE *f);
 
