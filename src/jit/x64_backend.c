@@ -13,6 +13,7 @@
 #include "cpu/flags.h"
 #include "cpu/interp.h"
 #include "jit/helpers.h"
+#include "jit/x64_x87.h"
 
 _Static_assert(TLB_BITS == 8, "the inline TLB index is one byte");
 _Static_assert(sizeof(struct tlb_entry) == 24, "the inline TLB lookup scales by 24");
@@ -421,8 +422,9 @@ static void lower_helper(struct lower *l, const struct ir_op *o)
     patch_here(l, go_on);
 }
 
-/* An x87 instruction run by the x87 unit in place: a bail when it could
- * not run; when it stored over translated code, leave at the next EIP. */
+/* An x87 instruction: the inline fast path of a register move when it has
+ * one (x64_x87.c), else the x87 unit in place: a bail when it could not
+ * run; when it stored over translated code, leave at the next EIP. */
 static void lower_x87(struct lower *l, const struct ir_op *o)
 {
     struct x64_buf *b = l->b;
@@ -430,6 +432,14 @@ static void lower_x87(struct lower *l, const struct ir_op *o)
     uint32_t eip = l->insn_eip[l->cur], next = eip + in->len;
     if (!(l->blk->key.mode & KEY_CODE32))
         next &= 0xffff;
+    size_t slow[16], done = 0;
+    int nslow = 0;
+    if (x64_x87_has_fast_path(in)) {
+        nslow = x64_x87_fast_path(b, in, eip, slow, 16);
+        done = x64_jmp_rel32(b, 0);
+        for (int k = 0; k < nslow; k++)
+            patch_here(l, slow[k]);
+    }
     x64_mov_rr(b, X64_S64, X64_RDI, X64_RBP);
     x64_mov_ri64(b, X64_RSI, (uint64_t)(uintptr_t)in);
     x64_mov_ri(b, X64_S32, X64_RDX, eip);
@@ -443,6 +453,8 @@ static void lower_x87(struct lower *l, const struct ir_op *o)
     x64_alu_rr(b, X64_XOR, X64_S32, X64_RAX, X64_RAX);
     jmp_epilogue(l);
     patch_here(l, go_on);
+    if (done)
+        patch_here(l, done);
 }
 
 /* ---- everything else ---- */
