@@ -255,6 +255,7 @@ struct cpu {
         uint32_t jc_gen;                 /* jump-cache entries of another generation are stale */
         uint32_t jc_last_gen;            /* the last generation handed out (jit_jc_new_gen) */
         uint32_t jc_epoch;               /* bumped when every generation went stale */
+        uint16_t host_fcw;               /* the host's x87 control word (inline x87 code) */
     } jit;
 
     /* --- the shadow page table (tlb.h), last: it is large --- */

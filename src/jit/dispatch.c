@@ -54,6 +54,9 @@ struct jit *jit_new(struct cpu *c, int max_block_insns)
     j->enter = jit_cache_enter(j->cache);
     j->jc = jit_cache_jump_cache(j->cache);
     jit_jc_drop_all(c); /* the empty entries carry generation 0 */
+#if defined(__x86_64__)
+    __asm__ volatile("fnstcw %0" : "=m"(c->jit.host_fcw));
+#endif
     j->jc_epoch = c->jit.jc_epoch;
     c->jit.engine = j;
     j->max_block_insns = max_block_insns > 0 ? max_block_insns : JIT_MAX_INSNS;

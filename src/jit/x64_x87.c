@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Inline host code for the commonest x87 register moves (see x64_x87.h):
- * FLD ST(i), FXCH ST(i), FST/FSTP ST(i). They do on struct fpu exactly what
- * the x87 unit's own code does (ops_x87_ldst.c) when nothing can go wrong:
- * CR0.EM/TS clear, no exception pending, the registers read full and the
- * one a push lands in empty. Every other case - stack faults, #NM, #MF -
- * branches to the caller's slow path, the x87 unit itself. Tags are derived
- * from the contents as fpu_write does. Owns no state; knows the layout of
- * struct fpu and nothing of the IR.
- * Spec: Intel SDM Vol. 2A FLD, FXCH, FST/FSTP; Vol. 1 8.1 (stack, tags).
+ * Inline host code for the commonest x87 register forms (see x64_x87.h):
+ * FLD ST(i), FXCH ST(i), FST/FSTP ST(i), and FADD/FMUL/FSUB(R)/FDIV(R)
+ * between ST(0) and ST(i) with or without pop. They do on struct fpu
+ * exactly what the x87 unit's own code does (ops_x87_ldst.c,
+ * ops_x87_arith.c with the fast kernel of fpu_host.c) when nothing can go
+ * wrong: CR0.EM/TS clear, no exception pending, the registers read full and
+ * the one a push lands in empty, and for arithmetic every exception masked
+ * and the host's exception flags a subset of the guest's. Every other case
+ * - stack faults, #NM, #MF - branches to the caller's slow path, the x87
+ * unit itself. Tags are derived from the contents as fpu_write does. Owns
+ * no state; knows the layout of struct fpu and nothing of the IR.
+ * Spec: Intel SDM Vol. 2A FLD, FXCH, FST/FSTP, FADD ... FDIVR; Vol. 1 8.1.
  */
 #include "jit/x64_x87.h"
 
@@ -128,7 +131,71 @@ static void phys_of(struct x64_buf *b, int i)
     x64_alu_ri(b, X64_AND, X64_S32, X64_R10, 7);
 }
 
-enum form { F_NONE, F_FLD, F_FXCH, F_FST, F_FSTP };
+/* The host forms (fpu.h) of the arithmetic, by ModRM reg: D8 computes into
+ * the host's ST(0) (guest ST(0)), DC and DE into its ST(1) (guest ST(i);
+ * there reg 4/5 and 6/7 name SUBR/SUB and DIVR/DIV). COM/COMP: none. */
+static const uint8_t arith_st0[8][2] = {{0xd8, 0xc1}, {0xd8, 0xc9}, {0}, {0},
+                                        {0xd8, 0xe1}, {0xd8, 0xe9}, {0xd8, 0xf1}, {0xd8, 0xf9}};
+static const uint8_t arith_sti[8][2] = {{0xdc, 0xc1}, {0xdc, 0xc9}, {0}, {0},
+                                        {0xdc, 0xe1}, {0xdc, 0xe9}, {0xdc, 0xf1}, {0xdc, 0xf9}};
+
+/* ST(0) op ST(i) on the host's x87 under the guest's control word (every
+ * exception masked, checked here), as fpu_host_run_fast does it: R8 holds
+ * ST(0)'s register, R10 ST(i)'s, R9 the tag word. The result goes to ST(0)
+ * (D8) or ST(i) (DC, DE) and is re-tagged; C1 and the exception flags go
+ * to the guest's status word. */
+static void arith(struct x64_buf *b, const struct insn *in, struct slow *slow)
+{
+    static const uint8_t fldt_rdx[2] = {0xdb, 0x2a}, fstpt_rdx[2] = {0xdb, 0x3a};
+    static const uint8_t fnstsw_ax[2] = {0xdf, 0xe0}, fstp_st0[2] = {0xdd, 0xd8};
+    bool to_st0 = in->opcode == 0xd8;
+    const uint8_t *op = to_st0 ? arith_st0[in->reg] : arith_sti[in->reg];
+    x64_movzx_rm(b, X64_S32, X64_RAX, X64_S16, cpu_mem(CPU_OFF(fpu.cw)));
+    x64_alu_ri(b, X64_AND, X64_S32, X64_RAX, FPU_SW_EXC);
+    x64_alu_ri(b, X64_CMP, X64_S32, X64_RAX, FPU_SW_EXC);
+    to_slow(b, X64_CC_NE, slow); /* an exception could be unmasked */
+    need_tag(b, X64_R8, false, slow);
+    need_tag(b, X64_R10, false, slow);
+    /* Host flags the guest does not have: the x87 unit clears them first. */
+    x64_bytes(b, fnstsw_ax, 2);
+    x64_movzx_rm(b, X64_S32, X64_RCX, X64_S16, cpu_mem(CPU_OFF(fpu.sw)));
+    x64_unary_r(b, X64_NOT, X64_S32, X64_RCX);
+    x64_alu_rr(b, X64_AND, X64_S32, X64_RAX, X64_RCX);
+    x64_test_ri(b, X64_S32, X64_RAX, FPU_SW_EXC);
+    to_slow(b, X64_CC_NE, slow);
+    /* Push ST(i), then ST(0): the host's ST(0) and ST(1) are the guest's. */
+    reg_addr(b, X64_R10);
+    x64_bytes(b, fldt_rdx, 2);
+    reg_addr(b, X64_R8);
+    x64_bytes(b, fldt_rdx, 2);
+    x64_lea(b, X64_S64, X64_RCX, cpu_mem(CPU_OFF(fpu.cw)));
+    x64_bytes(b, (const uint8_t[]){0xd9, 0x29}, 2); /* fldcw [rcx] */
+    x64_bytes(b, op, 2);
+    x64_bytes(b, fnstsw_ax, 2);
+    x64_lea(b, X64_S64, X64_RCX, cpu_mem(CPU_OFF(jit.host_fcw)));
+    x64_bytes(b, (const uint8_t[]){0xd9, 0x29}, 2); /* fldcw [rcx]: the host's again */
+    if (to_st0) { /* RDX still addresses ST(0) */
+        x64_bytes(b, fstpt_rdx, 2);
+        x64_bytes(b, fstp_st0, 2);
+    } else {
+        x64_bytes(b, fstp_st0, 2);
+        reg_addr(b, X64_R10);
+        x64_bytes(b, fstpt_rdx, 2);
+    }
+    /* sw: C1 from the host, exception flags added (fpu_compute, fpu_raise). */
+    x64_alu_ri(b, X64_AND, X64_S32, X64_RAX, FPU_SW_C1 | FPU_SW_EXC);
+    x64_movzx_rm(b, X64_S32, X64_RCX, X64_S16, cpu_mem(CPU_OFF(fpu.sw)));
+    x64_alu_ri(b, X64_AND, X64_S32, X64_RCX, (int32_t) ~(uint32_t)FPU_SW_C1);
+    x64_alu_rr(b, X64_OR, X64_S32, X64_RCX, X64_RAX);
+    x64_mov_mr(b, X64_S16, cpu_mem(CPU_OFF(fpu.sw)), X64_RCX);
+    if (to_st0)
+        copy_reg(b, X64_R8, X64_R8); /* re-tag from the new contents */
+    else
+        copy_reg(b, X64_R10, X64_R10);
+}
+
+enum form { F_NONE, F_FLD, F_FXCH, F_FST, F_FSTP, F_ARITH };
+
 
 static enum form form_of(const struct insn *in)
 {
@@ -142,6 +209,9 @@ static enum form form_of(const struct insn *in)
         return F_FST;
     if (in->opcode == 0xdd && in->reg == 3)
         return F_FSTP;
+    if ((in->opcode == 0xd8 || in->opcode == 0xdc || in->opcode == 0xde) && in->reg != 2 &&
+        in->reg != 3)
+        return F_ARITH;
     return F_NONE;
 }
 
@@ -210,12 +280,21 @@ int x64_x87_fast_path(struct x64_buf *b, const struct insn *in, uint32_t eip, si
             new_top = 1;
         }
         break;
+    case F_ARITH:
+        arith(b, in, slow);
+        if (in->opcode == 0xde) {
+            set_empty(b, X64_R8);
+            new_top = 1;
+        }
+        break;
     case F_NONE: break;
     }
-    /* Tag word, TOP, C1 = 0 (no stack fault), FIP/FCS/FOP (fpu_note_insn). */
+    /* Tag word, TOP, C1 = 0 after a move (arithmetic set it from the host),
+     * FIP/FCS/FOP (fpu_note_insn). */
     x64_mov_mr(b, X64_S16, cpu_mem(CPU_OFF(fpu.tw)), X64_R9);
     x64_movzx_rm(b, X64_S32, X64_RAX, X64_S16, cpu_mem(CPU_OFF(fpu.sw)));
-    x64_alu_ri(b, X64_AND, X64_S32, X64_RAX, (int32_t) ~(uint32_t)(FPU_SW_C1 | FPU_SW_TOP));
+    uint32_t keep = FPU_SW_TOP | (form == F_ARITH ? 0 : FPU_SW_C1);
+    x64_alu_ri(b, X64_AND, X64_S32, X64_RAX, (int32_t) ~keep);
     x64_lea(b, X64_S32, X64_RCX, x64_mem_base(X64_R8, new_top));
     x64_alu_ri(b, X64_AND, X64_S32, X64_RCX, 7);
     x64_shift_ri(b, X64_SHL, X64_S32, X64_RCX, 11);
