@@ -86,6 +86,12 @@ struct host_env {
                      : "memory", "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)",       \
                        "st(7)")
 
+/* One switch case per host form, for the two kinds of form. */
+#define CASE_FAST(name, b0, b1)                                                                    \
+    case FH_##name: HOST_FAST_FORM(b0, b1); break;
+#define CASE_CAREFUL(name, b0, b1)                                                                 \
+    case FH_##name: HOST_FORM(b0, b1); break;
+
 unsigned fpu_host_fast_cc(enum fpu_host_op op)
 {
     switch (op) {
@@ -113,10 +119,7 @@ void fpu_host_run_fast(struct fpu_host_job *j, enum fpu_host_op op, uint16_t gue
     if (sw & FPU_SW_EXC & ~guest_flags)
         __asm__ volatile("fnclex");
     switch (op) {
-#define X(name, b0, b1)                                                                            \
-    case FH_##name: HOST_FAST_FORM(b0, b1); break;
-        FPU_HOST_OPS(X)
-#undef X
+        FPU_HOST_OPS(CASE_FAST)
     case FH_COUNT: break;
     }
     j->sw = sw;
@@ -128,10 +131,7 @@ void fpu_host_run(struct fpu_host_job *j, enum fpu_host_op op)
     uint16_t sw = 0, hcw = 0;
     const uint16_t masked = FPU_CW_INIT;
     switch (op) {
-#define X(name, b0, b1)                                                                            \
-    case FH_##name: HOST_FORM(b0, b1); break;
-        FPU_HOST_OPS(X)
-#undef X
+        FPU_HOST_OPS(CASE_CAREFUL)
     case FH_COUNT: break;
     }
     j->sw = sw;
