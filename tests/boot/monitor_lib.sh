@@ -69,3 +69,22 @@ wait_screen() {
     done
     return 1
 }
+
+# wait_desktop W H MIN_BYTES SECONDS: poll screendumps every 5 s until one
+# is W x H, equals the one before (the guest stopped drawing) and is a PNG
+# of more than MIN_BYTES (busy, as a desktop with its icons is). True then;
+# $dir/poll.png holds it.
+wait_desktop() {
+    local i size sum prev= want
+    want=$(printf '%08x%08x' "$1" "$2")
+    for ((i = 0; i < $4 / 5; i++)); do
+        sleep 5
+        cmd "screendump $dir/poll.png"
+        size=$(od -An -tx1 -j16 -N8 "$dir/poll.png" 2>/dev/null | tr -d ' \n')
+        sum=$(cksum <"$dir/poll.png")
+        [ "$size" = "$want" ] && [ "$sum" = "$prev" ] &&
+            [ "$(stat -c %s "$dir/poll.png")" -gt "$3" ] && return 0
+        prev=$sum
+    done
+    return 1
+}

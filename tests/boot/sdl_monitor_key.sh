@@ -12,30 +12,12 @@
 set -uo pipefail
 kiln=$1
 kernel=$2
-for tool in Xvfb xdotool; do
-    command -v "$tool" >/dev/null || { echo "FAIL: $tool is not installed (Debian: xvfb, xdotool)"; exit 1; }
-done
 [ -s "$kernel" ] || { echo "FAIL: no kernel at $kernel"; exit 1; }
-dir=$(mktemp -d /tmp/kiln-monkey.XXXXXX)
-xpid=
-pid=
-cleanup() {
-    exec 3>&- 2>/dev/null
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null
-    [ -n "$xpid" ] && kill "$xpid" 2>/dev/null
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 . "$(dirname "$0")/monitor_lib.sh"
+. "$(dirname "$0")/xvfb_lib.sh"
+sdl_scratch monkey
 
-Xvfb -displayfd 4 -screen 0 1024x768x24 -nolisten tcp 4>"$dir/display" 2>"$dir/xvfb.log" &
-xpid=$!
-for ((i = 0; i < 100; i++)); do [ -s "$dir/display" ] && break; sleep 0.1; done
-[ -s "$dir/display" ] || { echo "FAIL: Xvfb did not start"; exit 1; }
-export DISPLAY=":$(head -n1 "$dir/display")"
-unset WAYLAND_DISPLAY
+xvfb_start
 
 mkfifo "$dir/in"
 "$kiln" -kernel "$kernel" -m 16 -display sdl -debugcon "file:$dir/con" <"$dir/in" >"$dir/out" \
@@ -43,16 +25,10 @@ mkfifo "$dir/in"
 pid=$!
 exec 3>"$dir/in"
 wait_for "$dir/con" ready 30 || { echo "FAIL: the kernel never said ready"; cat "$dir/err"; exit 1; }
-wid=
-for ((i = 0; i < 100; i++)); do
-    wid=$(xdotool search --name '^Kiln' 2>/dev/null | head -n1)
-    [ -n "$wid" ] && break
-    sleep 0.1
-done
-[ -n "$wid" ] || { echo "FAIL: no Kiln window"; exit 1; }
+kiln_window
 grep -q '(kiln)' "$dir/out" && fail "a monitor prompt before the host key"
 
-xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
+focus
 xdotool key ctrl+alt+m
 wait_for "$dir/out" '(kiln) ' 10 || fail "Ctrl+Alt+M did not open the monitor: '$(cat "$dir/out")'"
 sleep 0.5
@@ -63,7 +39,7 @@ esac
 printf 'info registers\n' >&3
 wait_for "$dir/out" 'EBX=9abcdef0' 10 || fail "the monitor did not answer: '$(cat "$dir/out")'"
 
-xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
+focus
 xdotool key ctrl+alt+m
 wait_for "$dir/out" '[monitor closed]' 10 || fail "the second Ctrl+Alt+M did not close the monitor"
 prompts=$(grep -o '(kiln) ' "$dir/out" | wc -l)
@@ -71,13 +47,7 @@ printf 'info registers\n' >&3
 sleep 1
 [ "$(grep -o '(kiln) ' "$dir/out" | wc -l)" -eq "$prompts" ] || fail "the closed monitor still answers"
 
-xdotool windowfocus --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid"
-xdotool key ctrl+alt+q
-for ((i = 0; i < 100; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-done
-kill -0 "$pid" 2>/dev/null && fail "Ctrl+Alt+Q did not quit"
+quit_by_key
 if [ "$failed" -ne 0 ]; then
     echo "--- stdout"; cat "$dir/out"; echo "--- stderr"; cat "$dir/err"
     exit 1
