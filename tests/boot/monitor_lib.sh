@@ -38,10 +38,14 @@ cmd() {
         "$dir/out")
 }
 
-# screen_text: the 80x25 VGA text screen at B8000h as 25 lines, read with xp.
+# screen_text [ROWS]: the 80-column VGA text memory at B8000h as ROWS lines
+# (25 by default: the screen when it starts at B8000h; 204 take the whole
+# 32 KiB window, where a console that scrolls by moving the CRTC start
+# address keeps its lines), read with xp.
 screen_text() {
-    cmd "xp /4000xb 0xb8000"
-    printf '%s\n' "$answer" | awk '
+    local rows=${1:-25}
+    cmd "xp /$((rows * 160))xb 0xb8000"
+    printf '%s\n' "$answer" | awk -v rows="$rows" '
         function hex(s,   v, i) {
             v = 0
             for (i = 3; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
@@ -49,7 +53,7 @@ screen_text() {
         }
         { for (i = 2; i <= NF; i++) b[n++] = hex($i) }
         END {
-            for (r = 0; r < 25; r++) {
+            for (r = 0; r < rows; r++) {
                 line = ""
                 for (c = 0; c < 80; c++) {
                     ch = b[(r * 80 + c) * 2]
