@@ -246,7 +246,7 @@ struct cpu {
         /* Called before the CPU writes [phys, phys + size) in such a page. */
         void (*code_write)(void *opaque, uint32_t phys, uint32_t size);
         void *opaque;
-        uint64_t budget_end;             /* translated code exits when icount reaches this */
+        uint64_t budget_end;             /* a block that would take icount past this does not run */
         const volatile int *intr_line;   /* translated code exits when *intr_line and IF */
         uint8_t smc_hit;                 /* a write just invalidated translated code */
         uint8_t shutdown;                /* a helper's instruction triple-faulted */

@@ -241,6 +241,18 @@ bool fpu_host_available(void);
 /* Run 'op' on 'j' (see struct fpu_host_job). Only when fpu_host_available(). */
 void fpu_host_run(struct fpu_host_job *j, enum fpu_host_op op);
 
+/* The condition codes that 'op' defines when run by fpu_host_run_fast, or
+ * 0 when 'op' has no fast form (it changes the stack depth, or defines C2,
+ * or is rare). */
+unsigned fpu_host_fast_cc(enum fpu_host_op op);
+
+/* Run a fast form (fpu_host_fast_cc(op) != 0) for a control word with all
+ * exceptions masked; 'guest_flags' are the guest's exception flags. j->sw
+ * gets the host status after the form: its exception flags are the form's
+ * plus a subset of 'guest_flags', and only the fpu_host_fast_cc(op) bits
+ * of C0-C3 mean anything. */
+void fpu_host_run_fast(struct fpu_host_job *j, enum fpu_host_op op, uint16_t guest_flags);
+
 /* Run the kernel form 'op' on j->a/j->b (and j->mem) under the guest's
  * control word and condition codes; take C0-C3 and the exception flags of
  * the result into the guest status word. Returns the unmasked exceptions. */

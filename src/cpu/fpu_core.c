@@ -112,8 +112,14 @@ unsigned fpu_compute(struct fpu *f, enum fpu_host_op op, struct fpu_host_job *j)
 {
     j->cw = f->cw;
     j->sw = f->sw;
-    fpu_host_run(j, op);
-    fpu_set_cc(f, j->sw);
+    unsigned defined = fpu_host_fast_cc(op);
+    if (defined && (f->cw & FPU_SW_EXC) == FPU_SW_EXC) {
+        fpu_host_run_fast(j, op, f->sw & FPU_SW_EXC);
+        fpu_set_cc(f, (f->sw & ~defined) | (j->sw & defined));
+    } else {
+        fpu_host_run(j, op);
+        fpu_set_cc(f, j->sw);
+    }
     return fpu_raise(f, j->sw & FPU_SW_EXC);
 }
 

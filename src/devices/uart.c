@@ -4,7 +4,9 @@
  * interrupt sources in their priority order, character timeout, THRE on IER
  * writes, loopback, OUT2 gating. Transmission takes one character time
  * (start, data, parity and stop bits at divisor x 16 of 1.8432 MHz) on the
- * guest clock. Owns only struct uart. Follows the PC16550D datasheet,
+ * guest clock when the UART is paced; an unpaced UART (the PC's default, as
+ * in QEMU) hands each byte to its backend as it is written, so a guest that
+ * polls LSR for THRE is not held to 9600 baud. Owns only struct uart. Follows the PC16550D datasheet,
  * Table II (registers) and Table IV (interrupt control functions).
  */
 #include "devices/uart.h"
@@ -148,14 +150,20 @@ static void uart_tx_start(struct uart *u, uint64_t start)
     clock_timer_arm(u->clock, &u->tx_timer, u->tx_end);
 }
 
-static void uart_tx_cb(void *opaque)
+/* The byte in the TSR reaches the far end: the receiver itself in loopback. */
+static void uart_tx_out(struct uart *u)
 {
-    struct uart *u = opaque;
-    u->tsr_busy = false;
     if (u->mcr & MCR_LOOP)
         uart_rx_char(u, u->tsr);
     else if (u->backend.write)
         u->backend.write(u->backend.opaque, u->tsr);
+}
+
+static void uart_tx_cb(void *opaque)
+{
+    struct uart *u = opaque;
+    u->tsr_busy = false;
+    uart_tx_out(u);
     if (u->tx.count)
         uart_tx_start(u, u->tx_end);
     uart_update_irq(u);
@@ -163,6 +171,13 @@ static void uart_tx_cb(void *opaque)
 
 static void uart_write_thr(struct uart *u, uint8_t v)
 {
+    if (!u->paced && !u->tsr_busy) { /* the line takes no time: THR is empty again at once */
+        u->tsr = v;
+        uart_tx_out(u);
+        u->thre_pending = true;
+        uart_update_irq(u);
+        return;
+    }
     if (!uart_fifo_on(u) && u->tx.count) {
         u->tx.data[u->tx.head] = v; /* THR overwritten before it moved on */
     } else if (!fifo_push(&u->tx, v)) {
@@ -332,4 +347,9 @@ bool uart_init(struct uart *u, struct bus *b, struct clock *c, uint16_t base, st
     u->ext_lines = UART_MSR_CTS | UART_MSR_DSR | UART_MSR_DCD;
     u->msr = u->ext_lines; /* reset clears the deltas; the lines are what they are */
     return bus_map_io(b, base, 8, &uart_ops, u);
+}
+
+void uart_set_paced(struct uart *u, bool paced)
+{
+    u->paced = paced;
 }

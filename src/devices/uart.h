@@ -65,6 +65,7 @@ struct uart {
     uint8_t ext_lines; /* the modem inputs from the host (used outside loopback) */
     uint16_t divisor;
     bool thre_pending, timeout_pending;
+    bool paced; /* transmission takes a character time (configuration, not state) */
     struct clock_timer tx_timer, timeout_timer;
 };
 
@@ -75,6 +76,14 @@ struct uart {
  * is taken. */
 KILN_MUST_CHECK bool uart_init(struct uart *u, struct bus *b, struct clock *c, uint16_t base,
                                struct irq_line irq, struct uart_backend backend);
+
+/* Paced (the datasheet's timing): a written byte spends one character time
+ * at the programmed rate in the shift register before it reaches the
+ * backend, and THRE/TEMT follow. Unpaced (the default after uart_init, as
+ * QEMU's 16550 behaves): a byte written while the transmitter is idle
+ * reaches the backend at once and THR reads as empty again; guests that
+ * poll LSR or wait for the THRE interrupt see a very fast line. */
+void uart_set_paced(struct uart *u, bool paced);
 
 /* True when a received byte would be stored: the receiver has room and is
  * not in loopback. The machine paces host input with it. */

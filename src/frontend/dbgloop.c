@@ -40,6 +40,8 @@ struct dbgloop *dbgloop_new(const struct kiln_config *cfg, struct cpu *c,
     d->host = *host;
     d->trace = t;
     d->rsp.fd = d->rsp.listen_fd = -1;
+    d->goal = UINT64_MAX;
+    d->hit.steps = UINT64_MAX;
     if (cfg->gdb) {
         if (rsp_listen(&d->rsp, cfg->gdb, err, errlen)) {
             dbgloop_free(d);
@@ -63,9 +65,11 @@ void dbgloop_free(struct dbgloop *d)
     free(d);
 }
 
+/* A recorded or replayed run must take its interrupts where the record
+ * has them: there steps hold none back. */
 bool dbgloop_hold_irq(const struct dbgloop *d)
 {
-    return d->stepping && d->step_noirq;
+    return d->stepping && d->step_noirq && !d->host.reverse;
 }
 
 static uint32_t pc_lin(const struct cpu *c)
@@ -73,10 +77,13 @@ static uint32_t pc_lin(const struct cpu *c)
     return c->seg[SEG_CS].base + c->eip;
 }
 
-/* Serve the debugger at a stop, then note where the guest resumes. */
+/* Serve the debugger at a stop, then note where the guest resumes. Any
+ * stop ends a run to a goal (Ctrl-C interrupts a reverse-continue). */
 static void stop_and_serve(struct dbgloop *d)
 {
     struct cpu *c = d->c;
+    d->goal = UINT64_MAX;
+    d->scanning = false;
     gdb_serve(d);
     d->skip_bp = true;
     d->resume_lin = pc_lin(c);
@@ -166,6 +173,83 @@ static bool rep_iteration(struct dbgloop *d, enum exec_stop *r, const volatile i
     return true;
 }
 
+enum dbgloop_reverse dbgloop_take_reverse(struct dbgloop *d)
+{
+    enum dbgloop_reverse r = d->rev_req;
+    d->rev_req = DBG_REV_NONE;
+    return r;
+}
+
+void dbgloop_goto(struct dbgloop *d, uint64_t goal, enum dbgloop_report how)
+{
+    d->goal = goal;
+    d->goal_report = how;
+    d->scanning = false;
+    d->stepping = false;
+}
+
+void dbgloop_scan(struct dbgloop *d, uint64_t goal)
+{
+    dbgloop_goto(d, goal, DBG_REPORT_HIT);
+    d->scanning = true;
+    d->scan_done = false;
+    d->hit.steps = UINT64_MAX;
+}
+
+bool dbgloop_scan_done(struct dbgloop *d, uint64_t *hit)
+{
+    if (!d->scan_done)
+        return false;
+    d->scan_done = false;
+    *hit = d->hit.steps;
+    return true;
+}
+
+uint64_t dbgloop_goal(const struct dbgloop *d)
+{
+    return d->goal;
+}
+
+/* A scan passes a breakpoint or watchpoint hit: note it, run on. Going
+ * backwards, both stop before the instruction: a breakpoint where it is,
+ * a watchpoint at the access (the step before the one that just ran), so
+ * that gdb sees the value as it was before the write, as other reverse
+ * debuggers show it. */
+static void note_hit(struct dbgloop *d, enum stop_reason why, int w)
+{
+    d->hit.steps = d->host.steps(d->host.opaque) - (w >= 0 ? 1 : 0);
+    d->hit.reason = why;
+    if (w >= 0) {
+        d->hit.watch_addr = d->wp[w].lin;
+        d->hit.watch_type = d->wp[w].type;
+    }
+}
+
+/* At a boundary: has a run to a goal arrived? True when it has (a goto
+ * stopped there for gdb; a scan is done and the machine takes over). */
+static bool at_goal(struct dbgloop *d)
+{
+    if (d->goal == UINT64_MAX || d->host.steps(d->host.opaque) != d->goal)
+        return false;
+    if (d->scanning) {
+        d->goal = UINT64_MAX;
+        d->scanning = false;
+        d->scan_done = true;
+        return true;
+    }
+    switch (d->goal_report) {
+    case DBG_REPORT_TRAP: d->stop = STOP_TRAP; break;
+    case DBG_REPORT_BEGIN: d->stop = STOP_BEGIN; break;
+    case DBG_REPORT_HIT:
+        d->stop = d->hit.reason;
+        d->stop_watch_addr = d->hit.watch_addr;
+        d->stop_watch_type = d->hit.watch_type;
+        break;
+    }
+    stop_and_serve(d);
+    return true;
+}
+
 /* Does this run need the per-instruction path? */
 static bool exact(const struct dbgloop *d)
 {
@@ -178,10 +262,19 @@ static bool step_one(struct dbgloop *d, enum exec_stop *r, const volatile int *s
                      const volatile int *intr_line)
 {
     struct cpu *c = d->c;
+    if (at_goal(d)) {
+        *r = EXEC_BUDGET;
+        return true;
+    }
     uint32_t pc = pc_lin(c);
     bool resumed_here = d->skip_bp && pc == d->resume_lin && c->icount == d->resume_icount;
     d->skip_bp = false;
-    if (d->rsp.fd >= 0 && d->n_bp && !resumed_here && bp_hit(d, pc)) {
+    /* A run to a goal re-executes the past: it stops for nothing else. */
+    bool replaying = d->goal != UINT64_MAX;
+    if (replaying) {
+        if (d->scanning && d->n_bp && bp_hit(d, pc))
+            note_hit(d, STOP_TRAP, -1);
+    } else if (d->rsp.fd >= 0 && d->n_bp && !resumed_here && bp_hit(d, pc)) {
         d->stop = STOP_TRAP;
         d->stepping = false;
         stop_and_serve(d);
@@ -196,7 +289,9 @@ static bool step_one(struct dbgloop *d, enum exec_stop *r, const volatile int *s
     uint16_t cs = c->seg[SEG_CS].sel;
     uint32_t eip = c->eip;
     const volatile int *irq = dbgloop_hold_irq(d) ? NULL : intr_line;
-    if (!d->stepping || !rep_iteration(d, r, stop_flag, irq))
+    /* Stepping one REP iteration counts it as an instruction: not in a
+     * recorded or replayed run, whose step count must stay the record's. */
+    if (!d->stepping || d->host.reverse || !rep_iteration(d, r, stop_flag, irq))
         *r = run_one(c, stop_flag, irq);
     if (*r == EXEC_INTR || *r == EXEC_STOPPED)
         return true; /* nothing ran: back to the machine loop */
@@ -205,7 +300,10 @@ static bool step_one(struct dbgloop *d, enum exec_stop *r, const volatile int *s
     if (d->trace)
         trace_after(d->trace, before, *r);
     bool ran = c->icount != before || c->seg[SEG_CS].sel != cs || c->eip != eip;
-    if (d->rsp.fd >= 0 && (w >= 0 || (d->stepping && ran))) {
+    if (replaying) {
+        if (d->scanning && w >= 0)
+            note_hit(d, STOP_WATCH, w);
+    } else if (d->rsp.fd >= 0 && (w >= 0 || (d->stepping && ran))) {
         d->stop = w >= 0 ? STOP_WATCH : STOP_TRAP;
         if (w >= 0) {
             d->stop_watch_addr = d->wp[w].lin;
@@ -248,6 +346,11 @@ enum exec_stop dbgloop_run(struct dbgloop *d, uint64_t max_insns, const volatile
             return EXEC_BUDGET; /* back to the loop: it may deliver an interrupt first */
         }
     }
+    if (at_goal(d)) {
+        if (d->trace)
+            trace_exit(d->trace);
+        return EXEC_BUDGET;
+    }
     enum exec_stop r = EXEC_BUDGET;
     if (!d->n_wp && d->wbus_on)
         gdb_watch_release(d); /* the last watchpoint went: full speed again */
@@ -257,6 +360,8 @@ enum exec_stop dbgloop_run(struct dbgloop *d, uint64_t max_insns, const volatile
         for (uint64_t n = 0; n < max_insns; n++)
             if (step_one(d, &r, stop_flag, intr_line))
                 break;
+    if (r != EXEC_STOPPED && r != EXEC_SHUTDOWN)
+        at_goal(d);
     /* The machine ends the run on a HLT that nothing can wake: show it to
      * the debugger first. */
     if (r == EXEC_HALTED && !(c->eflags & FL_IF) && d->rsp.fd >= 0 && !(stop_flag && *stop_flag)) {

@@ -35,6 +35,22 @@ struct dbgloop_host {
     FILE *log;
     /* The translator runs: -d in_asm is its block log, not the tracer's. */
     bool translator;
+    /* Reverse execution is possible (record/replay): gdb may step back,
+     * and may not write registers or memory (the run must stay the
+     * recorded one). */
+    bool reverse;
+    /* The machine's step count (rr.h), where reverse execution aims. */
+    uint64_t (*steps)(void *opaque);
+};
+
+/* What gdb asked of reverse execution, taken by the machine loop. */
+enum dbgloop_reverse { DBG_REV_NONE, DBG_REV_STEP, DBG_REV_CONT };
+
+/* How a run to a goal reports its stop to gdb. */
+enum dbgloop_report {
+    DBG_REPORT_TRAP,  /* a plain stop (reverse-stepi) */
+    DBG_REPORT_HIT,   /* the breakpoint or watchpoint hit the last scan found */
+    DBG_REPORT_BEGIN, /* the start of the recorded history */
 };
 
 /* The session for cfg's -gdb/-s/-S and -d/-D options, or NULL when none is
@@ -49,6 +65,19 @@ bool dbgloop_hold_irq(const struct dbgloop *d);
 
 /* Run up to max_insns instructions like exec_run_intr(), stopping for the
  * debugger and tracing as configured. */
+/* The reverse request gdb made while stopped, if any (cleared). */
+enum dbgloop_reverse dbgloop_take_reverse(struct dbgloop *d);
+/* Run on until the step count is 'goal', then stop and report 'how'. */
+void dbgloop_goto(struct dbgloop *d, uint64_t goal, enum dbgloop_report how);
+/* Run on until the step count is 'goal' without stopping for breakpoints
+ * or watchpoints, noting the last hit before the goal. */
+void dbgloop_scan(struct dbgloop *d, uint64_t goal);
+/* After dbgloop_scan: true once the goal is reached, with the step count
+ * of the last hit in *hit (UINT64_MAX when there was none). */
+bool dbgloop_scan_done(struct dbgloop *d, uint64_t *hit);
+/* The step count a goto or scan runs to, or UINT64_MAX. */
+uint64_t dbgloop_goal(const struct dbgloop *d);
+
 enum exec_stop dbgloop_run(struct dbgloop *d, uint64_t max_insns, const volatile int *stop_flag,
                            const volatile int *intr_line);
 

@@ -92,11 +92,11 @@ static void flush(struct outbuf *o)
     o->len = 0;
 }
 
-bool display_curses_init(struct display_curses *d, struct vga *v, struct ps2kbd *k)
+bool display_curses_init(struct display_curses *d, struct vga *v, const struct keysink *keys)
 {
     memset(d, 0, sizeof(*d));
     d->vga = v;
-    d->kbd = k;
+    d->keys = *keys;
     d->shown = calloc(1, sizeof(*d->shown));
     d->next = calloc(1, sizeof(*d->next));
     d->out = calloc(1, sizeof(*d->out));

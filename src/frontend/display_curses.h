@@ -15,13 +15,14 @@
 #include <stdint.h>
 
 #include "devices/ps2kbd.h"
+#include "frontend/keysink.h"
 #include "devices/vga.h"
 
 struct outbuf;
 
 struct display_curses {
     struct vga *vga;
-    struct ps2kbd *kbd;
+    struct keysink keys;
     struct vga_text *shown; /* what the terminal shows now */
     struct vga_text *next;
     bool redraw_all;
@@ -34,7 +35,7 @@ struct display_curses {
 };
 
 /* Take over the terminal. False on host out-of-memory. */
-bool display_curses_init(struct display_curses *d, struct vga *v, struct ps2kbd *k);
+bool display_curses_init(struct display_curses *d, struct vga *v, const struct keysink *keys);
 
 /* Give the terminal back: normal attributes, cursor shown, below the picture. */
 void display_curses_close(struct display_curses *d);

@@ -2,7 +2,7 @@
 /*
  * Terminal input for -display curses: bytes and VT100/xterm escape
  * sequences (arrows, editing keys, F1-F12, Alt+key) turned into PS/2 key
- * presses. Printable ASCII goes through ps2kbd_type(), which adds Shift.
+ * presses. Printable ASCII is typed (keysink_type), which adds Shift.
  * Spec: ECMA-48 and the xterm control-sequence list for the key encodings.
  */
 #include <string.h>
@@ -11,17 +11,17 @@
 
 #define ESC_TIMEOUT_NS 50000000u /* 50 ms: a lone ESC is the Esc key */
 
-static void tap(struct ps2kbd *k, enum kiln_key key)
+static void tap(const struct keysink *k, enum kiln_key key)
 {
-    ps2kbd_key(k, key, true);
-    ps2kbd_key(k, key, false);
+    keysink_key(k, key, true);
+    keysink_key(k, key, false);
 }
 
-static void with_modifier(struct ps2kbd *k, enum kiln_key mod, enum kiln_key key)
+static void with_modifier(const struct keysink *k, enum kiln_key mod, enum kiln_key key)
 {
-    ps2kbd_key(k, mod, true);
+    keysink_key(k, mod, true);
     tap(k, key);
-    ps2kbd_key(k, mod, false);
+    keysink_key(k, mod, false);
 }
 
 /* "ESC [ n ~" codes: editing keys and F5-F12. */
@@ -69,7 +69,7 @@ static enum kiln_key letter_key(uint8_t c)
 }
 
 /* A byte outside any escape sequence. */
-static void plain_byte(struct ps2kbd *k, uint8_t c)
+static void plain_byte(const struct keysink *k, uint8_t c)
 {
     if (c == '\r' || c == '\n')
         tap(k, KILN_KEY_ENTER);
@@ -80,8 +80,7 @@ static void plain_byte(struct ps2kbd *k, uint8_t c)
     else if (c >= 1 && c <= 26)
         with_modifier(k, KILN_KEY_LCTRL, (enum kiln_key)(KILN_KEY_A + c - 1));
     else if (c >= 0x20 && c < 0x7f) {
-        char s[2] = {(char)c, 0};
-        ps2kbd_type(k, s);
+        keysink_type(k, (char)c);
     }
 }
 
@@ -95,9 +94,9 @@ static bool finish_escape(struct display_curses *d)
     if (e[1] != '[' && e[1] != 'O') {
         /* ESC + key: Alt+key, as terminals send Meta. */
         if (e[1] >= 'a' && e[1] <= 'z')
-            with_modifier(d->kbd, KILN_KEY_LALT, (enum kiln_key)(KILN_KEY_A + e[1] - 'a'));
+            with_modifier(&d->keys, KILN_KEY_LALT, (enum kiln_key)(KILN_KEY_A + e[1] - 'a'));
         else
-            plain_byte(d->kbd, e[1]);
+            plain_byte(&d->keys, e[1]);
         return true;
     }
     if (n < 3)
@@ -115,7 +114,7 @@ static bool finish_escape(struct display_curses *d)
         key = letter_key(last);
     }
     if (key != KILN_KEY_NONE)
-        tap(d->kbd, key);
+        tap(&d->keys, key);
     return true; /* unknown sequences are dropped whole */
 }
 
@@ -133,13 +132,13 @@ void display_curses_input(struct display_curses *d, uint8_t byte, uint64_t now_n
         d->esc_ns = now_ns;
         return;
     }
-    plain_byte(d->kbd, byte);
+    plain_byte(&d->keys, byte);
 }
 
 void display_curses_idle(struct display_curses *d, uint64_t now_ns)
 {
     if (d->esc_len == 1 && now_ns - d->esc_ns > ESC_TIMEOUT_NS) {
-        tap(d->kbd, KILN_KEY_ESC);
+        tap(&d->keys, KILN_KEY_ESC);
         d->esc_len = 0;
     }
 }

@@ -90,6 +90,8 @@ static void send_stop(struct dbgloop *d)
     if (d->stop == STOP_WATCH)
         snprintf(buf, sizeof(buf), "T05%s:%x;thread:01;", kinds[d->stop_watch_type],
                  d->stop_watch_addr);
+    else if (d->stop == STOP_BEGIN) /* E.3: the start of the log, going backwards */
+        snprintf(buf, sizeof(buf), "T05replaylog:begin;thread:01;");
     else
         snprintf(buf, sizeof(buf), "T%02xthread:01;", d->stop == STOP_INTR ? 2 : 5);
     reply(d, buf);
@@ -110,6 +112,10 @@ static void write_registers(struct dbgloop *d, const char *args, size_t len)
 {
     uint8_t raw[256];
     size_t size = gdb_regs_size();
+    if (d->host.reverse) {
+        reply(d, "E03"); /* the run must stay the recorded one */
+        return;
+    }
     if (len != 2 * size || !from_hex(raw, args, size)) {
         reply(d, "E01");
         return;
@@ -142,6 +148,10 @@ static void write_register(struct dbgloop *d, const char *args)
     size_t size = (size_t)gdb_reg_size((int)n);
     if (strlen(args) != 2 * size || !from_hex(raw, args, size)) {
         reply(d, "E01");
+        return;
+    }
+    if (d->host.reverse) {
+        reply(d, "E03"); /* the run must stay the recorded one */
         return;
     }
     reply(d, gdb_reg_write(d, (int)n, raw) ? "OK" : "E02");
@@ -185,6 +195,10 @@ static void write_memory(struct dbgloop *d, const char *args, size_t pkt_len, bo
         memcpy(raw, args, len);
     } else if (avail != 2 * (size_t)len || !from_hex(raw, args, len)) {
         reply(d, "E01");
+        return;
+    }
+    if (d->host.reverse && len) {
+        reply(d, "E03"); /* the run must stay the recorded one */
         return;
     }
     reply(d, gdb_mem_write(d, addr, raw, len) ? "OK" : "E14");
@@ -326,7 +340,10 @@ static void clear_points(struct dbgloop *d)
 static int query(struct dbgloop *d, const char *p)
 {
     if (!strncmp(p, "qSupported", 10))
-        reply(d, "PacketSize=1000;qXfer:features:read+;QStartNoAckMode+;vContSupported+");
+        reply(d, d->host.reverse ? "PacketSize=1000;qXfer:features:read+;QStartNoAckMode+;"
+                                   "vContSupported+;ReverseStep+;ReverseContinue+"
+                                 : "PacketSize=1000;qXfer:features:read+;QStartNoAckMode+;"
+                                   "vContSupported+");
     else if (!strncmp(p, "qXfer:features:read:", 20))
         xfer_features(d, p + 20);
     else if (!strcmp(p, "QStartNoAckMode")) {
@@ -373,6 +390,16 @@ static int handle(struct dbgloop *d)
     case 'C': return resume(d, false);
     case 's':
     case 'S': return resume(d, true);
+    case 'b':
+        /* bs, bc: step or continue backwards (E.4), with record/replay only. */
+        if (d->host.reverse && len == 2 && (p[1] == 's' || p[1] == 'c')) {
+            d->rev_req = p[1] == 's' ? DBG_REV_STEP : DBG_REV_CONT;
+            d->stepping = false;
+            d->reply_owed = true;
+            return RESUME;
+        }
+        reply(d, "");
+        return STAY;
     case 'H': reply(d, "OK"); return STAY;
     case 'T': reply(d, "OK"); return STAY;
     case 'D':

@@ -32,9 +32,17 @@ enum {
 enum realmode_setting { REALMODE_AUTO, REALMODE_ON, REALMODE_OFF };
 
 /* Why the guest stopped, for the stop reply. */
-enum stop_reason { STOP_NONE, STOP_TRAP, STOP_INTR, STOP_WATCH };
+enum stop_reason { STOP_NONE, STOP_TRAP, STOP_INTR, STOP_WATCH, STOP_BEGIN };
 
 enum watch_type { WATCH_WRITE = 2, WATCH_READ = 3, WATCH_ACCESS = 4 }; /* Z2, Z3, Z4 */
+
+/* A breakpoint or watchpoint hit a reverse-continue scan found. */
+struct gdb_hit {
+    uint64_t steps; /* UINT64_MAX: none */
+    enum stop_reason reason;
+    uint32_t watch_addr;
+    enum watch_type watch_type;
+};
 
 struct gdb_watch {
     uint32_t lin;
@@ -79,6 +87,14 @@ struct dbgloop {
     uint32_t fetch_pa, hole_lo, hole_hi;
     int watch_hit; /* index of the watchpoint the last instruction hit, or -1 */
     const volatile int *stop_flag; /* the machine's: set when Kiln must exit */
+
+    /* reverse execution (dbgloop.h): the request, and the run to a goal */
+    enum dbgloop_reverse rev_req;
+    uint64_t goal;          /* UINT64_MAX: none */
+    bool scanning;          /* the goal run notes hits instead of stopping */
+    bool scan_done;
+    enum dbgloop_report goal_report;
+    struct gdb_hit hit;     /* the last hit of the scan */
 };
 
 /* The target description for the CPU's current mode (gdbstub_regs.c). */

@@ -210,6 +210,11 @@ void gdb_monitor(struct dbgloop *d, const char *cmd)
         }
         mon_print(d, "memory accesses are %s\n", d->phys_mem ? "physical" : "linear");
     } else if ((arg = setting_arg(cmd, "stepirq"))) {
+        if (d->host.reverse && !strcmp(arg, "off")) {
+            mon_print(d, "stepirq: a recorded or replayed run takes its interrupts where "
+                         "the record has them\n");
+            return;
+        }
         if (!strcmp(arg, "on") || !strcmp(arg, "off"))
             d->step_noirq = !strcmp(arg, "off");
         else if (*arg) {

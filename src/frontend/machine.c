@@ -6,7 +6,7 @@
  * mode it follows the host's monotonic clock and HLT sleeps until the next
  * timer or host input, so an idle guest costs almost nothing.
  */
-#include "frontend/machine.h"
+#include "frontend/machine_int.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -28,49 +28,6 @@
 #include "frontend/monitor.h"
 #include "frontend/snapshot.h"
 #include "jit/exec.h"
-
-/* Instructions run between device/clock/input checks in real-time mode. */
-#define SLICE_INSNS 20000
-
-struct machine {
-    struct cpu cpu;
-    struct pc *pc;
-    struct kiln_config cfg;
-    struct chardev serial[4];
-    int n_serial;
-    struct chardev debugcon;
-    struct blockdev *disks[7]; /* hda-hdd, fda, fdb, cdrom: closed after the devices */
-    volatile int intr_line; /* the PIC's INT output */
-    volatile int stop;      /* exit or reset requested */
-    bool reset_requested;
-    int exit_status;
-    uint64_t idle_ns;       /* deterministic mode: time skipped while halted */
-    uint64_t host_start_ns; /* real-time mode */
-    uint8_t *bios;
-    size_t bios_size;
-    uint8_t *vga_rom; /* the VGA BIOS found beside -bios, or NULL */
-    size_t vga_rom_size;
-    uint64_t run_start_ns; /* host time when machine_run started */
-    bool ferr_latch;       /* the AT's FERR# latch driving IRQ13 */
-    bool curses;           /* -display curses: the terminal is screen and keyboard */
-    struct display_curses display;
-    struct chardev keyboard; /* the terminal's keys, for -display curses */
-    uint64_t next_refresh_ns;
-    struct jit *jit;         /* the translator, NULL on the interpreter */
-    uint64_t last_input_ns;  /* host time of the last poll of host input */
-    uint64_t halted_ns;      /* virtual time spent halted (tsc_catch_up) */
-    FILE *log;               /* -D FILE, or NULL for stderr */
-    struct dbgloop *dbg;     /* gdb stub and traces (dbgloop.h), or NULL */
-    bool have_monitor; /* -monitor stdio, or opened by Ctrl+Alt+M */
-    bool key_monitor;  /* opened by Ctrl+Alt+M: the terminal is lent to it */
-    struct monitor monitor;
-    bool sdl; /* -display sdl, or the default with a window system */
-    struct display_sdl window;
-    uint64_t next_sdl_ns, sdl_icount, sdl_icount_ns;
-    double mips;
-    bool paused;            /* the monitor's stop */
-    uint64_t pause_host_ns; /* host time when it stopped */
-};
 
 static uint64_t host_now_ns(void)
 {
@@ -169,6 +126,11 @@ static void host_exit(void *opaque, int status)
 static void dbg_quit(void *opaque, int status)
 {
     machine_request_stop(opaque, status);
+}
+
+static uint64_t dbg_steps(void *opaque)
+{
+    return machine_stamp(opaque).pos;
 }
 
 /* Open the images named on the command line into pcc. */
@@ -337,6 +299,11 @@ static void monitor_set_paused(void *opaque, bool paused)
 
 static void monitor_reset(void *opaque)
 {
+    struct machine *m = opaque;
+    if (m->rr) {
+        fprintf(stderr, "kiln: system_reset is not recorded; not while recording or replaying\n");
+        return;
+    }
     host_reset(opaque);
 }
 
@@ -356,6 +323,10 @@ static bool machine_loadvm(void *opaque, const char *path, char *err, size_t err
 {
     struct machine *m = opaque;
     uint64_t now;
+    if (m->rr) {
+        snprintf(err, errlen, "loadvm would change the machine under a record or replay");
+        return false;
+    }
     if (!snapshot_load(path, &m->cpu, m->pc, &now, err, errlen))
         return false;
     if (m->jit) /* all of RAM changed under the translated code */
@@ -375,7 +346,7 @@ static bool machine_loadvm(void *opaque, const char *path, char *err, size_t err
 static void machine_monitor_open(struct machine *m)
 {
     struct monitor_host h = {m,           monitor_set_paused, monitor_reset, monitor_quit,
-                             machine_savevm, machine_loadvm};
+                             machine_savevm, machine_loadvm, m->keys};
     monitor_init(&m->monitor, &m->cpu, m->pc, &h, 0, stdout);
     m->monitor.paused = m->paused; /* reopened by Ctrl+Alt+M while stopped */
     m->have_monitor = true;
@@ -467,10 +438,21 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
     m->cfg = *cfg;
     if (load_bios(m, err, errlen))
         goto fail;
+    /* A record keeps the host's date for the RTC; a replay takes it back. */
+    struct rr_header rrh = {.icount_shift = (uint32_t)cfg->icount_shift,
+                            .ram_mib = cfg->ram_mib,
+                            .rtc_epoch = (int64_t)time(NULL)};
+    memcpy(rrh.cpu, cfg->cpu->name, strnlen(cfg->cpu->name, sizeof(rrh.cpu)));
+    if ((cfg->record || cfg->replay) &&
+        (!rr_ident_compute(&rrh, cfg, m->bios, m->bios_size, err, errlen) ||
+         !(m->rr = rr_open(cfg, &rrh, err, errlen))))
+        goto fail;
+    m->keys = machine_keysink(m);
     struct pc_config pcc = {
         .ram_size = cfg->ram_mib << 20,
-        .rtc_epoch = deterministic(m) ? 946684800 /* 2000-01-01, for repeatable runs */
-                                      : (int64_t)time(NULL),
+        .rtc_epoch = m->rr ? rrh.rtc_epoch
+                     : deterministic(m) ? 946684800 /* 2000-01-01, for repeatable runs */
+                                        : (int64_t)time(NULL),
         .bios = m->bios,
         .bios_size = m->bios_size,
         .vga_rom = m->vga_rom,
@@ -517,8 +499,12 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
         snprintf(err, errlen, "-D %s: %s", cfg->log_file, strerror(errno));
         goto fail;
     }
-    struct dbgloop_host dh = {m, dbg_quit, &m->host_start_ns, m->log ? m->log : stderr,
-                              m->jit != NULL};
+    struct dbgloop_host dh = {m,           dbg_quit,  &m->host_start_ns, m->log ? m->log : stderr,
+                              m->jit != NULL, m->rr && cfg->gdb, dbg_steps};
+    if (m->rr && cfg->gdb && !(m->tt = machine_tt_new())) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
     m->dbg = dbgloop_new(cfg, &m->cpu, &dh, err, errlen);
     if (!m->dbg && err[0])
         goto fail;
@@ -526,7 +512,7 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
         struct chardev_spec tty = {CHR_STDIO, NULL};
         if (!chardev_open(&m->keyboard, &tty, err, errlen))
             goto fail;
-        if (!display_curses_init(&m->display, &m->pc->vga, &m->pc->kbd)) {
+        if (!display_curses_init(&m->display, &m->pc->vga, &m->keys)) {
             snprintf(err, errlen, "out of memory for the curses display");
             goto fail;
         }
@@ -550,6 +536,8 @@ void machine_free(struct machine *m)
     if (!m)
         return;
     dbgloop_free(m->dbg);
+    machine_tt_free(m->tt);
+    rr_close(m->rr);
     for (int i = 0; i < m->n_serial; i++)
         chardev_close(&m->serial[i]);
     chardev_close(&m->debugcon);
@@ -597,12 +585,9 @@ static bool poll_input(struct machine *m)
     if (m->sdl && !poll_sdl(m))
         return false;
     for (int i = 0; i < m->n_serial; i++) {
-        struct chardev *d = &m->serial[i];
-        uint8_t b;
-        while (serial_reads(m, i) && uart_can_receive(&m->pc->uart[i]) &&
-               chardev_read(d, &b) == 1)
-            uart_receive(&m->pc->uart[i], b);
-        if (d->quit)
+        if (serial_reads(m, i))
+            machine_serial_input(m, i);
+        if (m->serial[i].quit)
             return false;
     }
     return true;
@@ -667,6 +652,7 @@ static void paused_wait(struct machine *m)
 
 void machine_request_stop(struct machine *m, int status)
 {
+    m->user_stop = true;
     m->exit_status = status;
     m->stop = 1;
 }
@@ -689,28 +675,40 @@ void machine_print_stats(const struct machine *m, FILE *f)
             (unsigned long long)t->misses, (unsigned long long)t->flushes);
 }
 
-int machine_run(struct machine *m)
+static int run_loop(struct machine *m)
 {
     struct cpu *c = &m->cpu;
-    m->run_start_ns = host_now_ns();
 reset:
     for (;;) {
+        if (m->tt)
+            machine_tt_top(m);
         clock_advance(&m->pc->clock, virtual_now(m));
         ferr_update(m);
+        switch (machine_rr_deliver(m)) {
+        case 0: break;
+        case 1: return 0; /* the replay reached the recorded end */
+        default: return 2;
+        }
         /* Host input at most every millisecond: a poll per slice would cost
          * the translator a system call every few microseconds. */
         uint64_t host = host_now_ns();
         if (host - m->last_input_ns >= 1000000) {
             m->last_input_ns = host;
-            if (!poll_input(m))
+            if (!poll_input(m)) {
+                m->user_stop = true;
                 return 0;
+            }
         }
         if (m->paused && !m->stop) {
             paused_wait(m);
             continue;
         }
-        if (m->intr_line && interp_interruptible(c) && !(m->dbg && dbgloop_hold_irq(m->dbg))) {
+        /* A run back to a step (reverse execution) that is there takes no interrupt first. */
+        bool at_goal = m->tt && dbgloop_goal(m->dbg) == machine_stamp(m).pos;
+        if (m->intr_line && interp_interruptible(c) && !(m->dbg && dbgloop_hold_irq(m->dbg)) &&
+            !at_goal) {
             uint8_t vector = pc_intr_acknowledge(m->pc);
+            m->irqs++;
             if (interp_external_interrupt(c, vector) == STEP_SHUTDOWN)
                 goto shutdown;
         }
@@ -722,8 +720,21 @@ reset:
             if (slice > SLICE_INSNS)
                 slice = SLICE_INSNS;
         }
-        switch (m->dbg ? dbgloop_run(m->dbg, slice, &m->stop, &m->intr_line)
-                       : exec_run_intr(c, slice, &m->stop, &m->intr_line)) {
+        if (m->tt)
+            slice = machine_tt_slice(m, slice);
+        enum exec_stop r;
+        if (m->rr && slice && !(slice = machine_rr_slice(m, slice))) {
+            /* The next input is due after time spent halted. */
+            if (!c->halted) {
+                fprintf(stderr, "kiln: replay diverged: the CPU runs where the record has it halted\n");
+                return 2;
+            }
+            r = EXEC_HALTED;
+        } else {
+            r = m->dbg ? dbgloop_run(m->dbg, slice, &m->stop, &m->intr_line)
+                       : exec_run_intr(c, slice, &m->stop, &m->intr_line);
+        }
+        switch (r) {
         case EXEC_BUDGET:
         case EXEC_INTR: break;
         case EXEC_HALTED:
@@ -751,4 +762,10 @@ shutdown:
     if (!machine_reset(m))
         return 2;
     goto reset;
+}
+
+int machine_run(struct machine *m)
+{
+    m->run_start_ns = host_now_ns();
+    return machine_rr_finish(m, run_loop(m));
 }

@@ -15,6 +15,7 @@
 
 #include "cpu/cpu.h"
 #include "devices/pc.h"
+#include "frontend/keysink.h"
 
 /* What the monitor asks of the machine loop. */
 struct monitor_host {
@@ -25,6 +26,8 @@ struct monitor_host {
     /* savevm / loadvm FILE: false with a message in err. */
     bool (*savevm)(void *opaque, const char *path, char *err, size_t errlen);
     bool (*loadvm)(void *opaque, const char *path, char *err, size_t errlen);
+    /* sendkey's presses and releases (the machine may record them). */
+    struct keysink keys;
 };
 
 #define MONITOR_LINE_MAX 1024

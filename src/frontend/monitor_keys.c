@@ -3,7 +3,7 @@
  * The monitor's sendkey: QEMU's key names (its "QKeyCode" spelling, as
  * 'sendkey ctrl-alt-delete' takes them) mapped to Kiln's key positions.
  * Keys go down in the order given and come up in reverse, as a person
- * pressing a chord would. Reaches the keyboard only through ps2kbd_key().
+ * pressing a chord would. Reaches the keyboard only through the machine's key sink.
  */
 #include <string.h>
 
@@ -159,7 +159,7 @@ void monitor_cmd_sendkey(struct monitor *mon, const char *args)
         if (*p == '-') p++;
     }
     for (int i = 0; i < n; i++)
-        ps2kbd_key(&mon->pc->kbd, keys[i], true);
+        keysink_key(&mon->host.keys, keys[i], true);
     for (int i = n - 1; i >= 0; i--)
-        ps2kbd_key(&mon->pc->kbd, keys[i], false);
+        keysink_key(&mon->host.keys, keys[i], false);
 }

@@ -193,6 +193,38 @@ static int parse_monitor(const char *v, struct kiln_config *cfg, char *err, size
     return 0;
 }
 
+/* -record and -replay run on the deterministic clock (shift 3 unless
+ * -icount says otherwise) and keep disk writes in memory (-snapshot), so
+ * that the images a replay checks are the ones the record started from. */
+static int record_replay_options(struct kiln_config *cfg, char *err, size_t n)
+{
+    if (!cfg->record && !cfg->replay)
+        return 0;
+    if (cfg->record && cfg->replay) {
+        snprintf(err, n, "-record and -replay exclude each other");
+        return -1;
+    }
+    if (!*(cfg->record ? cfg->record : cfg->replay)) {
+        snprintf(err, n, "%s: empty file name", cfg->record ? "-record" : "-replay");
+        return -1;
+    }
+    if (cfg->display == DISPLAY_SDL) {
+        snprintf(err, n, "%s: the SDL window's keyboard and mouse are not recorded; use "
+                 "-display curses or -nographic", cfg->record ? "-record" : "-replay");
+        return -1;
+    }
+    if (cfg->loadvm) {
+        snprintf(err, n, "-loadvm cannot start a record or replay");
+        return -1;
+    }
+    if (cfg->display == DISPLAY_DEFAULT)
+        cfg->display = DISPLAY_NONE;
+    if (cfg->icount_shift < 0)
+        cfg->icount_shift = 3;
+    cfg->snapshot = true;
+    return 0;
+}
+
 int options_parse(int argc, char **argv, struct kiln_config *cfg, char *err, size_t n)
 {
     memset(cfg, 0, sizeof(*cfg));
@@ -302,6 +334,10 @@ int options_parse(int argc, char **argv, struct kiln_config *cfg, char *err, siz
             cfg->trace_limit = v;
         else if (!strcmp(o, "-gdb"))
             cfg->gdb = v;
+        else if (!strcmp(o, "-record"))
+            cfg->record = v;
+        else if (!strcmp(o, "-replay"))
+            cfg->replay = v;
         else {
             snprintf(err, n, "%s: unknown option (see -h)", o);
             return -1;
@@ -334,7 +370,7 @@ int options_parse(int argc, char **argv, struct kiln_config *cfg, char *err, siz
         snprintf(err, n, "-initrd and -append need -kernel");
         return -1;
     }
-    return 0;
+    return record_replay_options(cfg, err, n);
 }
 
 const char *options_usage(void)
@@ -374,5 +410,7 @@ const char *options_usage(void)
            "  -monitor stdio|none  the monitor on the terminal (try 'help')\n"
            "  -screenshot-at-exit FILE.png  write the guest's screen when Kiln stops\n"
            "  -loadvm FILE       resume a snapshot written by the monitor's savevm\n"
+           "  -record FILE       log the run's input for -replay (implies -icount, -snapshot)\n"
+           "  -replay FILE       re-run a recorded run, input from FILE; gdb may step back\n"
            "  -h                 this help\n";
 }

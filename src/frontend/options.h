@@ -50,6 +50,7 @@ struct kiln_config {
     const char *screenshot_at_exit; /* PNG written when the machine stops, or NULL */
     struct chardev_spec monitor;    /* -monitor: CHR_NONE, or CHR_STDIO */
     const char *loadvm;             /* -loadvm: a snapshot to resume, or NULL */
+    const char *record, *replay;    /* -record FILE, -replay FILE (rr.h), or NULL */
     bool help;
 };
 

@@ -161,6 +161,9 @@ enum exec_stop jit_run(struct jit *j, uint64_t max_insns, const volatile int *st
         if (c->halted)
             return EXEC_HALTED;
         b = usable(c) ? block_here(j, c) : NULL;
+        /* A block longer than what is left of the budget would overshoot it. */
+        if (b && c->icount + b->ninsn > c->jit.budget_end)
+            b = NULL;
         enum step_result r = STEP_OK;
         if (!b) {
             j->interp_steps++;

@@ -100,6 +100,8 @@ static void print_op(const struct ir_op *o, FILE *f)
     case IR_SELECT: fprintf(f, "t%d = SELECT t%d ? t%d : t%d", o->d, o->a, o->b, o->d); break;
     case IR_SETCF: fprintf(f, "SETCF t%d", o->a); break;
     case IR_MULU: fprintf(f, "MULU edx:eax = eax * t%d", o->a); break;
+    case IR_DIVU: fprintf(f, "DIVU eax, edx = edx:eax / t%d", o->a); break;
+    case IR_DIVS: fprintf(f, "DIVS eax, edx = edx:eax / t%d", o->a); break;
     case IR_CHKCS: fprintf(f, "CHKCS t%d", o->a); break;
     case IR_HELPER: fprintf(f, "HELPER insn %u (then EIP 0x%x)", o->imm2, o->imm); break;
     case IR_EXIT: fprintf(f, "EXIT 0x%x", o->imm); break;

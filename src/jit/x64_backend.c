@@ -242,16 +242,75 @@ static bool known_cond_flags(struct lower *l, int cc, uint32_t known)
     return false;
 }
 
+_Static_assert(offsetof(struct cpu, lf_size) == offsetof(struct cpu, lf_op) + 1,
+               "the lazy op and size are read as one 16-bit word");
+
+/* Host ZF and SF (CF = OF = 0) of lf_res at the run-time lf_size. */
+static void test_lazy_result(struct lower *l)
+{
+    struct x64_buf *b = l->b;
+    x64_movzx_rm(b, X64_S32, X64_RCX, X64_S8, cpu_mem(CPU_OFF(lf_size)));
+    x64_shift_ri(b, X64_SHL, X64_S32, X64_RCX, 3);
+    x64_unary_r(b, X64_NEG, X64_S32, X64_RCX);
+    x64_alu_ri(b, X64_ADD, X64_S32, X64_RCX, 32);
+    x64_mov_rm(b, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_res)));
+    x64_shift_rcl(b, X64_SHL, X64_S32, X64_RAX);
+    x64_test_rr(b, X64_S32, X64_RAX, X64_RAX);
+}
+
+/*
+ * Condition 'cc' into AL when the operation that set the flags is not known
+ * at translation time (the block starts with it, or a helper ran before):
+ * the lazy record is tested at run time for the common producers - any
+ * operation for ZF/SF, 32-bit SUB/CMP and ADD, and logic at any size for
+ * the others - and flags_cond() computes the rest.
+ */
+static void runtime_cond(struct lower *l, int cc)
+{
+    struct x64_buf *b = l->b;
+    int kind = (cc >> 1) & 7; /* O B Z BE S P L LE */
+    size_t to_call[3], to_done[3];
+    int ncall = 0, ndone = 0;
+    if (kind != 5) {
+        x64_movzx_rm(b, X64_S32, X64_RAX, X64_S16, cpu_mem(CPU_OFF(lf_op)));
+        if (kind == 2 || kind == 4) {
+            x64_test_rr(b, X64_S8, X64_RAX, X64_RAX);
+            to_call[ncall++] = x64_jcc_rel32(b, X64_CC_E, 0); /* LF_NONE: flags in eflags */
+        } else {
+            static const enum x64_alu_op host_op[2] = {X64_CMP, X64_ADD};
+            static const uint32_t lazy_op[2] = {LF_SUB | 4u << 8, LF_ADD | 4u << 8};
+            for (int k = 0; k < 2; k++) {
+                x64_alu_ri(b, X64_CMP, X64_S32, X64_RAX, (int32_t)lazy_op[k]);
+                size_t next = x64_jcc_rel32(b, X64_CC_NE, 0);
+                x64_mov_rm(b, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_dst)));
+                x64_alu_rm(b, host_op[k], X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_src)));
+                x64_setcc_r(b, (enum x64_cond)cc, X64_RAX);
+                to_done[ndone++] = x64_jmp_rel32(b, 0);
+                patch_here(l, next);
+            }
+            x64_alu_ri(b, X64_CMP, X64_S8, X64_RAX, LF_LOGIC);
+            to_call[ncall++] = x64_jcc_rel32(b, X64_CC_NE, 0);
+        }
+        test_lazy_result(l);
+        x64_setcc_r(b, (enum x64_cond)cc, X64_RAX);
+        to_done[ndone++] = x64_jmp_rel32(b, 0);
+    }
+    for (int k = 0; k < ncall; k++)
+        patch_here(l, to_call[k]);
+    x64_mov_rr(b, X64_S64, X64_RDI, X64_RBP);
+    x64_mov_ri(b, X64_S32, X64_RSI, cc);
+    call(l, (const void *)flags_cond);
+    for (int k = 0; k < ndone; k++)
+        patch_here(l, to_done[k]);
+}
+
 static void lower_cond(struct lower *l, const struct ir_op *o)
 {
     struct x64_buf *b = l->b;
-    if (known_cond_flags(l, o->aux, o->imm)) {
+    if (known_cond_flags(l, o->aux, o->imm))
         x64_setcc_r(b, (enum x64_cond)o->aux, X64_RAX);
-    } else {
-        x64_mov_rr(b, X64_S64, X64_RDI, X64_RBP);
-        x64_mov_ri(b, X64_S32, X64_RSI, o->aux);
-        call(l, (const void *)flags_cond);
-    }
+    else
+        runtime_cond(l, o->aux);
     x64_movzx_rr(b, X64_S32, R(o->d), X64_S8, X64_RAX);
 }
 
@@ -439,6 +498,39 @@ static void lower_mulu(struct lower *l, const struct ir_op *o)
     x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(lf_src)), X64_RCX);
 }
 
+/* DIV/IDIV r/m32: every case the hardware faults on, and the signed corner
+ * cases, bail to the interpreter before any register is written. Flags are
+ * left alone, as the interpreter leaves them. */
+static void lower_div(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    x64_mov_rm(b, X64_S32, X64_RAX, guest_reg_mem(R_EAX, 4));
+    x64_mov_rm(b, X64_S32, X64_RDX, guest_reg_mem(R_EDX, 4));
+    if (o->op == IR_DIVU) {
+        x64_test_rr(b, X64_S32, R(o->a), R(o->a));
+        bail_if(l, X64_CC_E);
+        x64_alu_rr(b, X64_CMP, X64_S32, X64_RDX, R(o->a));
+        bail_if(l, X64_CC_AE); /* the quotient would not fit in 32 bits */
+        x64_unary_r(b, X64_DIV, X64_S32, R(o->a));
+    } else {
+        x64_movsx_rr(b, X64_S64, X64_RCX, X64_S32, R(o->a));
+        x64_lea(b, X64_S64, X64_RSI, x64_mem_base(X64_RCX, 1));
+        x64_alu_ri(b, X64_CMP, X64_S64, X64_RSI, 1);
+        bail_if(l, X64_CC_BE); /* divisor 0 or -1 */
+        x64_shift_ri(b, X64_SHL, X64_S64, X64_RDX, 32);
+        x64_alu_rr(b, X64_OR, X64_S64, X64_RAX, X64_RDX);
+        x64_cqo(b);
+        x64_unary_r(b, X64_IDIV, X64_S64, X64_RCX);
+        x64_movsx_rr(b, X64_S64, X64_RSI, X64_S32, X64_RAX);
+        x64_alu_rr(b, X64_CMP, X64_S64, X64_RSI, X64_RAX);
+        bail_if(l, X64_CC_NE); /* the quotient does not fit in 32 bits */
+        x64_alu_ri(b, X64_CMP, X64_S32, X64_RAX, (int32_t)0x80000000u);
+        bail_if(l, X64_CC_E); /* -2^31: the model decides (idiv_min_faults) */
+    }
+    x64_mov_mr(b, X64_S32, guest_reg_mem(R_EAX, 4), X64_RAX);
+    x64_mov_mr(b, X64_S32, guest_reg_mem(R_EDX, 4), X64_RDX);
+}
+
 static void lower_addr(struct lower *l, const struct ir_op *o)
 {
     struct x64_buf *b = l->b;
@@ -491,6 +583,8 @@ static void lower_op(struct lower *l, const struct ir_op *o)
     case IR_SAR: lower_shift(l, o); break;
     case IR_IMUL: lower_imul(l, o); break;
     case IR_MULU: lower_mulu(l, o); break;
+    case IR_DIVU:
+    case IR_DIVS: lower_div(l, o); break;
     case IR_LAZYNZ: {
         x64_test_rr(b, X64_S32, R(o->b), R(o->b));
         size_t skip = x64_jcc_rel32(b, X64_CC_E, 0);
@@ -538,14 +632,18 @@ static void lower_op(struct lower *l, const struct ir_op *o)
     }
 }
 
-/* Block entry: leave before doing anything when the instruction budget is
- * spent or an interrupt can be taken. */
+/* Block entry: leave before doing anything when the whole block does not
+ * fit in the instruction budget (the dispatcher then runs the rest of the
+ * budget one instruction at a time, so a run stops at exactly the count it
+ * was given: deterministic time and record/replay depend on it) or an
+ * interrupt can be taken. */
 static void entry_checks(struct lower *l)
 {
     struct x64_buf *b = l->b;
-    x64_mov_rm(b, X64_S64, X64_RAX, cpu_mem(CPU_OFF(jit.budget_end)));
-    x64_alu_mr(b, X64_CMP, X64_S64, cpu_mem(CPU_OFF(icount)), X64_RAX);
-    l->entry_exit_field[0] = x64_jcc_rel32(b, X64_CC_AE, 0);
+    x64_mov_rm(b, X64_S64, X64_RAX, cpu_mem(CPU_OFF(icount)));
+    x64_alu_ri(b, X64_ADD, X64_S64, X64_RAX, l->blk->ninsn);
+    x64_alu_rm(b, X64_CMP, X64_S64, X64_RAX, cpu_mem(CPU_OFF(jit.budget_end)));
+    l->entry_exit_field[0] = x64_jcc_rel32(b, X64_CC_A, 0);
     x64_mov_rm(b, X64_S64, X64_RAX, cpu_mem(CPU_OFF(jit.intr_line)));
     x64_alu_mi(b, X64_CMP, X64_S32, x64_mem_base(X64_RAX, 0), 0);
     l->entry_exit_field[1] = x64_jcc_rel32(b, X64_CC_NE, 0);

@@ -18,11 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(mktemp -d)
 trap 'serial_stop; rm -rf "$top"' EXIT
 
-if ! mapfile -t guest < <(bash "$here/../../scripts/guest/build-linux-guest.sh") ||
-   [ ${#guest[@]} -ne 2 ]; then
-    echo "FAIL: could not build the default guest (see above)" >&2
-    exit 1
-fi
+default_guest || exit 1
 
 # run N: one boot; its serial log is left in $top/N.log.
 run() {

@@ -10,6 +10,7 @@
 ;   - 8042 command byte 44h: scan-code translation to set 1, no IRQ;
 ;   - EBX..EBP hold fixed values; the echo loop sits at 100400h.
 ; Spec: Multiboot 0.6.96; Intel SDM Vol. 3A 4.3; 8259A and 8042 datasheets.
+%include "pic8259.inc"
 bits 32
 org 0x100000
 
@@ -53,25 +54,8 @@ start:
     mov eax, cr0
     or eax, 0x80000000
     mov cr0, eax
-    ; PIC pair: ICW1-4, then the masks
-    mov al, 0x11
-    out 0x20, al
-    out 0xa0, al
-    mov al, 0x20
-    out 0x21, al
-    mov al, 0x28
-    out 0xa1, al
-    mov al, 4
-    out 0x21, al
-    mov al, 2
-    out 0xa1, al
-    mov al, 1
-    out 0x21, al
-    out 0xa1, al
-    mov al, 0xb8
-    out 0x21, al
-    mov al, 0x8f
-    out 0xa1, al
+    ; PIC pair: vectors 20h and 28h, then the masks
+    PIC_INIT 0x20, 0x28, 0xb8, 0x8f
     ; 8042: flush, then write command byte 44h
 .flush:
     in al, 0x64

@@ -70,3 +70,13 @@ serial_wait_exit() {
         return 1
     fi
 }
+
+# default_guest: the default Linux guest (scripts/guest/build-linux-guest.sh,
+# built on first use): its kernel in guest[0], its initramfs in guest[1].
+default_guest() {
+    if ! mapfile -t guest < <(bash "$(dirname "${BASH_SOURCE[0]}")/../../scripts/guest/build-linux-guest.sh") ||
+       [ ${#guest[@]} -ne 2 ]; then
+        echo "FAIL: could not build the default guest (see above)" >&2
+        return 1
+    fi
+}

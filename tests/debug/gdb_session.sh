@@ -7,7 +7,8 @@
 # that start with "CHECK ", "=> " (the current instruction in x/i) or an
 # eight-digit address and "->" or ":" (monitor v2p and xp) must equal
 # EXPECTED, whose values come from the guest's assembly source.
-# GDB_TIMEOUT (seconds, default 120) bounds the gdb session.
+# GDB_TIMEOUT (seconds, default 120) bounds the gdb session; Kiln's standard
+# input is KILN_STDIN (default /dev/null).
 script=$1
 expected=$2
 shift 2
@@ -17,7 +18,7 @@ if ! command -v gdb >/dev/null; then
 fi
 tmp=$(mktemp -d)
 trap 'kill "$kpid" 2>/dev/null; rm -rf "$tmp"' EXIT
-"$@" -gdb tcp::0 -S </dev/null >"$tmp/kiln.out" 2>"$tmp/kiln.err" &
+"$@" -gdb tcp::0 -S <"${KILN_STDIN:-/dev/null}" >"$tmp/kiln.out" 2>"$tmp/kiln.err" &
 kpid=$!
 port=
 for _ in $(seq 100); do

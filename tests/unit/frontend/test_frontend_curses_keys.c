@@ -20,7 +20,7 @@ static void setup(void)
     clock_init(&clk);
     ps2kbd_init(&kbd, &clk, (struct irq_line){0});
     memset(&d, 0, sizeof(d));
-    d.kbd = &kbd;
+    d.keys = keysink_direct(&kbd);
 }
 
 /* Feed 's' and collect what the keyboard sends. */
