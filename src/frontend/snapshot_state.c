@@ -18,6 +18,7 @@
 #include "cpu/flags.h"
 #include "cpu/tlb.h"
 
+/* 'keep' is in ascending order of offset (see snapshot_state.h). */
 void snap_restore_keeping(void *live, const void *saved, size_t size, const struct keep *keep,
                           int n)
 {
@@ -332,7 +333,7 @@ static void images_load(struct cpu *c, struct pc *pc, const uint8_t *in, size_t 
     (void)len;
     for (size_t i = 0; i < KILN_ARRAY_SIZE(images); i++) {
         snap_restore_keeping((uint8_t *)pc + images[i].offset, in, images[i].size, images[i].keep,
-                        images[i].n_keep);
+                             images[i].n_keep);
         in += images[i].size;
     }
     pc->a20_kbc = in[0] != 0;
@@ -456,7 +457,8 @@ int snap_section_total(void)
 
 const struct snap_section *snap_section(int i)
 {
-    return i < snap_section_count ? &snap_sections[i] : &snap_storage_sections[i - snap_section_count];
+    return i < snap_section_count ? &snap_sections[i]
+                                  : &snap_storage_sections[i - snap_section_count];
 }
 
 uint64_t snap_fingerprint(void)

@@ -60,8 +60,7 @@ static void dma_load(struct cpu *c, struct pc *pc, const uint8_t *in, size_t len
 {
     (void)c;
     (void)len;
-    snap_restore_keeping(&pc->dma, in, sizeof(pc->dma), dma_keep,
-                         (int)KILN_ARRAY_SIZE(dma_keep));
+    snap_restore_keeping(&pc->dma, in, sizeof(pc->dma), dma_keep, (int)KILN_ARRAY_SIZE(dma_keep));
 }
 
 /* ---- 82077AA floppy controller ---- */
@@ -105,10 +104,14 @@ static bool fdc_check(const struct pc *pc, const uint8_t *in, size_t len, char *
             return false;
         }
     }
-    size_t offs[] = {offsetof(struct fdc, irq_level), offsetof(struct fdc, int_pending),
-                     offsetof(struct fdc, in_reset),  offsetof(struct fdc, res_irq),
-                     offsetof(struct fdc, lock),      offsetof(struct fdc, x.write),
-                     offsetof(struct fdc, x.tc),      offsetof(struct fdc, drive[0].changed),
+    size_t offs[] = {offsetof(struct fdc, irq_level),
+                     offsetof(struct fdc, int_pending),
+                     offsetof(struct fdc, in_reset),
+                     offsetof(struct fdc, res_irq),
+                     offsetof(struct fdc, lock),
+                     offsetof(struct fdc, x.write),
+                     offsetof(struct fdc, x.tc),
+                     offsetof(struct fdc, drive[0].changed),
                      offsetof(struct fdc, drive[1].changed)};
     struct fdc *t = malloc(sizeof(*t));
     if (!t) {
@@ -127,8 +130,7 @@ static void fdc_load(struct cpu *c, struct pc *pc, const uint8_t *in, size_t len
 {
     (void)c;
     (void)len;
-    snap_restore_keeping(&pc->fdc, in, sizeof(pc->fdc), fdc_keep,
-                         (int)KILN_ARRAY_SIZE(fdc_keep));
+    snap_restore_keeping(&pc->fdc, in, sizeof(pc->fdc), fdc_keep, (int)KILN_ARRAY_SIZE(fdc_keep));
 }
 
 /* ---- IDE: the controller image, then each staging buffer that exists ---- */
@@ -141,7 +143,7 @@ static void fdc_load(struct cpu *c, struct pc *pc, const uint8_t *in, size_t len
         KEEP(struct ide, ch[c].irq)
 /* The PCI function's config space travels in the PCI section. */
 static const struct keep ide_keep[] = {
-    KEEP(struct ide, pci), IDE_CHANNEL_KEEP(0), IDE_CHANNEL_KEEP(1),
+    KEEP(struct ide, pci),   IDE_CHANNEL_KEEP(0),   IDE_CHANNEL_KEEP(1),
     KEEP(struct ide, clock), KEEP(struct ide, dma), KEEP(struct ide, dma_opaque),
 };
 
@@ -207,8 +209,7 @@ static void ide_load(struct cpu *c, struct pc *pc, const uint8_t *in, size_t len
 {
     (void)c;
     (void)len;
-    snap_restore_keeping(&pc->ide, in, sizeof(pc->ide), ide_keep,
-                         (int)KILN_ARRAY_SIZE(ide_keep));
+    snap_restore_keeping(&pc->ide, in, sizeof(pc->ide), ide_keep, (int)KILN_ARRAY_SIZE(ide_keep));
     in += sizeof(pc->ide);
     for (int i = 0; i < 4; i++) {
         struct ide_drive *d = &pc->ide.ch[i / 2].drive[i % 2];
@@ -245,8 +246,7 @@ static void pci_load(struct cpu *c, struct pc *pc, const uint8_t *in, size_t len
     pci_state_load(&pc->pci, in);
     /* The VGA's expansion-ROM BAR is decoded by its config hook, which
      * reads the whole config space and so may run again at any time. */
-    if (pc->vga_pci.config_written)
-        pc->vga_pci.config_written(pc->vga_pci.opaque, 0, 4, 0);
+    if (pc->vga_pci.config_written) pc->vga_pci.config_written(pc->vga_pci.opaque, 0, 4, 0);
 }
 
 /* ---- disk overlays: per drive slot (floppy A, B, IDE 0-3): u8 present,
@@ -299,8 +299,7 @@ static void disk_save(const struct cpu *c, struct pc *pc, uint8_t *out)
     }
 }
 
-static bool disk_check(const struct pc *pc, const uint8_t *in, size_t len, char *why,
-                       size_t whylen)
+static bool disk_check(const struct pc *pc, const uint8_t *in, size_t len, char *why, size_t whylen)
 {
     static const char *const names[DISK_SLOTS] = {"-fda", "-fdb", "-hda", "-hdb", "-hdc", "-hdd"};
     const uint8_t *end = in + len;
