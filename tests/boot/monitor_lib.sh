@@ -64,11 +64,14 @@ screen_text() {
         }'
 }
 
-# wait_screen TEXT SECONDS: true once the text screen shows TEXT.
+# wait_screen TEXT SECONDS: true once the text screen shows TEXT. (The
+# screen goes through a variable: grep -q leaving a pipe early would fail
+# it under pipefail.)
 wait_screen() {
-    local i
+    local i text
     for ((i = 0; i < $2; i++)); do
-        screen_text | grep -qF -- "$1" && return 0
+        text=$(screen_text)
+        grep -qF -- "$1" <<<"$text" && return 0
         sleep 1
     done
     return 1

@@ -37,13 +37,15 @@ kiln_window
 wait_for "$dir/serial" 'KILN-GUEST-READY' 2400 ||
     { echo "FAIL: the guest never reached /init"; tail "$dir/serial"; exit 1; }
 # The console scrolls by moving the CRTC start address through the 32 KiB
-# text window: its lines are read from all of it.
+# text window: its lines are read from all of it. (Into a variable first:
+# grep -q leaving early must not fail the pipe under pipefail.)
 for ((i = 0; i < 120; i++)); do
-    screen_text 204 | grep -qF 'kiln# ' && break
+    screen=$(screen_text 204)
+    grep -qF 'kiln# ' <<<"$screen" && break
     sleep 1
 done
-screen_text 204 | grep -qF 'kiln# ' ||
-    { echo "FAIL: no shell prompt on the screen"; screen_text 204 | grep -v '^ *$' | tail; exit 1; }
+grep -qF 'kiln# ' <<<"$screen" ||
+    { echo "FAIL: no shell prompt on the screen"; grep -v '^ *$' <<<"$screen" | tail; exit 1; }
 echo "prompt on the screen after $((SECONDS - start)) s"
 
 focus
@@ -53,9 +55,9 @@ xdotool type --delay 60 "$typed"
 xdotool key --delay 60 Return
 wait_for "$dir/serial" 'typed-42' 60 || fail "no answer on the serial port: $(tail -n 3 "$dir/serial")"
 screen=$(screen_text 204)
-printf '%s\n' "$screen" | grep -qF 'kiln# echo typed-$((6 * 7)) | tee /dev/ttyS0' ||
+grep -qF 'kiln# echo typed-$((6 * 7)) | tee /dev/ttyS0' <<<"$screen" ||
     fail "the typed line is not on the screen"
-printf '%s\n' "$screen" | grep -qx 'typed-42 *' || fail "the answer is not on the screen"
+grep -qx 'typed-42 *' <<<"$screen" || fail "the answer is not on the screen"
 echo "typed '$typed' in the window; the shell answered typed-42 after $((SECONDS - start)) s"
 
 shot="$outdir/linux-sdl-shell.png"
@@ -64,7 +66,7 @@ cmd "screendump $shot"
 [ -z "$answer" ] && [ -s "$shot" ] || fail "screendump: $answer"
 cmd quit
 if [ "$failed" -ne 0 ]; then
-    printf '%s\n' "$screen" | grep -v '^ *$' | tail -n 30
+    grep -v '^ *$' <<<"$screen" | tail -n 30
     echo "--- stderr"; cat "$dir/err"
     exit 1
 fi

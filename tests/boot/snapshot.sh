@@ -95,7 +95,8 @@ mon_start "$kiln" "${disk[@]}" -loadvm "$dir/disk.snap"
 wait_for "$dir/out" '(kiln) ' 20 || { fail "no monitor after -loadvm"; cat "$dir/err"; }
 cmd system_reset
 for ((i = 0; i < 60; i++)); do # the old screen goes when the BIOS starts again
-    screen_text | grep -qF 'written-by-kiln' || break
+    text=$(screen_text)
+    grep -qF 'written-by-kiln' <<<"$text" || break
     sleep 1
 done
 wait_screen 'A:\>' 300 || { fail "FreeDOS did not boot again after the reset"; screen_text; }
