@@ -10,19 +10,15 @@
 set -uo pipefail
 kiln=$1
 here=$(cd "$(dirname "$0")" && pwd)
-if ! mapfile -t disks < <(bash "$here/../../scripts/guest/build-linux-disks.sh"); then
-    echo "FAIL: could not build the default guest's disk"
-    exit 1
-fi
-[ ${#disks[@]} -eq 2 ] && [ -s "${disks[0]}" ] || { echo "FAIL: no default guest disk"; exit 1; }
 . "$here/monitor_lib.sh"
 . "$here/xvfb_lib.sh"
+default_guest_disk
 sdl_scratch sdlguest
 xvfb_start
 
 mkfifo "$dir/in"
 start=$SECONDS
-"$kiln" -m 256 -hda "${disks[0]}" -snapshot -boot c -display sdl -serial stdio -no-reboot \
+"$kiln" -m 256 -hda "$disk" -snapshot -boot c -display sdl -serial stdio -no-reboot \
     <"$dir/in" >"$dir/out" 2>"$dir/err" &
 pid=$!
 exec 3>"$dir/in"

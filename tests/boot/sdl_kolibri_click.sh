@@ -37,15 +37,7 @@ wait_desktop 800 600 50000 600 || { echo "FAIL: no 800x600 desktop after $((SECO
 echo "desktop after $((SECONDS - start)) s"
 
 kiln_window
-focus
-xdotool mousemove --window "$wid" 400 300
-sleep 0.3
-xdotool click 1
-sleep 0.5
-case $(xdotool getwindowname "$wid") in
-*"Ctrl+Alt+G releases the mouse"*) ;;
-*) echo "FAIL: the click did not grab the mouse: $(xdotool getwindowname "$wid")"; exit 1 ;;
-esac
+grab_mouse 400 300 || { echo "FAIL: no grab"; exit 1; }
 # Park the guest's pointer at (0,0). KolibriOS accelerates: a packet that
 # comes within 100 ms (its mouse_delay) of the one before moves the
 # pointer three times as far (mouse_speed_factor), as it does for a real

@@ -17,21 +17,17 @@ kiln=$1
 bios=$2
 outdir=$3
 here=$(cd "$(dirname "$0")" && pwd)
-if ! mapfile -t disks < <(bash "$here/../../scripts/guest/build-linux-disks.sh"); then
-    echo "FAIL: could not build the default guest's disk"
-    exit 1
-fi
-[ ${#disks[@]} -eq 2 ] && [ -s "${disks[0]}" ] || { echo "FAIL: no default guest disk"; exit 1; }
 [ -s "$bios" ] || { echo "FAIL: no BIOS image at $bios"; exit 1; }
 mkdir -p "$outdir"
 . "$here/monitor_lib.sh"
 . "$here/xvfb_lib.sh"
+default_guest_disk
 sdl_scratch sdllinux
 
 xvfb_start
 
 start=$SECONDS
-mon_start "$kiln" -m 256 -bios "$bios" -hda "${disks[0]}" -snapshot -boot c -display sdl \
+mon_start "$kiln" -m 256 -bios "$bios" -hda "$disk" -snapshot -boot c -display sdl \
     -serial "file:$dir/serial"
 kiln_window
 wait_for "$dir/serial" 'KILN-GUEST-READY' 2400 ||

@@ -31,15 +31,7 @@ pid=$!
 wait_con "ready" || { echo "FAIL: the kernel never said ready"; cat "$dir/err"; exit 1; }
 wait_con "mfa " || fail "the mouse did not acknowledge F4h"
 kiln_window
-focus
-xdotool mousemove --window "$wid" 100 100
-sleep 0.3
-xdotool click 1
-sleep 0.5
-case $(xdotool getwindowname "$wid") in
-*"Ctrl+Alt+G releases the mouse"*) ;;
-*) fail "the click did not grab the mouse: $(xdotool getwindowname "$wid")" ;;
-esac
+grab_mouse 100 100 || fail "no grab"
 grep -q "m09" "$dir/con" && fail "the grabbing click reached the guest"
 xdotool mousemove_relative 20 0
 wait_con "m08 m14 m00 " || fail "motion right 20: '$(cat "$dir/con")'"

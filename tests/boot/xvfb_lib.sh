@@ -72,3 +72,31 @@ quit_by_key() {
     pid=
     [ "$rc" -eq 0 ] || fail "Ctrl+Alt+Q: exit status $rc"
 }
+
+# grab_mouse X Y: click at (X,Y) in the window, which must grab the mouse
+# (the title then says how to release it); true when it did.
+grab_mouse() {
+    focus
+    xdotool mousemove --window "$wid" "$1" "$2"
+    sleep 0.3
+    xdotool click 1
+    sleep 0.5
+    case $(xdotool getwindowname "$wid") in
+    *"Ctrl+Alt+G releases the mouse"*) return 0 ;;
+    esac
+    echo "the click did not grab the mouse: $(xdotool getwindowname "$wid")"
+    return 1
+}
+
+# default_guest_disk: the default guest's syslinux disk image
+# (scripts/guest/build-linux-disks.sh, built on first use) in $disk; fail
+# the test without one.
+default_guest_disk() {
+    local d
+    if ! mapfile -t d < <(bash "$(dirname "${BASH_SOURCE[0]}")/../../scripts/guest/build-linux-disks.sh") ||
+        [ ${#d[@]} -ne 2 ] || [ ! -s "${d[0]}" ]; then
+        echo "FAIL: could not build the default guest's disk"
+        exit 1
+    fi
+    disk=${d[0]}
+}
