@@ -49,7 +49,7 @@ xdotool mousemove_relative -- -1000 -1000
 sleep 1
 # step DX DY: move the guest's pointer by exactly DX, DY pixels.
 step() {
-    local dx=$1 dy=$2 n sx sy
+    local dx=$1 dy=$2 n sx sy k
     n=$(((${dx#-} > ${dy#-} ? ${dx#-} : ${dy#-}) / 200 + 1))
     for ((k = n; k > 0; k--)); do
         sx=$((dx / k))
