@@ -5,7 +5,9 @@
 #  - linux-hd.img: a 32 MiB IDE hard disk, MBR partition table (syslinux's
 #    mbr.bin) with one active FAT16 partition at sector 2048 holding syslinux
 #    6, vmlinuz, initramfs.gz and a syslinux.cfg that boots the kernel with
-#    console=ttyS0 (syslinux itself talks on COM1 too). Both configurations
+#    console=tty0 console=ttyS0: its messages on the screen and COM1, the
+#    init's shell on COM1 (the last console) and a second one on the screen
+#    (syslinux itself talks on COM1 too). Both configurations
 #    boot their default at once (PROMPT 0): syslinux stops at its boot:
 #    prompt only if INT 16h reports Shift, Ctrl, Alt or a lock key held, so
 #    a BIOS with stray keyboard flags hangs there and the test fails.
@@ -22,7 +24,7 @@ set -euo pipefail
 
 base=${1:-${KILN_CACHE:-$HOME/.cache/kiln}}
 # The folder name changes with the images' layout, so that stale ones are rebuilt.
-cache=$base/linux-disks-2
+cache=$base/linux-disks-3
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -s "$cache/linux-hd.img" ] && [ -s "$cache/linux-floppy.img" ]; then
     echo "$cache/linux-hd.img"
@@ -78,7 +80,7 @@ DEFAULT linux
 LABEL linux
   KERNEL vmlinuz
   INITRD initramfs.gz
-  APPEND console=ttyS0
+  APPEND console=tty0 console=ttyS0
 CFG
 mcopy -i "$part" "${guest[0]}" ::vmlinuz
 mcopy -i "$part" "${guest[1]}" ::initramfs.gz

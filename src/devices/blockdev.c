@@ -2,7 +2,8 @@
 /*
  * Block devices on raw image files (see blockdev.h). Owns only struct
  * blockdev: a host file descriptor and, with 'snapshot', a sparse overlay of
- * 4 KiB pages in an open-addressing hash map keyed by page number. A
+ * 4 KiB pages in an open-addressing hash map keyed by page number, which
+ * machine snapshots save and load as page records. A
  * read-only or snapshot image is opened O_RDONLY, so the file can never
  * change. Touches no device or CPU state; host I/O errors are returned (and
  * logged as HOST), never fatal. Follows POSIX.1-2008 pread/pwrite.
@@ -17,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/bits.h"
 #include "common/log.h"
 
 #define BD_PAGE_SHIFT 12
@@ -256,6 +258,62 @@ bool blockdev_write(struct blockdev *b, uint64_t off, const void *buf, size_t le
         in += n;
         off += n;
         len -= n;
+    }
+    return true;
+}
+
+/* ---- the overlay in a machine snapshot ---- */
+
+bool blockdev_has_overlay(const struct blockdev *b)
+{
+    return b->snapshot;
+}
+
+size_t blockdev_overlay_pages(const struct blockdev *b)
+{
+    return b->used;
+}
+
+void blockdev_overlay_save(const struct blockdev *b, uint8_t *out)
+{
+    for (size_t i = 0; i < b->nslots; i++) {
+        if (!b->slots[i].data) continue;
+        store_le64(out, b->slots[i].page);
+        memcpy(out + 8, b->slots[i].data, BD_PAGE_SIZE);
+        out += BLOCKDEV_OVERLAY_RECORD;
+    }
+}
+
+bool blockdev_overlay_check(const struct blockdev *b, const uint8_t *in, size_t pages)
+{
+    uint64_t last = (b->size + BD_PAGE_SIZE - 1) >> BD_PAGE_SHIFT;
+    for (size_t i = 0; i < pages; i++)
+        if (load_le64(in + i * BLOCKDEV_OVERLAY_RECORD) >= last) return false;
+    return true;
+}
+
+bool blockdev_overlay_load(struct blockdev *b, const uint8_t *in, size_t pages)
+{
+    for (size_t i = 0; i < b->nslots; i++)
+        free(b->slots[i].data);
+    free(b->slots);
+    b->slots = NULL;
+    b->nslots = b->used = 0;
+    for (size_t i = 0; i < pages; i++) {
+        const uint8_t *rec = in + i * BLOCKDEV_OVERLAY_RECORD;
+        uint64_t page = load_le64(rec);
+        uint8_t *p = overlay_get(b, page); /* a page listed twice: the last copy wins */
+        if (!p) {
+            if (!overlay_grow(b) || !(p = malloc(BD_PAGE_SIZE))) {
+                log_msg(LOG_HOST, "blockdev", "snapshot overlay: out of memory");
+                return false;
+            }
+            struct bd_slot *s = slot_find(b, page);
+            s->page = page;
+            s->data = p;
+            b->used++;
+        }
+        memcpy(p, rec + 8, BD_PAGE_SIZE);
     }
     return true;
 }

@@ -36,4 +36,20 @@ bool blockdev_read_only(const struct blockdev *b);
 KILN_MUST_CHECK bool blockdev_read(struct blockdev *b, uint64_t off, void *buf, size_t len);
 KILN_MUST_CHECK bool blockdev_write(struct blockdev *b, uint64_t off, const void *buf, size_t len);
 
+/* The write overlay of a -snapshot image, for machine snapshots: records
+ * of a little-endian u64 page number and the page's 4096 bytes. */
+#define BLOCKDEV_OVERLAY_RECORD (8u + 4096u)
+
+/* True when writes go to the in-memory overlay (-snapshot). */
+bool blockdev_has_overlay(const struct blockdev *b);
+/* Pages the overlay holds now. */
+size_t blockdev_overlay_pages(const struct blockdev *b);
+/* Write every overlay page as a record to 'out' (pages x record bytes). */
+void blockdev_overlay_save(const struct blockdev *b, uint8_t *out);
+/* True when the 'pages' records at 'in' name only pages inside the image. */
+bool blockdev_overlay_check(const struct blockdev *b, const uint8_t *in, size_t pages);
+/* Replace the overlay by the 'pages' records at 'in' (checked). False when
+ * the host runs out of memory (the overlay then holds part of them). */
+KILN_MUST_CHECK bool blockdev_overlay_load(struct blockdev *b, const uint8_t *in, size_t pages);
+
 #endif

@@ -586,3 +586,14 @@ int fdc_cmos_type(const struct fdc *f, int n)
 {
     return n >= 0 && n < FDC_DRIVES && f->drive[n].connected ? f->drive[n].cmos_type : 0;
 }
+
+bool fdc_state_valid(const struct fdc *f)
+{
+    const struct fdc_xfer *x = &f->x;
+    return f->phase <= FDC_PH_RESULT && f->cmd_len >= 0 && f->cmd_len <= (int)sizeof(f->cmd) &&
+           f->cmd_pos >= 0 && f->cmd_pos <= f->cmd_len && f->res_len >= 0 &&
+           f->res_len <= (int)sizeof(f->res) && f->res_pos >= 0 && f->res_pos <= f->res_len &&
+           f->buf_len >= 0 && f->buf_len <= FDC_BUF_SIZE && f->buf_pos >= 0 &&
+           f->buf_pos <= f->buf_len && x->stage <= FDC_XS_RESULT && x->ds < 4 && x->hds < 2 &&
+           x->len >= 0 && x->len <= FDC_BUF_SIZE && x->count >= -1 && x->count <= 256;
+}

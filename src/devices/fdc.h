@@ -122,4 +122,9 @@ void fdc_eject(struct fdc *f, int n);
 /* The CMOS type of drive 'n' (register 10h nibble), 0 when not connected. */
 int fdc_cmos_type(const struct fdc *f, int n);
 
+/* For machine snapshots: true when the indexes and state codes in 'f' are
+ * ones the controller can run from (any other values did not come from a
+ * running controller). */
+bool fdc_state_valid(const struct fdc *f);
+
 #endif

@@ -559,3 +559,54 @@ void pci_reset(struct pci *p)
     update_irqs(p);
     host_report(p);
 }
+
+/* ---- machine snapshots ---- */
+
+size_t pci_state_size(const struct pci *p)
+{
+    return PCI_STATE_HEAD + (size_t)p->n_list * PCI_STATE_FUNCTION;
+}
+
+void pci_state_save(const struct pci *p, uint8_t *out)
+{
+    store_le32(out, p->config_address);
+    out[4] = p->rcr;
+    store_le16(out + 5, p->isa_level);
+    for (int i = 0; i < p->n_list; i++) {
+        uint8_t *f = out + PCI_STATE_HEAD + (size_t)i * PCI_STATE_FUNCTION;
+        f[0] = (uint8_t)p->list[i]->devfn;
+        f[1] = p->list[i]->irq_level;
+        memcpy(f + 2, p->list[i]->config, 256);
+    }
+}
+
+bool pci_state_check(const struct pci *p, const uint8_t *in, size_t len)
+{
+    if (len != pci_state_size(p))
+        return false;
+    for (int i = 0; i < p->n_list; i++) {
+        const uint8_t *f = in + PCI_STATE_HEAD + (size_t)i * PCI_STATE_FUNCTION;
+        if (f[0] != p->list[i]->devfn || f[1] > 1)
+            return false;
+    }
+    return true;
+}
+
+void pci_state_load(struct pci *p, const uint8_t *in)
+{
+    p->config_address = load_le32(in);
+    p->rcr = in[4];
+    /* The interrupt controller comes back with its inputs as they were, so
+     * the routed levels count as driven already: update_irqs() below then
+     * changes only lines the restored state disagrees with. */
+    p->isa_level = load_le16(in + 5);
+    for (int i = 0; i < p->n_list; i++) {
+        const uint8_t *f = in + PCI_STATE_HEAD + (size_t)i * PCI_STATE_FUNCTION;
+        p->list[i]->irq_level = f[1] != 0;
+        memcpy(p->list[i]->config, f + 2, 256);
+    }
+    for (int i = 0; i < p->n_list; i++)
+        update_bars(p->list[i]);
+    update_irqs(p);
+    host_report(p);
+}

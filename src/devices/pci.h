@@ -12,6 +12,7 @@
 #define KILN_DEVICES_PCI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/compiler.h"
@@ -163,5 +164,17 @@ void pci_pam_region(int region, uint32_t *base, uint32_t *size);
 
 /* Current attributes (PCI_PAM_RE | PCI_PAM_WE) of PAM region 0-12. */
 uint8_t pci_pam_attr(const struct pci *p, int region);
+
+/* Machine snapshots: CONFADD, the reset control register, the routed ISA
+ * levels, then per registered function its devfn, INTx level and 256
+ * config bytes. Loading decodes BARs, routes INTx and reports PAM/SMRAM
+ * changes as guest writes would. */
+#define PCI_STATE_HEAD     7u
+#define PCI_STATE_FUNCTION 258u
+size_t pci_state_size(const struct pci *p);
+void pci_state_save(const struct pci *p, uint8_t *out);
+/* True when 'len' bytes at 'in' are a state of this bus's functions. */
+bool pci_state_check(const struct pci *p, const uint8_t *in, size_t len);
+void pci_state_load(struct pci *p, const uint8_t *in);
 
 #endif

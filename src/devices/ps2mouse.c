@@ -96,11 +96,17 @@ static void reset_motion(struct ps2mouse *m)
     m->reported_buttons = m->buttons;
 }
 
-/* Build the packet for the motion so far and clear it. 'stream' applies the
- * scaling, which IBM limits to stream-mode reports. */
+/* Build the packet for the motion so far and take it from the counters.
+ * A packet holds at most -256..255 counts per axis: motion beyond that
+ * stays counted and goes out in the next packets, as a mouse moved that far
+ * reports it over several sample periods; nothing the host moved is lost,
+ * so a guest's pointer travels as far as the host's. 'stream' applies the
+ * 2:1 scaling, which IBM limits to stream-mode reports; only a scaled count
+ * that no longer fits sets the overflow bit. */
 static int build_packet(struct ps2mouse *m, uint8_t *p, bool stream)
 {
-    int x = m->dx, y = m->dy;
+    int x = clamp(m->dx, -256, 255), y = clamp(m->dy, -256, 255);
+    int x_left = m->dx - x, y_left = m->dy - y;
     if (stream && m->scale21) {
         x = scale21(x);
         y = scale21(y);
@@ -121,8 +127,10 @@ static int build_packet(struct ps2mouse *m, uint8_t *p, bool stream)
         n = 4;
     }
     reset_motion(m);
+    m->dx = x_left;
+    m->dy = y_left;
     m->dz = z_left;
-    m->dirty = z_left != 0;
+    m->dirty = x_left || y_left || z_left;
     return n;
 }
 

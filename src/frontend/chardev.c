@@ -13,8 +13,9 @@
 #include <unistd.h>
 
 /* The terminal state to restore: one terminal per process, so one copy. */
-static struct termios saved_tty;
+static struct termios saved_tty, raw_tty;
 static bool tty_raw;
+static bool tty_lent; /* raw mode set aside while the monitor has the terminal */
 
 static void tty_restore(void)
 {
@@ -34,9 +35,18 @@ static void tty_make_raw(void)
     t.c_cc[VMIN] = 0;
     t.c_cc[VTIME] = 0;
     if (!tcsetattr(STDIN_FILENO, TCSANOW, &t)) {
+        raw_tty = t;
         tty_raw = true;
         atexit(tty_restore);
     }
+}
+
+void chardev_tty_lend(bool lend)
+{
+    if (!tty_raw || lend == tty_lent)
+        return;
+    tcsetattr(STDIN_FILENO, TCSANOW, lend ? &saved_tty : &raw_tty);
+    tty_lent = lend;
 }
 
 bool chardev_open(struct chardev *d, const struct chardev_spec *spec, char *err, size_t errlen)

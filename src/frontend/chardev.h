@@ -31,6 +31,11 @@ void chardev_write(struct chardev *d, uint8_t byte);
 /* Read one byte if one is waiting: returns 1 with *byte, 0 when none, -1 at end of input. */
 int chardev_read(struct chardev *d, uint8_t *byte);
 
+/* Lend the terminal to a line-based reader (the monitor opened by a host
+ * key): its own cooked mode with echo while lent, raw mode again when not.
+ * Does nothing when no stdio backend made the terminal raw. */
+void chardev_tty_lend(bool lend);
+
 /* The file descriptor to wait on for input, or -1. */
 int chardev_poll_fd(const struct chardev *d);
 

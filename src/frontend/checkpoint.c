@@ -12,15 +12,15 @@
 
 #include "frontend/snapshot_state.h"
 
-_Static_assert(CHECKPOINT_MAX_SECTIONS >= 4, "room for the snapshot's sections");
+_Static_assert(CHECKPOINT_MAX_SECTIONS >= 9, "room for the snapshot's sections");
 
 bool checkpoint_take(struct checkpoint *cp, const struct cpu *c, struct pc *pc)
 {
     memset(cp, 0, sizeof(*cp));
-    if (snap_section_count > CHECKPOINT_MAX_SECTIONS)
+    if (snap_section_total() > CHECKPOINT_MAX_SECTIONS)
         return false;
-    for (int i = 0; i < snap_section_count; i++) {
-        const struct snap_section *s = &snap_sections[i];
+    for (int i = 0; i < snap_section_total(); i++) {
+        const struct snap_section *s = snap_section(i);
         size_t n = s->save_size ? s->save_size(pc) : s->size(pc);
         cp->sec[i] = malloc(n ? n : 1);
         if (!cp->sec[i]) {
@@ -45,8 +45,8 @@ bool checkpoint_take(struct checkpoint *cp, const struct cpu *c, struct pc *pc)
 void checkpoint_restore(const struct checkpoint *cp, struct cpu *c, struct pc *pc)
 {
     snap_timers_cancel(pc);
-    for (int i = 0; i < snap_section_count; i++)
-        snap_sections[i].load(c, pc, cp->sec[i], cp->sec_len[i]);
+    for (int i = 0; i < snap_section_total(); i++)
+        snap_section(i)->load(c, pc, cp->sec[i], cp->sec_len[i]);
     pc->clock.now = cp->clock_now;
     snap_timers_rearm(pc, cp->deadlines);
     c->exceptions = cp->exceptions;

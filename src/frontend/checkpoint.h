@@ -19,7 +19,7 @@
 #include "cpu/cpu.h"
 #include "devices/pc.h"
 
-#define CHECKPOINT_MAX_SECTIONS 8
+#define CHECKPOINT_MAX_SECTIONS 16
 
 struct checkpoint {
     uint8_t *sec[CHECKPOINT_MAX_SECTIONS];

@@ -6,7 +6,8 @@
  * generation moved by one since the last upload (otherwise someone else,
  * e.g. a screendump, rendered in between and the whole frame is sent).
  * Host keys: Ctrl+Alt+G releases the mouse, Ctrl+Alt+F toggles full
- * screen, Ctrl+Alt+Q quits, Ctrl+Alt+V types the clipboard's text.
+ * screen, Ctrl+Alt+Q quits, Ctrl+Alt+V types the clipboard's text,
+ * Ctrl+Alt+M asks the loop to switch the terminal to the monitor and back.
  */
 #include "frontend/display_sdl.h"
 
@@ -109,6 +110,12 @@ static bool host_command(struct display_sdl *d, SDL_Scancode sc)
         SDL_SetWindowFullscreen(d->window, d->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
         return true;
     case SDL_SCANCODE_Q: d->quit = true; return true;
+    case SDL_SCANCODE_M:
+        /* Keys held for the combination must not stay down in the guest
+         * while the user types at the terminal. */
+        release_all(d);
+        d->monitor_toggle = true;
+        return true;
     case SDL_SCANCODE_V: {
         char *text = SDL_GetClipboardText();
         if (text) {
@@ -224,9 +231,12 @@ static bool resize(struct display_sdl *d, int w, int h)
 static void update_title(struct display_sdl *d, const struct display_status *st)
 {
     char t[256];
-    snprintf(t, sizeof(t), "Kiln - %s - %s %.1f MIPS - %s, Ctrl+Alt+F full screen, Ctrl+Alt+Q quit",
+    snprintf(t, sizeof(t),
+             "Kiln - %s - %s %.1f MIPS - %s, Ctrl+Alt+F full screen, Ctrl+Alt+M %s, "
+             "Ctrl+Alt+Q quit",
              st->paused ? "paused" : "running", st->engine, st->mips,
-             d->grabbed ? "Ctrl+Alt+G releases the mouse" : "click to grab the mouse");
+             d->grabbed ? "Ctrl+Alt+G releases the mouse" : "click to grab the mouse",
+             d->monitor_open ? "closes the monitor" : "monitor on the terminal");
     if (strcmp(t, d->title)) {
         snprintf(d->title, sizeof(d->title), "%s", t);
         SDL_SetWindowTitle(d->window, t);

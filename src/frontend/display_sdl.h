@@ -41,6 +41,8 @@ struct display_sdl {
     struct ps2kbd *kbd;
     struct ps2mouse *mouse;
     bool grabbed, fullscreen, quit;
+    bool monitor_toggle;       /* Ctrl+Alt+M pressed: the loop takes it and clears it */
+    bool monitor_open;         /* the loop says the terminal shows the monitor (title) */
     bool integer_scale;        /* scale by whole multiples only */
     uint8_t buttons;           /* PS2MOUSE_BTN_* held */
     bool down[KILN_KEY_COUNT]; /* keys this display has pressed in the guest */
@@ -64,7 +66,8 @@ bool display_sdl_init(struct display_sdl *d, struct vga *v, struct ps2kbd *k, st
 void display_sdl_close(struct display_sdl *d);
 
 /* Handle pending window, keyboard and mouse events. False once the user
- * asked to quit (window closed, Ctrl+Alt+Q). */
+ * asked to quit (window closed, Ctrl+Alt+Q). Ctrl+Alt+M only sets
+ * monitor_toggle: the machine loop owns the terminal and the monitor. */
 bool display_sdl_poll(struct display_sdl *d);
 
 /* Draw the guest's current picture and update the title. */

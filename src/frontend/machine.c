@@ -349,6 +349,7 @@ static void machine_monitor_open(struct machine *m)
     struct monitor_host h = {m,           monitor_set_paused, monitor_reset, monitor_quit,
                              machine_savevm, machine_loadvm, m->keys};
     monitor_init(&m->monitor, &m->cpu, m->pc, &h, 0, stdout);
+    m->monitor.paused = m->paused; /* reopened by Ctrl+Alt+M while stopped */
     m->have_monitor = true;
 }
 
@@ -374,6 +375,32 @@ static bool machine_sdl_open(struct machine *m, char *err, size_t errlen)
     return false;
 }
 
+/* Ctrl+Alt+M: the terminal switches between the monitor and what it was
+ * (a serial console on stdio stops reading it meanwhile, as QEMU's mux
+ * does). A monitor from -monitor stdio stays. */
+static void toggle_key_monitor(struct machine *m)
+{
+    if (m->have_monitor && !m->key_monitor)
+        return;
+    m->key_monitor = !m->key_monitor;
+    m->have_monitor = m->key_monitor;
+    m->window.monitor_open = m->key_monitor;
+    chardev_tty_lend(m->key_monitor);
+    if (m->key_monitor) {
+        fprintf(stdout, "\r\n[Ctrl+Alt+M in the window returns the terminal]\r\n");
+        machine_monitor_open(m);
+    } else {
+        fprintf(stdout, "\n[monitor closed]\n");
+    }
+    fflush(stdout);
+}
+
+/* A serial port on the terminal does not read it while the monitor has it. */
+static bool serial_reads(const struct machine *m, int i)
+{
+    return !(m->key_monitor && chardev_poll_fd(&m->serial[i]) == STDIN_FILENO);
+}
+
 /* The window: events every 10 ms, a new picture 60 times a second. */
 static bool poll_sdl(struct machine *m)
 {
@@ -384,6 +411,10 @@ static bool poll_sdl(struct machine *m)
     m->next_sdl_ns = now + 10000000;
     if (!display_sdl_poll(&m->window))
         return false;
+    if (m->window.monitor_toggle) {
+        m->window.monitor_toggle = false;
+        toggle_key_monitor(m);
+    }
     if (!frame)
         return true;
     m->next_refresh_ns = now + 16666666;
@@ -555,7 +586,8 @@ static bool poll_input(struct machine *m)
     if (m->sdl && !poll_sdl(m))
         return false;
     for (int i = 0; i < m->n_serial; i++) {
-        machine_serial_input(m, i);
+        if (serial_reads(m, i))
+            machine_serial_input(m, i);
         if (m->serial[i].quit)
             return false;
     }
@@ -604,7 +636,7 @@ static void idle(struct machine *m)
     if (m->have_monitor && monitor_poll_fd(&m->monitor) >= 0)
         fds[n++] = (struct pollfd){.fd = monitor_poll_fd(&m->monitor), .events = POLLIN};
     for (int i = 0; i < m->n_serial; i++)
-        if (chardev_poll_fd(&m->serial[i]) >= 0)
+        if (chardev_poll_fd(&m->serial[i]) >= 0 && serial_reads(m, i))
             fds[n++] = (struct pollfd){.fd = chardev_poll_fd(&m->serial[i]), .events = POLLIN};
     if (m->curses)
         fds[n++] = (struct pollfd){.fd = chardev_poll_fd(&m->keyboard), .events = POLLIN};

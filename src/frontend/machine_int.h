@@ -52,7 +52,8 @@ struct machine {
     uint64_t halted_ns;      /* virtual time spent halted (tsc_catch_up) */
     FILE *log;               /* -D FILE, or NULL for stderr */
     struct dbgloop *dbg;     /* gdb stub and traces (dbgloop.h), or NULL */
-    bool have_monitor; /* -monitor stdio */
+    bool have_monitor; /* -monitor stdio, or opened by Ctrl+Alt+M */
+    bool key_monitor;  /* opened by Ctrl+Alt+M: the terminal is lent to it */
     struct monitor monitor;
     bool sdl; /* -display sdl, or the default with a window system */
     struct display_sdl window;

@@ -84,10 +84,10 @@ bool snapshot_save(const char *path, const struct cpu *cpu, struct pc *pc, uint6
     memcpy(hdr + 20, cpu->model->name, strnlen(cpu->model->name, 16));
     put32(hdr + 36, pc->ram_size);
     put64(hdr + 40, now_ns);
-    put32(hdr + 48, (uint32_t)snap_section_count);
+    put32(hdr + 48, (uint32_t)snap_section_total());
     ok &= gz_put(f, hdr, sizeof(hdr));
-    for (int i = 0; ok && i < snap_section_count; i++) {
-        const struct snap_section *s = &snap_sections[i];
+    for (int i = 0; ok && i < snap_section_total(); i++) {
+        const struct snap_section *s = snap_section(i);
         size_t n = s->save_size ? s->save_size(pc) : s->size(pc);
         uint8_t *buf = malloc(n ? n : 1);
         if (!buf) {
@@ -179,8 +179,8 @@ bool snapshot_load(const char *path, struct cpu *cpu, struct pc *pc, uint64_t *n
 {
     /* The most a file for this machine can hold: header, sections, timers, end mark. */
     size_t limit = 52;
-    for (int i = 0; i < snap_section_count; i++)
-        limit += 12 + snap_sections[i].size(pc);
+    for (int i = 0; i < snap_section_total(); i++)
+        limit += 12 + snap_section(i)->size(pc);
     limit += 4 + 8 * (size_t)snap_timer_count() + 4;
     size_t len;
     uint8_t *buf = read_all(path, limit + 1, &len, err, errlen);
@@ -219,15 +219,15 @@ bool snapshot_load(const char *path, struct cpu *cpu, struct pc *pc, uint64_t *n
         snprintf(err, errlen, "%s is too long for a snapshot of this machine", path);
         goto out;
     }
-    if (get32(p + 48) != (uint32_t)snap_section_count) {
+    if (get32(p + 48) != (uint32_t)snap_section_total()) {
         snprintf(err, errlen, "%s has an unexpected number of sections", path);
         goto out;
     }
     const uint8_t *sec[16];
     size_t sec_len[16];
     const uint8_t *q = p + 52;
-    for (int i = 0; i < snap_section_count; i++) {
-        const struct snap_section *s = &snap_sections[i];
+    for (int i = 0; i < snap_section_total(); i++) {
+        const struct snap_section *s = snap_section(i);
         if ((size_t)(end - q) < 12) {
             snprintf(err, errlen, "%s is truncated (in section %d)", path, i);
             goto out;
@@ -267,8 +267,8 @@ bool snapshot_load(const char *path, struct cpu *cpu, struct pc *pc, uint64_t *n
         deadlines[i] = get64(q + 4 + 8 * i);
     /* Sound: apply. */
     snap_timers_cancel(pc);
-    for (int i = 0; i < snap_section_count; i++)
-        snap_sections[i].load(cpu, pc, sec[i], sec_len[i]);
+    for (int i = 0; i < snap_section_total(); i++)
+        snap_section(i)->load(cpu, pc, sec[i], sec_len[i]);
     *now_ns = get64(p + 40);
     pc->clock.now = *now_ns;
     snap_timers_rearm(pc, deadlines);

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Machine snapshots (savevm / loadvm / -loadvm): one gzip-compressed file
- * with a versioned header and tagged sections. Version 1 holds the CPU and
- * FPU, RAM, virtual time, and the PIC pair, PIT, RTC/CMOS, 8042, PS/2
- * keyboard and mouse, the UARTs, and VGA (registers and video memory).
- * Not yet: DMA, floppy, IDE, PCI configuration and disk overlays, so a
- * snapshot of a guest in the middle of disk I/O does not resume. A file is
+ * with a versioned header and tagged sections. Version 2 holds the CPU and
+ * FPU, RAM, virtual time, the PIC pair, PIT, RTC/CMOS, 8042, PS/2 keyboard
+ * and mouse, the UARTs, VGA (registers and video memory), the DMA pair, the
+ * floppy controller, the IDE controller (ATA, ATAPI, bus master, staged
+ * data), the PCI configuration and the -snapshot disks' write overlays; the
+ * loading machine must have the same drives and media. A file is
  * checked completely (magic, version, build fingerprint, CPU model, RAM
  * size, every section and its length, the gzip CRC) before anything in the
  * machine changes: a truncated or foreign file leaves it untouched.
@@ -21,7 +22,7 @@
 #include "cpu/cpu.h"
 #include "devices/pc.h"
 
-#define SNAPSHOT_VERSION 1
+#define SNAPSHOT_VERSION 2
 
 /* Write the machine to 'path' (atomically: a temporary, then rename).
  * 'now_ns' is the virtual time. False with a message in err. */

@@ -18,23 +18,13 @@
 #include "cpu/flags.h"
 #include "cpu/tlb.h"
 
-/* A byte range of a structure kept from the live machine on load. */
-struct keep {
-    size_t off, len;
-};
-#define KEEP(type, field)                                                                          \
-    {                                                                                              \
-        offsetof(type, field), sizeof(((type *)0)->field)                                          \
-    }
-
-/* memcpy 'saved' over 'live', except the 'keep' ranges. */
-static void restore_keeping(void *live, const void *saved, size_t size, const struct keep *keep,
-                            int n)
+/* 'keep' is in ascending order of offset (see snapshot_state.h). */
+void snap_restore_keeping(void *live, const void *saved, size_t size, const struct keep *keep,
+                          int n)
 {
     uint8_t *l = live;
     const uint8_t *s = saved;
     size_t pos = 0;
-    /* 'keep' is in ascending order of offset. */
     for (int i = 0; i < n; i++) {
         if (keep[i].off > pos) memcpy(l + pos, s + pos, keep[i].off - pos);
         pos = keep[i].off + keep[i].len;
@@ -342,8 +332,8 @@ static void images_load(struct cpu *c, struct pc *pc, const uint8_t *in, size_t 
     (void)c;
     (void)len;
     for (size_t i = 0; i < KILN_ARRAY_SIZE(images); i++) {
-        restore_keeping((uint8_t *)pc + images[i].offset, in, images[i].size, images[i].keep,
-                        images[i].n_keep);
+        snap_restore_keeping((uint8_t *)pc + images[i].offset, in, images[i].size, images[i].keep,
+                             images[i].n_keep);
         in += images[i].size;
     }
     pc->a20_kbc = in[0] != 0;
@@ -419,14 +409,16 @@ static struct clock_timer *timer_at(struct pc *pc, int i)
     case 5: return &pc->kbc.deliver;
     case 6: return &pc->kbd.repeat;
     case 7: return &pc->mouse.sample;
-    default: /* 8-15: the four UARTs */
+    default:
+        if (i >= 16) return snap_storage_timer(pc, i - 16);
+        /* 8-15: the four UARTs */
         return (i & 1) ? &pc->uart[(i - 8) / 2].timeout_timer : &pc->uart[(i - 8) / 2].tx_timer;
     }
 }
 
 int snap_timer_count(void)
 {
-    return 16;
+    return 16 + snap_storage_timer_count();
 }
 
 void snap_timers_deadlines(struct pc *pc, uint64_t *out)
@@ -458,6 +450,17 @@ const struct snap_section snap_sections[] = {
 };
 const int snap_section_count = (int)KILN_ARRAY_SIZE(snap_sections);
 
+int snap_section_total(void)
+{
+    return snap_section_count + snap_storage_section_count;
+}
+
+const struct snap_section *snap_section(int i)
+{
+    return i < snap_section_count ? &snap_sections[i]
+                                  : &snap_storage_sections[i - snap_section_count];
+}
+
 uint64_t snap_fingerprint(void)
 {
     /* FNV-1a over the sizes and offsets the images depend on. */
@@ -480,6 +483,7 @@ uint64_t snap_fingerprint(void)
         offsetof(struct kbc, ram),
         offsetof(struct ps2kbd, q),
         KILN_KEY_COUNT,
+        snap_storage_layout(),
     };
     uint64_t h = 0xcbf29ce484222325ull;
     for (size_t i = 0; i < KILN_ARRAY_SIZE(parts); i++)

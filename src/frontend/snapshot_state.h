@@ -30,6 +30,36 @@ struct snap_section {
 extern const struct snap_section snap_sections[];
 extern const int snap_section_count;
 
+/* The storage sections (snapshot_storage.c): DMA, floppy, IDE, PCI and the
+ * disks' in-memory write overlays. */
+extern const struct snap_section snap_storage_sections[];
+extern const int snap_storage_section_count;
+
+/* Every section in file order: snap_sections, then the storage ones. */
+int snap_section_total(void);
+const struct snap_section *snap_section(int i);
+
+/* A byte range of a structure kept from the live machine on load. */
+struct keep {
+    size_t off, len;
+};
+#define KEEP(type, field)                                                                          \
+    {                                                                                              \
+        offsetof(type, field), sizeof(((type *)0)->field)                                          \
+    }
+
+/* memcpy 'saved' over 'live' ('size' bytes), except the 'keep' ranges,
+ * which are in ascending order of offset. */
+void snap_restore_keeping(void *live, const void *saved, size_t size, const struct keep *keep,
+                          int n);
+
+/* The storage devices' timers (0 .. snap_storage_timer_count() - 1). */
+struct clock_timer *snap_storage_timer(struct pc *pc, int i);
+int snap_storage_timer_count(void);
+
+/* Layout facts of the storage sections, for snap_fingerprint(). */
+uint64_t snap_storage_layout(void);
+
 /* A number that changes when the layout of any saved structure changes:
  * snapshots are only read by the build (and host ABI) that wrote them. */
 uint64_t snap_fingerprint(void);

@@ -25,18 +25,8 @@ mon_start nice -n 10 "$kiln" -m 128 -bios "$bios" -fda "$image" -snapshot -boot 
 wait_for "$dir/out" '(kiln) ' 20 || { echo "FAIL: no monitor"; exit 1; }
 # The desktop is drawn once the screendump is 800x600, stops changing, and
 # is as busy as a desktop with its icons (over 50 KB of PNG; the boot
-# screens before it are far smaller). Bytes 16-23 of a PNG: width, height.
-prev=
-for ((i = 0; i < 120; i++)); do
-    sleep 5
-    cmd "screendump $dir/poll.png"
-    size=$(od -An -tx1 -j16 -N8 "$dir/poll.png" 2>/dev/null | tr -d ' \n')
-    sum=$(cksum <"$dir/poll.png")
-    [ "$size" = "0000032000000258" ] && [ "$sum" = "$prev" ] &&
-        [ "$(stat -c %s "$dir/poll.png")" -gt 50000 ] && break
-    prev=$sum
-done
-[ "$size" = "0000032000000258" ] || { echo "FAIL: no 800x600 desktop after $((SECONDS - start)) s"; exit 1; }
+# screens before it are far smaller).
+wait_desktop 800 600 50000 600 || { echo "FAIL: no 800x600 desktop after $((SECONDS - start)) s"; exit 1; }
 echo "desktop after $((SECONDS - start)) s"
 cmd "info pci"
 lfb=$(printf '%s\n' "$answer" | awk '/VGA controller/ { v = 1 } v && /BAR0/ { print $6; exit }')

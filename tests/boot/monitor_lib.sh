@@ -38,10 +38,14 @@ cmd() {
         "$dir/out")
 }
 
-# screen_text: the 80x25 VGA text screen at B8000h as 25 lines, read with xp.
+# screen_text [ROWS]: the 80-column VGA text memory at B8000h as ROWS lines
+# (25 by default: the screen when it starts at B8000h; 204 take the whole
+# 32 KiB window, where a console that scrolls by moving the CRTC start
+# address keeps its lines), read with xp.
 screen_text() {
-    cmd "xp /4000xb 0xb8000"
-    printf '%s\n' "$answer" | awk '
+    local rows=${1:-25}
+    cmd "xp /$((rows * 160))xb 0xb8000"
+    printf '%s\n' "$answer" | awk -v rows="$rows" '
         function hex(s,   v, i) {
             v = 0
             for (i = 3; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
@@ -49,7 +53,7 @@ screen_text() {
         }
         { for (i = 2; i <= NF; i++) b[n++] = hex($i) }
         END {
-            for (r = 0; r < 25; r++) {
+            for (r = 0; r < rows; r++) {
                 line = ""
                 for (c = 0; c < 80; c++) {
                     ch = b[(r * 80 + c) * 2]
@@ -60,12 +64,34 @@ screen_text() {
         }'
 }
 
-# wait_screen TEXT SECONDS: true once the text screen shows TEXT.
+# wait_screen TEXT SECONDS: true once the text screen shows TEXT. (The
+# screen goes through a variable: grep -q leaving a pipe early would fail
+# it under pipefail.)
 wait_screen() {
-    local i
+    local i text
     for ((i = 0; i < $2; i++)); do
-        screen_text | grep -qF -- "$1" && return 0
+        text=$(screen_text)
+        grep -qF -- "$1" <<<"$text" && return 0
         sleep 1
+    done
+    return 1
+}
+
+# wait_desktop W H MIN_BYTES SECONDS: poll screendumps every 5 s until one
+# is W x H, equals the one before (the guest stopped drawing) and is a PNG
+# of more than MIN_BYTES (busy, as a desktop with its icons is). True then;
+# $dir/poll.png holds it.
+wait_desktop() {
+    local i size sum prev= want
+    want=$(printf '%08x%08x' "$1" "$2")
+    for ((i = 0; i < $4 / 5; i++)); do
+        sleep 5
+        cmd "screendump $dir/poll.png"
+        size=$(od -An -tx1 -j16 -N8 "$dir/poll.png" 2>/dev/null | tr -d ' \n')
+        sum=$(cksum <"$dir/poll.png")
+        [ "$size" = "$want" ] && [ "$sum" = "$prev" ] &&
+            [ "$(stat -c %s "$dir/poll.png")" -gt "$3" ] && return 0
+        prev=$sum
     done
     return 1
 }

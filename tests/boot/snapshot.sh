@@ -9,6 +9,11 @@
 #     foreign file are rejected by loadvm with the machine left as it was;
 #     -loadvm of a truncated file or with another -m fails at start with a
 #     clear message and status 2.
+#  3. Disk writes: FreeDOS (-snapshot: writes stay in Kiln's memory) writes
+#     a file to its floppy, is saved, and is resumed in a new process; there
+#     the machine is reset, so a freshly booted DOS with empty buffers reads
+#     the file from the floppy: only the restored write overlay can hold it.
+#     The same file without -snapshot in the new process is refused.
 # Usage: snapshot.sh KILN BIOS IMAGE_DIR KERNEL
 set -uo pipefail
 kiln=$1
@@ -52,6 +57,62 @@ screen_text | grep -qF 'A:\>' || fail "the restored screen lacks A:\\>"
 for k in v e r ret; do cmd "sendkey $k"; done
 wait_screen 'FreeCom version' 60 || { fail "restored FreeDOS did not answer ver"; screen_text; }
 quit_kiln
+
+# type_line TEXT: type TEXT and Enter with sendkey (lower case, digits,
+# space, '-', '.', '\\', ':' and '>').
+type_line() {
+    local i c k
+    for ((i = 0; i < ${#1}; i++)); do
+        c=${1:i:1}
+        case $c in
+        [a-z0-9]) k=$c ;;
+        ' ') k=spc ;;
+        -) k=minus ;;
+        .) k=dot ;;
+        '\') k=backslash ;;
+        :) k=shift-semicolon ;;
+        '>') k=shift-dot ;;
+        *) fail "type_line: no key for '$c'"; return ;;
+        esac
+        cmd "sendkey $k"
+    done
+    cmd "sendkey ret"
+}
+
+# 3. Disk writes across processes (before part 2 leaves files behind). The
+# deterministic clock keeps the floppy's timing independent of host load.
+disk=("${dos[@]}" -icount shift=3)
+mon_start "$kiln" "${disk[@]}"
+wait_screen 'A:\>' 300 || { fail "FreeDOS never showed A:\\>"; exit 1; }
+type_line 'echo written-by-kiln >a:\kiln.txt'
+type_line 'type a:\kiln.txt'
+wait_screen 'written-by-kiln' 60 || { fail "FreeDOS did not write the file"; screen_text; }
+sleep 3 # let the floppy motor stop: the file is on the disk, not in flight
+cmd "savevm $dir/disk.snap"
+[ -z "$answer" ] || fail "savevm said: $answer"
+quit_kiln
+mon_start "$kiln" "${disk[@]}" -loadvm "$dir/disk.snap"
+wait_for "$dir/out" '(kiln) ' 20 || { fail "no monitor after -loadvm"; cat "$dir/err"; }
+cmd system_reset
+for ((i = 0; i < 60; i++)); do # the old screen goes when the BIOS starts again
+    text=$(screen_text)
+    grep -qF 'written-by-kiln' <<<"$text" || break
+    sleep 1
+done
+wait_screen 'A:\>' 300 || { fail "FreeDOS did not boot again after the reset"; screen_text; }
+type_line 'type a:\kiln.txt'
+sleep 3
+screen_text >"$dir/screen.txt"
+[ "$(grep -c '^written-by-kiln *$' "$dir/screen.txt")" -ge 1 ] ||
+    { fail "the rebooted DOS does not find the file written before savevm"; cat "$dir/screen.txt"; }
+quit_kiln
+cp "$image" "$dir/copy.img" # opened writable: never the shared image
+out=$("$kiln" -m 16 -bios "$bios" -fda "$dir/copy.img" -boot a -display none \
+    -loadvm "$dir/disk.snap" </dev/null 2>&1)
+rc=$?
+[ "$rc" -eq 2 ] && [[ $out == *"start with -snapshot"* ]] ||
+    fail "-loadvm of disk writes without -snapshot: status $rc, '$out'"
+echo "disk writes: the file written before savevm is read from the floppy after restore and reset"
 
 # 2. A bare-metal kernel with 256 MiB of RAM.
 mb=(-kernel "$kernel" -m 256 -display none)

@@ -178,6 +178,55 @@ START_TEST(test_snapshot_many_pages)
 }
 END_TEST
 
+/* A machine snapshot's view of the overlay: what one process wrote, saved as
+ * records and loaded into a second blockdev on the same file, reads back the
+ * same; loading replaces an overlay the second one had; a record naming a
+ * page past the image is refused by the check. */
+START_TEST(test_overlay_records)
+{
+    struct img m;
+    img_make(&m, 5 * 4096 + 300);
+    struct blockdev *a = blockdev_open(m.path, true, true, NULL, 0);
+    struct blockdev *b = blockdev_open(m.path, true, true, NULL, 0);
+    struct blockdev *plain = blockdev_open(m.path, true, false, NULL, 0);
+    ck_assert(a && b && plain);
+    ck_assert(blockdev_has_overlay(a));
+    ck_assert(!blockdev_has_overlay(plain));
+    uint8_t w[5000];
+    memset(w, 0xa5, sizeof(w));
+    ck_assert(blockdev_write(a, 4000, w, sizeof(w))); /* pages 0, 1 and 2 */
+    ck_assert(blockdev_write(a, 5 * 4096 + 290, w, 10)); /* the partial last page */
+    ck_assert_uint_eq(blockdev_overlay_pages(a), 4);
+    uint8_t junk = 0x11;
+    ck_assert(blockdev_write(b, 4 * 4096, &junk, 1)); /* replaced by the load below */
+    size_t n = blockdev_overlay_pages(a);
+    uint8_t *rec = malloc(n * BLOCKDEV_OVERLAY_RECORD);
+    ck_assert_ptr_nonnull(rec);
+    blockdev_overlay_save(a, rec);
+    ck_assert(blockdev_overlay_check(b, rec, n));
+    ck_assert(blockdev_overlay_load(b, rec, n));
+    ck_assert_uint_eq(blockdev_overlay_pages(b), 4);
+    uint8_t r[5 * 4096 + 300];
+    ck_assert(blockdev_read(b, 0, r, sizeof(r)));
+    for (uint64_t i = 0; i < m.size; i++) {
+        bool written = (i >= 4000 && i < 9000) || i >= 5 * 4096 + 290;
+        ck_assert_msg(r[i] == (written ? 0xa5 : pattern(i)), "byte %llu", (unsigned long long)i);
+    }
+    /* Page 6 starts past the end of a 5-page-and-a-bit image. */
+    rec[0] = 6;
+    for (int k = 1; k < 8; k++) rec[k] = 0;
+    ck_assert(!blockdev_overlay_check(b, rec, 1));
+    rec[0] = 5;
+    ck_assert(blockdev_overlay_check(b, rec, 1));
+    free(rec);
+    blockdev_close(a);
+    blockdev_close(b);
+    blockdev_close(plain);
+    ck_assert(img_untouched(&m));
+    img_remove(&m);
+}
+END_TEST
+
 START_TEST(test_write_through)
 {
     struct img m;
@@ -283,6 +332,7 @@ int main(void)
     tcase_add_test(tc, test_snapshot_read_only_file);
     tcase_add_test(tc, test_snapshot_writable_file);
     tcase_add_test(tc, test_snapshot_many_pages);
+    tcase_add_test(tc, test_overlay_records);
     tcase_add_test(tc, test_write_through);
     tcase_add_test(tc, test_out_of_range);
     tcase_add_test(tc, test_open_errors);

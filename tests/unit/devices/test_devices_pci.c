@@ -424,6 +424,51 @@ START_TEST(test_reset_unmaps_bars)
 }
 END_TEST
 
+/* Machine snapshots: a second, freshly built bus given the first one's
+ * state decodes the BAR where the guest put it, knows the routed INTA#
+ * level, and reports the PAM setting to its machine; a state of a bus with
+ * other functions is refused. */
+START_TEST(test_state_round_trip)
+{
+    struct fx *a = fx_new();
+    add_test_device(a, PCI_DEVFN(5, 0));
+    a->mem[0x20] = 0x77;
+    cfg_write(a, PCI_DEVFN(5, 0), 0x10, 4, 0xe0000000u);
+    cfg_write(a, PCI_DEVFN(5, 0), 0x04, 2, PCI_COMMAND_MEMORY);
+    cfg_write(a, PCI_DEVFN(1, 0), 0x60, 1, 0x0b); /* PIRQA -> IRQ 11 */
+    pci_set_irq(&a->dev, true);
+    cfg_write(a, PCI_DEVFN(0, 0), 0x5a, 1, 0x33); /* PAM1: C0000-C7FFF read/write DRAM */
+    size_t n = pci_state_size(&a->pci);
+    uint8_t *st = malloc(n);
+    ck_assert_ptr_nonnull(st);
+    pci_state_save(&a->pci, st);
+
+    struct fx *b = fx_new();
+    ck_assert(!pci_state_check(&b->pci, st, n)); /* no function at 00:05.0 yet */
+    add_test_device(b, PCI_DEVFN(5, 0));
+    b->mem[0x20] = 0x77;
+    ck_assert(pci_state_check(&b->pci, st, n));
+    ck_assert(!pci_state_check(&b->pci, st, n - 1));
+    ck_assert_uint_eq(bus_mem_read(b->bus, 0xe0000020u, 1), 0xff);
+    pci_state_load(&b->pci, st);
+    ck_assert_uint_eq(b->bar_base[0], 0xe0000000u);
+    ck_assert_uint_eq(bus_mem_read(b->bus, 0xe0000020u, 1), 0x77);
+    ck_assert_uint_eq(cfg_read(b, PCI_DEVFN(5, 0), 0x10, 4), 0xe0000000u);
+    /* The interrupt controller comes back from its own section with its
+     * inputs as they were: the bus takes IRQ 11 as driven high already
+     * (no new edge), and lowers it when INTA# goes away. */
+    ck_assert_int_eq(b->irq_changes, 0);
+    pci_set_irq(&b->dev, false);
+    ck_assert_int_eq(b->irq_changes, 1);
+    ck_assert(!b->irq[11]);
+    ck_assert_uint_eq(b->pam_attr[1], PCI_PAM_RE | PCI_PAM_WE);
+    ck_assert_uint_eq(b->pam_attr[2], PCI_PAM_RE | PCI_PAM_WE);
+    free(st);
+    fx_free(a);
+    fx_free(b);
+}
+END_TEST
+
 START_TEST(test_hostile_config_cycles)
 {
     struct fx *f = fx_new();
@@ -463,6 +508,7 @@ int main(void)
     tcase_add_test(tc, test_pam_and_smram);
     tcase_add_test(tc, test_reset_control);
     tcase_add_test(tc, test_reset_unmaps_bars);
+    tcase_add_test(tc, test_state_round_trip);
     tcase_add_test(tc, test_hostile_config_cycles);
     suite_add_tcase(s, tc);
     return check_run(s);

@@ -182,12 +182,21 @@ START_TEST(test_stream_packets)
     ps2mouse_move(&f.mouse, -3, 4, 0); /* left 3, down 4: both sign bits */
     EXPECT(&f, 0x38, 0xfd, 0xfc);
     step(&f, 20 * MS);
-    ps2mouse_move(&f.mouse, 300, 0, 0); /* X overflow, clamped to 255 */
-    EXPECT(&f, 0x48, 0xff, 0x00);
+    /* More than a packet holds: 255 now, the other 45 one sample period
+     * (10 ms at 100/s) later, no overflow bit, nothing lost. */
+    ps2mouse_move(&f.mouse, 300, 0, 0);
+    EXPECT(&f, 0x08, 0xff, 0x00);
+    step(&f, 5 * MS);
+    EXPECT_NONE(&f);
+    step(&f, 6 * MS);
+    EXPECT(&f, 0x08, 0x2d, 0x00);
     step(&f, 20 * MS);
-    ps2mouse_move(&f.mouse, 0, 400, 0); /* Y overflow downwards, -256 */
-    EXPECT(&f, 0xa8, 0x00, 0x00);
+    ps2mouse_move(&f.mouse, 0, 400, 0); /* down 400: -256, then -144 (70h with the sign) */
+    EXPECT(&f, 0x28, 0x00, 0x00);
+    step(&f, 11 * MS);
+    EXPECT(&f, 0x28, 0x00, 0x70);
     step(&f, 20 * MS);
+    EXPECT_NONE(&f);
     ps2mouse_buttons(&f.mouse, PS2MOUSE_BTN_MIDDLE);
     EXPECT(&f, 0x0c, 0x00, 0x00);
     SEND(&f, 0xf5);
@@ -258,6 +267,11 @@ START_TEST(test_scaling)
         ck_assert_uint_eq(b[1], out[i]);
         step(&f, 20 * MS);
     }
+    /* 2:1 scaling of 200 counts is 400: more than 9 bits hold, so the
+     * packet says overflow with the count at its limit. */
+    ps2mouse_move(&f.mouse, 200, 0, 0);
+    EXPECT(&f, 0x48, 0xff, 0x00);
+    step(&f, 20 * MS);
     /* Remote-mode reads are not scaled. */
     SEND(&f, 0xf0);
     EXPECT(&f, 0xfa);

@@ -173,6 +173,11 @@ START_TEST(test_truncated_and_foreign)
     deflate_file(path_in(&f, "v99.snap"), b, len);
     ck_assert(!snapshot_load(path_in(&f, "v99.snap"), f.cpu, f.pc, &now, err, sizeof(err)));
     ck_assert(strstr(err, "version 99") != NULL);
+    /* Version 1 files (before the storage sections) are old, not misread. */
+    b[8] = 1;
+    deflate_file(path_in(&f, "v1.snap"), b, len);
+    ck_assert(!snapshot_load(path_in(&f, "v1.snap"), f.cpu, f.pc, &now, err, sizeof(err)));
+    ck_assert(strstr(err, "version 1 snapshot") != NULL);
     ck_assert(!snapshot_load(path_in(&f, "none.snap"), f.cpu, f.pc, &now, err, sizeof(err)));
     ck_assert(strstr(err, "cannot open") != NULL);
     assert_state(&f, 0x3333, 0x44);
