@@ -28,13 +28,12 @@ void display_sdl_aspect(int w, int h, int *show_w, int *show_h)
     *show_h = (w <= 720 && h <= 480) ? (w * 3 + 2) / 4 : h;
 }
 
-bool display_sdl_init(struct display_sdl *d, struct vga *v, struct ps2kbd *k, struct ps2mouse *m,
+bool display_sdl_init(struct display_sdl *d, struct vga *v, const struct keysink *input,
                       const struct display_sdl_opts *opts, char *err, size_t errlen)
 {
     memset(d, 0, sizeof(*d));
     d->vga = v;
-    d->kbd = k;
-    d->mouse = m;
+    d->input = *input;
     if (!display_sdl_available()) {
         snprintf(err, errlen,
                  "-display sdl: no window system ($DISPLAY and $WAYLAND_DISPLAY unset)");
@@ -68,12 +67,12 @@ static void release_all(struct display_sdl *d)
 {
     for (int i = 0; i < KILN_KEY_COUNT; i++)
         if (d->down[i]) {
-            ps2kbd_key(d->kbd, (enum kiln_key)i, false);
+            keysink_key(&d->input, (enum kiln_key)i, false);
             d->down[i] = false;
         }
     if (d->buttons) {
         d->buttons = 0;
-        ps2mouse_buttons(d->mouse, 0);
+        keysink_buttons(&d->input, 0);
     }
 }
 
@@ -121,7 +120,8 @@ static bool host_command(struct display_sdl *d, SDL_Scancode sc)
         if (text) {
             /* The guest must not see Ctrl and Alt held while the text is typed. */
             release_all(d);
-            ps2kbd_type(d->kbd, text);
+            for (const char *p = text; *p; p++)
+                keysink_type(&d->input, *p);
             SDL_free(text);
         }
         return true;
@@ -141,7 +141,7 @@ static void key_event(struct display_sdl *d, const SDL_KeyboardEvent *e)
         return; /* the PS/2 keyboard makes its own typematic repeats */
     if (!down && !d->down[key]) return;
     d->down[key] = down;
-    ps2kbd_key(d->kbd, key, down);
+    keysink_key(&d->input, key, down);
 }
 
 static uint8_t button_bit(uint8_t sdl_button)
@@ -158,7 +158,7 @@ static void mouse_event(struct display_sdl *d, const SDL_Event *e)
 {
     switch (e->type) {
     case SDL_MOUSEMOTION:
-        if (d->grabbed) ps2mouse_move(d->mouse, e->motion.xrel, e->motion.yrel, 0);
+        if (d->grabbed) keysink_move(&d->input, e->motion.xrel, e->motion.yrel, 0);
         break;
     case SDL_MOUSEBUTTONDOWN:
     case SDL_MOUSEBUTTONUP: {
@@ -172,14 +172,14 @@ static void mouse_event(struct display_sdl *d, const SDL_Event *e)
         uint8_t next = e->type == SDL_MOUSEBUTTONDOWN ? d->buttons | bit : d->buttons & ~bit;
         if (next != d->buttons) {
             d->buttons = next;
-            ps2mouse_buttons(d->mouse, next);
+            keysink_buttons(&d->input, next);
         }
         break;
     }
     case SDL_MOUSEWHEEL:
         /* SDL: y > 0 away from the user; PS/2 (ps2mouse.h): dz > 0 towards. */
         if (d->grabbed)
-            ps2mouse_move(d->mouse, 0, 0,
+            keysink_move(&d->input, 0, 0,
                           e->wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? e->wheel.y : -e->wheel.y);
         break;
     default: break;

@@ -18,6 +18,7 @@
 #include "devices/ps2kbd.h"
 #include "devices/ps2mouse.h"
 #include "devices/vga.h"
+#include "frontend/keysink.h"
 
 struct SDL_Window;
 struct SDL_Renderer;
@@ -38,8 +39,7 @@ struct display_sdl {
     uint64_t generation; /* of the frame in the texture */
     bool have_frame;
     struct vga *vga;
-    struct ps2kbd *kbd;
-    struct ps2mouse *mouse;
+    struct keysink input; /* where keys and mouse events go */
     bool grabbed, fullscreen, quit;
     bool monitor_toggle;       /* Ctrl+Alt+M pressed: the loop takes it and clears it */
     bool monitor_open;         /* the loop says the terminal shows the monitor (title) */
@@ -59,7 +59,7 @@ struct display_sdl_opts {
 };
 
 /* Open the window. False with a message in err (no display, SDL failure). */
-bool display_sdl_init(struct display_sdl *d, struct vga *v, struct ps2kbd *k, struct ps2mouse *m,
+bool display_sdl_init(struct display_sdl *d, struct vga *v, const struct keysink *input,
                       const struct display_sdl_opts *opts, char *err, size_t errlen);
 
 /* Close the window and release the grab. */

@@ -365,7 +365,7 @@ static bool machine_sdl_open(struct machine *m, char *err, size_t errlen)
     struct pc *pc = m->pc;
     char why[256];
     struct display_sdl_opts opts = {cfg->integer_scale, cfg->full_screen};
-    if (display_sdl_init(&m->window, &pc->vga, &pc->kbd, &pc->mouse, &opts, why, sizeof(why))) {
+    if (display_sdl_init(&m->window, &pc->vga, &m->keys, &opts, why, sizeof(why))) {
         m->sdl = true;
         return true;
     }

@@ -37,16 +37,51 @@ static void sink_key(void *opaque, enum kiln_key key, bool down)
 static void sink_type(void *opaque, char ch)
 {
     struct machine *m = opaque;
-    if (!rr_host_input(m->rr) || ch < 0x20 || ch >= 0x7f)
+    if (!rr_host_input(m->rr) || !rr_typable((unsigned char)ch))
         return;
     record(m, RR_TYPE, 0, (uint16_t)ch);
     char s[2] = {ch, 0};
     ps2kbd_type(&m->pc->kbd, s);
 }
 
+static int clamp_step(int v)
+{
+    return v > RR_MOUSE_STEP ? RR_MOUSE_STEP : v < -RR_MOUSE_STEP ? -RR_MOUSE_STEP : v;
+}
+
+/* Motion goes to the mouse; while recording, in steps an event can carry,
+ * so that the mouse makes the same packets from them in a replay. */
+static void sink_move(void *opaque, int dx, int dy, int dz)
+{
+    struct machine *m = opaque;
+    if (!rr_host_input(m->rr))
+        return;
+    if (!m->rr) {
+        ps2mouse_move(&m->pc->mouse, dx, dy, dz);
+        return;
+    }
+    do {
+        int sx = clamp_step(dx), sy = clamp_step(dy), sz = clamp_step(dz);
+        record(m, RR_MOUSE, (uint8_t)(int8_t)sz, (uint16_t)((uint8_t)(int8_t)sx | (uint8_t)(int8_t)sy << 8));
+        ps2mouse_move(&m->pc->mouse, sx, sy, sz);
+        dx -= sx;
+        dy -= sy;
+        dz -= sz;
+    } while (dx || dy || dz);
+}
+
+static void sink_buttons(void *opaque, uint8_t mask)
+{
+    struct machine *m = opaque;
+    if (!rr_host_input(m->rr))
+        return;
+    record(m, RR_BUTTONS, 0, mask);
+    ps2mouse_buttons(&m->pc->mouse, mask);
+}
+
 struct keysink machine_keysink(struct machine *m)
 {
-    return (struct keysink){m, sink_key, sink_type};
+    return (struct keysink){m, sink_key, sink_type, sink_move, sink_buttons};
 }
 
 void machine_serial_input(struct machine *m, int i)

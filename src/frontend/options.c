@@ -208,11 +208,6 @@ static int record_replay_options(struct kiln_config *cfg, char *err, size_t n)
         snprintf(err, n, "%s: empty file name", cfg->record ? "-record" : "-replay");
         return -1;
     }
-    if (cfg->display == DISPLAY_SDL) {
-        snprintf(err, n, "%s: the SDL window's keyboard and mouse are not recorded; use "
-                 "-display curses or -nographic", cfg->record ? "-record" : "-replay");
-        return -1;
-    }
     if (cfg->loadvm) {
         snprintf(err, n, "-loadvm cannot start a record or replay");
         return -1;

@@ -223,6 +223,10 @@ void rr_apply(const struct rr_event *e, struct pc *pc)
         ps2kbd_type(&pc->kbd, s);
         break;
     }
+    case RR_MOUSE:
+        ps2mouse_move(&pc->mouse, (int8_t)(e->arg & 0xff), (int8_t)(e->arg >> 8), (int8_t)e->dev);
+        break;
+    case RR_BUTTONS: ps2mouse_buttons(&pc->mouse, (uint8_t)e->arg); break;
     default: break;
     }
 }

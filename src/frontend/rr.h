@@ -39,9 +39,20 @@ static inline bool rr_stamp_before(struct rr_stamp a, struct rr_stamp b)
 enum rr_kind {
     RR_SERIAL = 1, /* dev: COM port index, arg: the byte */
     RR_KEY = 2,    /* dev: 1 press, 0 release; arg: enum kiln_key */
-    RR_TYPE = 3,   /* arg: one printable character for ps2kbd_type() */
+    RR_TYPE = 3,   /* arg: one printable character (or newline, tab) for ps2kbd_type() */
+    RR_MOUSE = 4,  /* dev: dz; arg: dx | dy << 8 (each -127..127, two's complement bytes) */
+    RR_BUTTONS = 5, /* arg: the buttons held (PS2MOUSE_BTN_*) */
     RR_END = 0xff, /* the last record of a file */
 };
+
+/* Characters an RR_TYPE event may carry: printable ASCII, newline, tab. */
+static inline bool rr_typable(unsigned ch)
+{
+    return (ch >= 0x20 && ch < 0x7f) || ch == '\n' || ch == '\t';
+}
+
+/* The largest motion one RR_MOUSE event carries on each axis. */
+#define RR_MOUSE_STEP 127
 
 struct rr_event {
     struct rr_stamp at;

@@ -162,13 +162,25 @@ bool rr_file_put(FILE *f, const struct rr_event *e, uint32_t *crc)
     return fwrite(b, 1, RR_EVENT_LEN, f) == RR_EVENT_LEN;
 }
 
+/* An RR_MOUSE event's three deltas within -RR_MOUSE_STEP..RR_MOUSE_STEP. */
+static bool mouse_ok(const struct rr_event *e)
+{
+    int d[3] = {(int8_t)(e->arg & 0xff), (int8_t)(e->arg >> 8), (int8_t)e->dev};
+    for (int k = 0; k < 3; k++)
+        if (d[k] < -RR_MOUSE_STEP || d[k] > RR_MOUSE_STEP)
+            return false;
+    return true;
+}
+
 /* Check one event against the one before it; the reason in why. */
 static bool event_sound(const struct rr_event *e, const struct rr_event *prev, char *why,
                         size_t whylen)
 {
     bool kind_ok = (e->kind == RR_SERIAL && e->dev < 4 && e->arg < 256) ||
                    (e->kind == RR_KEY && e->dev < 2 && e->arg > 0 && e->arg < KILN_KEY_COUNT) ||
-                   (e->kind == RR_TYPE && e->dev == 0 && e->arg >= 0x20 && e->arg < 0x7f) ||
+                   (e->kind == RR_TYPE && e->dev == 0 && rr_typable(e->arg)) ||
+                   (e->kind == RR_MOUSE && mouse_ok(e)) ||
+                   (e->kind == RR_BUTTONS && e->dev == 0 && e->arg < 8) ||
                    e->kind == RR_END;
     if (!kind_ok) {
         snprintf(why, whylen, "an unknown or malformed event (kind %u)", e->kind);
