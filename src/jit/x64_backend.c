@@ -44,6 +44,10 @@ struct lower {
     uint32_t uncounted; /* inline instructions completed and not yet added to icount */
     int nexits;
     size_t entry_exit_field[2];
+    /* The guest register (0-7) whose 32-bit value each temporary still
+     * holds since a GETR or SETR of it, or -1: a later GETR copies it
+     * instead of loading guest memory (every SETR still stores). */
+    int8_t mirror[IR_TEMPS];
 };
 
 static enum x64_reg R(int t)
@@ -591,9 +595,71 @@ static void lower_addr(struct lower *l, const struct ir_op *o)
     mov_to_temp(l, o->d, X64_RAX);
 }
 
+/* No temporary holds guest register 'reg' any more. */
+static void forget_reg(struct lower *l, int reg)
+{
+    for (int t = 0; t < IR_TEMPS; t++)
+        if (l->mirror[t] == reg)
+            l->mirror[t] = -1;
+}
+
+static void lower_getr(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    if (o->size != 4) {
+        x64_movzx_rm(b, X64_S32, R(o->d), (enum x64_size)o->size, guest_reg_mem(o->aux, o->size));
+        l->mirror[o->d] = -1;
+        return;
+    }
+    int from = -1;
+    for (int t = 0; t < IR_TEMPS && from < 0; t++)
+        if (l->mirror[t] == o->aux)
+            from = t;
+    if (from < 0)
+        x64_mov_rm(b, X64_S32, R(o->d), guest_reg_mem(o->aux, 4));
+    else if (from != o->d)
+        x64_mov_rr(b, X64_S32, R(o->d), R(from));
+    l->mirror[o->d] = (int8_t)o->aux;
+}
+
+static void lower_setr(struct lower *l, const struct ir_op *o)
+{
+    x64_mov_mr(l->b, (enum x64_size)o->size, guest_reg_mem(o->aux, o->size), R(o->a));
+    forget_reg(l, o->size == 1 && o->aux >= 4 ? o->aux - 4 : o->aux);
+    if (o->size == 4)
+        l->mirror[o->a] = (int8_t)o->aux;
+}
+
+/* Keep l->mirror true across 'o': the temporary it defines, and guest
+ * registers it writes behind the IR's back. */
+static void mirror_before(struct lower *l, const struct ir_op *o)
+{
+    switch ((enum ir_opcode)o->op) {
+    case IR_GETR:
+    case IR_SETR:
+    case IR_LAZY:
+    case IR_LAZYNZ: return; /* lower_getr/setr keep it; LAZY reads its 'd' */
+    case IR_MULU:
+    case IR_DIVU:
+    case IR_DIVS:
+        forget_reg(l, R_EAX);
+        forget_reg(l, R_EDX);
+        break;
+    case IR_HELPER:
+    case IR_X87:
+        for (int t = 0; t < IR_TEMPS; t++)
+            l->mirror[t] = -1;
+        break;
+    default: break;
+    }
+    if (o->d < IR_TEMPS)
+        l->mirror[o->d] = -1;
+}
+
 static void lower_op(struct lower *l, const struct ir_op *o)
 {
     struct x64_buf *b = l->b;
+    mirror_before(l, o);
     switch ((enum ir_opcode)o->op) {
     case IR_INSN:
         if (l->cur >= 0 && l->cur_inline)
@@ -604,15 +670,8 @@ static void lower_op(struct lower *l, const struct ir_op *o)
         l->insn_uncounted[l->cur] = l->uncounted;
         break;
     case IR_CONST: x64_mov_ri(b, X64_S32, R(o->d), o->imm); break;
-    case IR_GETR:
-        if (o->size == 4)
-            x64_mov_rm(b, X64_S32, R(o->d), guest_reg_mem(o->aux, 4));
-        else
-            x64_movzx_rm(b, X64_S32, R(o->d), (enum x64_size)o->size, guest_reg_mem(o->aux, o->size));
-        break;
-    case IR_SETR:
-        x64_mov_mr(b, (enum x64_size)o->size, guest_reg_mem(o->aux, o->size), R(o->a));
-        break;
+    case IR_GETR: lower_getr(l, o); break;
+    case IR_SETR: lower_setr(l, o); break;
     case IR_ADD: lower_alu(l, o, X64_ADD); break;
     case IR_SUB: lower_alu(l, o, X64_SUB); break;
     case IR_AND: lower_alu(l, o, X64_AND); break;
@@ -736,6 +795,8 @@ bool x64_backend_lower(struct x64_buf *b, const struct ir_block *ir, struct jit_
 {
     static struct lower l; /* large; one translation at a time */
     l = (struct lower){.b = b, .blk = blk, .epilogue = epilogue, .jc = jc, .cur = -1};
+    for (int t = 0; t < IR_TEMPS; t++)
+        l.mirror[t] = -1;
     entry_checks(&l);
     size_t body = b->pos;
     for (int i = 0; i < ir->n && b->err == X64_OK; i++)
