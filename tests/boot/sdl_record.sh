@@ -13,23 +13,8 @@ kernel=$2
 [ -s "$kernel" ] || { echo "FAIL: no kernel at $kernel"; exit 1; }
 . "$(dirname "$0")/xvfb_lib.sh"
 sdl_scratch record
-wait_con() { # wait_con TEXT: the console shows TEXT within 10 s
-    for ((i = 0; i < 100; i++)); do
-        grep -qF -- "$1" "$dir/con" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
 xvfb_start
-
-"$kiln" -kernel "$kernel" -m 16 -display sdl -debugcon "file:$dir/con" -record "$dir/run.rec" \
-    </dev/null 2>"$dir/err" &
-pid=$!
-wait_con "ready" || { echo "FAIL: the kernel never said ready"; cat "$dir/err"; exit 1; }
-wait_con "mfa " || fail "the mouse did not acknowledge F4h"
-kiln_window
-grab_mouse 100 100 || fail "no grab"
+start_mouse_guest "$kernel" -record "$dir/run.rec"
 xdotool mousemove_relative 20 0
 wait_con "m08 m14 m00 " || fail "motion right 20: '$(cat "$dir/con")'"
 xdotool click 1

@@ -100,3 +100,29 @@ default_guest_disk() {
     fi
     disk=${d[0]}
 }
+
+# wait_con TEXT: the debug console ($dir/con) shows TEXT within 10 s.
+wait_con() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        grep -qF -- "$1" "$dir/con" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# start_mouse_guest KERNEL [KILN ARGS...]: run mb_mouse.asm's kernel in the
+# SDL window with the debug console in $dir/con (Kiln's stderr in
+# $dir/err, its pid in $pid), wait until the guest has enabled the mouse,
+# find the window and grab the mouse with a first click.
+start_mouse_guest() {
+    local kernel=$1
+    shift
+    "$kiln" -kernel "$kernel" -m 16 -display sdl -debugcon "file:$dir/con" "$@" \
+        </dev/null 2>"$dir/err" &
+    pid=$!
+    wait_con "ready" || { echo "FAIL: the kernel never said ready"; cat "$dir/err"; exit 1; }
+    wait_con "mfa " || fail "the mouse did not acknowledge F4h"
+    kiln_window
+    grab_mouse 100 100 || fail "no grab"
+}
