@@ -346,9 +346,22 @@ static void key_event(struct ps2kbd *k, enum kiln_key key, bool down, const stru
     }
 }
 
+static void pump(struct ps2kbd *k);
+static void paste_add(struct ps2kbd *k, enum kiln_key key, bool down);
+
 void ps2kbd_key(struct ps2kbd *k, enum kiln_key key, bool down)
 {
-    if (key <= KILN_KEY_NONE || key >= KILN_KEY_COUNT || k->down[key] == down)
+    if (key <= KILN_KEY_NONE || key >= KILN_KEY_COUNT)
+        return;
+    if (k->paste_count) {
+        /* Typed text is still waiting: the key comes after it, in order,
+         * instead of overtaking it into a buffer the paste keeps full. */
+        if (k->paste_count < PS2KBD_PASTE)
+            paste_add(k, key, down);
+        pump(k);
+        return;
+    }
+    if (k->down[key] == down)
         return;
     struct seq s;
     build_seq(k, key, !down, &s);

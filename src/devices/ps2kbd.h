@@ -102,7 +102,8 @@ void ps2kbd_write(void *kbd, uint8_t byte);
 bool ps2kbd_read(void *kbd, uint8_t *byte);
 
 /* Host: the key went down (down = true) or up. Repeated downs of a held key
- * are ignored: the keyboard makes its own typematic repeats. Keys are dropped
+ * are ignored: the keyboard makes its own typematic repeats. While typed text
+ * (ps2kbd_type) still waits, the event queues behind it. Keys are dropped
  * while scanning is disabled, and the overrun code replaces what does not fit. */
 void ps2kbd_key(struct ps2kbd *k, enum kiln_key key, bool down);
 

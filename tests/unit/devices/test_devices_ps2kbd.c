@@ -424,6 +424,26 @@ START_TEST(test_type_string)
 }
 END_TEST
 
+/* A key pressed while typed text still waits comes after the text, whole:
+ * the curses display types printable characters but presses Enter. */
+START_TEST(test_key_after_typed_text)
+{
+    struct fx f;
+    fx_init(&f, false);
+    static const char text[] = "abcdefghijk";
+    ck_assert_uint_eq(ps2kbd_type(&f.kbd, text), strlen(text));
+    tap(&f, KILN_KEY_ENTER);
+    uint8_t got[128];
+    int n = drain(&f, got, 128);
+    ck_assert_int_eq(n, 3 * ((int)strlen(text) + 1));
+    static const uint8_t enter[] = {0x5a, 0xf0, 0x5a};
+    ck_assert_mem_eq(got + n - 3, enter, 3);
+    for (int i = 0; i < n; i++)
+        ck_assert_uint_ne(got[i], 0x00); /* no overrun code */
+    bus_free(f.bus);
+}
+END_TEST
+
 START_TEST(test_hostile_writes)
 {
     struct fx f;
@@ -463,6 +483,7 @@ int main(void)
     tcase_add_test(tc, test_enable_disable);
     tcase_add_test(tc, test_buffer_overrun);
     tcase_add_test(tc, test_type_string);
+    tcase_add_test(tc, test_key_after_typed_text);
     tcase_add_test(tc, test_hostile_writes);
     suite_add_tcase(s, tc);
     return check_run(s);
