@@ -10,7 +10,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 jobs=${JOBS:-$(nproc)}
-packages=(cmake gcc make pkg-config libcapstone-dev libsdl2-dev zlib1g-dev check nasm
+packages=(cmake gcc make pkg-config libcapstone-dev libsdl2-dev zlib1g-dev check nasm mtools
           cpio tmux seabios xvfb xdotool gdb python3)
 
 missing=()

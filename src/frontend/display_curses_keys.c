@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Terminal input for -display curses: bytes and VT100/xterm escape
- * sequences (arrows, editing keys, F1-F12, Alt+key) turned into PS/2 key
+ * sequences (arrows, editing keys, F1-F12, with xterm's Shift/Alt/Ctrl
+ * modifier parameter; Alt+letter as ESC letter) turned into PS/2 key
  * presses. Printable ASCII is typed (keysink_type), which adds Shift.
  * Spec: ECMA-48 and the xterm control-sequence list for the key encodings.
  */
@@ -102,20 +103,33 @@ static bool finish_escape(struct display_curses *d)
     if (n < 3)
         return false;
     uint8_t last = e[n - 1];
-    if (last >= '0' && last <= '9' && n < (int)sizeof(d->esc))
-        return false; /* a number is still coming */
-    enum kiln_key key = KILN_KEY_NONE;
-    if (last == '~') {
-        int v = 0;
-        for (int i = 2; i < n - 1 && e[i] >= '0' && e[i] <= '9'; i++)
-            v = v * 10 + (e[i] - '0');
-        key = tilde_key(v);
-    } else {
-        key = letter_key(last);
+    if (((last >= '0' && last <= '9') || last == ';') && n < (int)sizeof(d->esc))
+        return false; /* a parameter is still coming */
+    /* Up to two parameters: the key number and xterm's modifier code, 1 +
+     * (1 Shift, 2 Alt, 4 Ctrl), as in "ESC [ 21 ; 3 ~" for Alt+F10. */
+    int param[2] = {0, 0}, np = 0;
+    for (int i = 2; i < n - 1 && np < 2; i++) {
+        if (e[i] == ';')
+            np++;
+        else if (e[i] >= '0' && e[i] <= '9' && param[np] < 1000)
+            param[np] = param[np] * 10 + (e[i] - '0');
     }
-    if (key != KILN_KEY_NONE)
-        tap(&d->keys, key);
-    return true; /* unknown sequences are dropped whole */
+    enum kiln_key key = last == '~' ? tilde_key(param[0]) : letter_key(last);
+    if (key == KILN_KEY_NONE)
+        return true; /* unknown sequences are dropped whole */
+    static const struct {
+        int bit;
+        enum kiln_key key;
+    } mods[] = {{1, KILN_KEY_LSHIFT}, {2, KILN_KEY_LALT}, {4, KILN_KEY_LCTRL}};
+    int m = param[1] > 1 ? param[1] - 1 : 0;
+    for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
+        if (m & mods[i].bit)
+            keysink_key(&d->keys, mods[i].key, true);
+    tap(&d->keys, key);
+    for (size_t i = sizeof(mods) / sizeof(mods[0]); i-- > 0;)
+        if (m & mods[i].bit)
+            keysink_key(&d->keys, mods[i].key, false);
+    return true;
 }
 
 void display_curses_input(struct display_curses *d, uint8_t byte, uint64_t now_ns)

@@ -81,6 +81,18 @@ START_TEST(test_escape_sequences)
 }
 END_TEST
 
+/* xterm's modifier parameter: 3 is Alt, 5 is Ctrl (1 + the modifier bits). */
+START_TEST(test_modified_keys)
+{
+    const uint8_t alt_f10[] = {0x11, 0x09, 0xf0, 0x09, 0xf0, 0x11};
+    expect("\x1b[21;3~", alt_f10, 6);
+    const uint8_t ctrl_left[] = {0x14, 0xe0, 0x6b, 0xe0, 0xf0, 0x6b, 0xf0, 0x14};
+    expect("\x1b[1;5D", ctrl_left, 8);
+    const uint8_t ctrl_alt_f1[] = {0x11, 0x14, 0x05, 0xf0, 0x05, 0xf0, 0x14, 0xf0, 0x11};
+    expect("\x1b[1;7P", ctrl_alt_f1, 9);
+}
+END_TEST
+
 START_TEST(test_lone_escape_and_alt)
 {
     const uint8_t esc[] = {0x76, 0xf0, 0x76};
@@ -98,6 +110,7 @@ int main(void)
     tcase_add_test(tc, test_letters_and_shift);
     tcase_add_test(tc, test_control_keys);
     tcase_add_test(tc, test_escape_sequences);
+    tcase_add_test(tc, test_modified_keys);
     tcase_add_test(tc, test_lone_escape_and_alt);
     suite_add_tcase(s, tc);
     return check_run(s);
