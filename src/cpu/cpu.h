@@ -174,6 +174,11 @@ struct cpu_bus {
 
 struct insn_undo {
     uint8_t bytes[CPU_UNDO_BYTES];
+    /* 0 while bytes[] holds only the fields before seg[]: an instruction
+     * that never writes segment caches commits that much, and the segment
+     * caches, still as they were, are copied in before anything may change
+     * them (interp.c). */
+    uint8_t segs_saved;
 };
 
 /* Lazy-flags operations: which computation produced lf_res (see flags.h). */
@@ -265,7 +270,7 @@ struct cpu {
     struct icache_entry {
         uint32_t lin;     /* linear address of the instruction */
         uint8_t key;      /* code size when decoded; 0 = empty */
-        uint8_t bytes[15];
+        uint8_t bytes[16]; /* the instruction's bytes, zero past its length */
         struct insn insn;
     } icache[ICACHE_ENTRIES];
 };

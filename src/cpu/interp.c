@@ -32,19 +32,94 @@ _Static_assert(offsetof(struct cpu, seg) + sizeof(((struct cpu *)0)->seg) -
 void interp_commit(struct cpu *c)
 {
     memcpy(c->undo.bytes, c->r, CPU_UNDO_BYTES);
+    c->undo.segs_saved = 1;
+}
+
+#define UNDO_LIGHT_BYTES (offsetof(struct cpu, seg) - offsetof(struct cpu, r))
+
+/* Handlers that write no segment cache and deliver no interrupt themselves:
+ * their instructions commit only the fields before seg[] (most of the
+ * work of a commit), see struct insn_undo. A handler missing here only
+ * costs speed; one wrongly here would lose segment state on a fault. */
+static const op_handler_fn light_handlers[] = {
+    op_jcc, op_setcc, op_cmovcc, op_nop, op_alu_Eb_Ib, op_alu_eAX_Iz, op_alu_Gv_Ev,
+    op_alu_Gb_Eb, op_alu_Ev_Iz, op_alu_Ev_Ib, op_alu_Ev_Gv, op_alu_Eb_Gb, op_alu_AL_Ib,
+    op_shift_Ev_Ib, op_shift_Ev_CL, op_shift_Ev_1, op_shift_Eb_Ib, op_shift_Eb_CL, op_shift_Eb_1,
+    op_push_Zv, op_pop_Zv, op_mov_Zv_Iz, op_mov_Zb_Ib, op_inc_Zv, op_dec_Zv, op_bswap,
+    op_xchg_Zv_eAX, op_xchg_Ev_Gv, op_xchg_Eb_Gb, op_test_E_I, op_test_Ev_Gv, op_test_Eb_Gb,
+    op_test_AL_Ib, op_test_eAX_Iz, op_shld_shrd, op_movzx_movsx, op_bt_Ev_Ib, op_bt_Ev_Gv,
+    op_bsf_bsr, op_loop, op_jcxz, op_xadd, op_cmpxchg, op_stos, op_scas, op_lods, op_movs,
+    op_cmps, op_ret_near, op_ret_near_Iw, op_push_Ev, op_pop_Ev, op_not_E, op_neg_E, op_mul_E,
+    op_imul_E, op_div_E, op_idiv_E, op_inc_E, op_dec_E, op_mov_Ev_Iz, op_mov_Eb_Ib, op_mov_Ev_Gv,
+    op_mov_Eb_Gb, op_mov_Gv_Ev, op_mov_Gb_Eb, op_mov_AL_Ob, op_mov_eAX_Ov, op_mov_Ob_AL,
+    op_mov_Ov_eAX, op_jmp_Jz, op_jmp_Ev, op_call_Jz, op_call_Ev, op_xlat, op_cwd, op_cbw,
+    op_lahf, op_sahf, op_clc, op_stc, op_cmc, op_cld, op_std, op_lea, op_leave, op_enter,
+    op_push_Iz, op_push_Ib, op_imul_Gv_Ev, op_imul_Gv_Ev_Ib, op_imul_Gv_Ev_Iz, op_x87,
+};
+
+static uint8_t light_op[OP_COUNT];
+
+static void light_init(void)
+{
+    static bool ready;
+    if (KILN_LIKELY(ready))
+        return;
+    for (int op = 0; op < OP_COUNT; op++)
+        for (size_t i = 0; i < sizeof(light_handlers) / sizeof(light_handlers[0]); i++)
+            if (handlers[op] == light_handlers[i])
+                light_op[op] = 1;
+    ready = true;
+}
+
+/* The undo record for the instruction 'op' about to run. */
+static inline void commit_for(struct cpu *c, unsigned op)
+{
+    if (light_op[op]) {
+        memcpy(c->undo.bytes, c->r, UNDO_LIGHT_BYTES);
+        c->undo.segs_saved = 0;
+    } else {
+        interp_commit(c);
+    }
+}
+
+/* Complete a light undo record with the segment caches, which the
+ * instruction left as they were: before an interrupt delivery may load CS
+ * and SS, and before a restore. */
+static void undo_seal(struct cpu *c)
+{
+    if (c->undo.segs_saved)
+        return;
+    memcpy(c->undo.bytes + UNDO_LIGHT_BYTES, c->seg, sizeof(c->seg));
+    c->undo.segs_saved = 1;
 }
 
 static void undo_insn(struct cpu *c)
 {
+    undo_seal(c);
     memcpy(c->r, c->undo.bytes, CPU_UNDO_BYTES);
 }
 
-/* n (at most 15) bytes equal: inline, as library memcmp costs more than
- * the comparison itself at this size. */
-static inline bool bytes_equal(const uint8_t *a, const uint8_t *b, unsigned n)
+static inline uint64_t load64(const uint8_t *p)
 {
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* The cached instruction's n (at most 15) bytes equal the window's first n,
+ * of which there are win_len: two 8-byte compares under a mask when the
+ * window has 16 bytes, else byte by byte. */
+static inline bool bytes_equal(const uint8_t *cached, const uint8_t *win, unsigned n,
+                               unsigned win_len)
+{
+    if (KILN_LIKELY(win_len == 16)) {
+        uint64_t lo_mask = n >= 8 ? ~0ull : (1ull << (8 * n)) - 1;
+        uint64_t hi_mask = n <= 8 ? 0 : (1ull << (8 * (n - 8))) - 1;
+        return !(((load64(cached) ^ load64(win)) & lo_mask) |
+                 ((load64(cached + 8) ^ load64(win + 8)) & hi_mask));
+    }
     for (unsigned i = 0; i < n; i++)
-        if (a[i] != b[i])
+        if (cached[i] != win[i])
             return false;
     return true;
 }
@@ -79,6 +154,7 @@ static void mark_fault_rf(struct cpu *c)
 
 static enum step_result deliver_fault(struct cpu *c, uint32_t ret_eip, bool fault)
 {
+    undo_seal(c);
     int first = c->exc_vector;
     c->exceptions++;
     if (fault)
@@ -123,12 +199,12 @@ enum step_result interp_step(struct cpu *c)
         return STEP_HALT;
     c->insn_eip = c->eip;
     c->irq_shadow = 0; /* the STI/MOV SS shadow lasted one boundary */
-    interp_commit(c);
     bool trap_after = c->eflags & FL_TF;
     c->dbg.pending = 0;
     if (KILN_UNLIKELY(c->dbg.exec_armed)) {
         int rc = debug_check_exec(c, c->seg[SEG_CS].base + c->eip);
         if (rc) {
+            interp_commit(c);
             enum step_result r = deliver_fault(c, c->insn_eip, false);
             if (r == STEP_OK)
                 c->eip = c->next_eip;
@@ -136,6 +212,7 @@ enum step_result interp_step(struct cpu *c)
         }
     }
 
+    int code_size = cpu_code_size(c);
     struct insn in;
     int fetch_rc = 0;
     unsigned win_len = 0;
@@ -148,20 +225,19 @@ enum step_result interp_step(struct cpu *c)
          * cached decode whose bytes still match is exact, even for code that
          * was rewritten in between. */
         uint32_t lin = c->seg[SEG_CS].base + c->eip;
-        uint8_t key = (uint8_t)cpu_code_size(c);
         ce = &c->icache[(lin ^ (lin >> 10)) & (ICACHE_ENTRIES - 1)];
-        if (ce->lin == lin && ce->key == key && ce->insn.len <= win_len &&
-            bytes_equal(ce->bytes, win, ce->insn.len)) {
+        if (ce->lin == lin && ce->key == code_size && ce->insn.len <= win_len &&
+            bytes_equal(ce->bytes, win, ce->insn.len, win_len)) {
             insn = &ce->insn;
             goto decoded;
         }
         ce->lin = lin;
         ce->key = 0;
     }
-    ds = decode_insn_window(c->model->gen, cpu_code_size(c), win, win_len, fetch_cb, c, &in,
-                            &fetch_rc);
+    ds = decode_insn_window(c->model->gen, code_size, win, win_len, fetch_cb, c, &in, &fetch_rc);
     if (ce && ds == DEC_OK && in.len <= win_len) {
-        ce->key = (uint8_t)cpu_code_size(c);
+        ce->key = (uint8_t)code_size;
+        memset(ce->bytes, 0, sizeof(ce->bytes));
         memcpy(ce->bytes, win, in.len);
         ce->insn = in;
     }
@@ -186,10 +262,12 @@ decoded:
     return execute(c, insn, trap_after);
 }
 
-/* The instruction in c->exc_* could not even be decoded: deliver it. */
+/* The instruction in c->exc_* could not even be decoded: deliver it. The
+ * state is still that of the instruction's start (the commit comes with
+ * execution). */
 static enum step_result fault_before_execute(struct cpu *c)
 {
-    undo_insn(c);
+    interp_commit(c);
     c->rep_active = 0;
     enum step_result r = deliver_fault(c, c->insn_eip, true);
     if (r == STEP_OK)
@@ -201,6 +279,8 @@ static enum step_result fault_before_execute(struct cpu *c)
  * the handler, then faults, RF, data breakpoints and single-step traps. */
 static enum step_result execute(struct cpu *c, const struct insn *insn, bool trap_after)
 {
+    light_init();
+    commit_for(c, insn->op);
     c->next_eip = ip_wrap(c, c->eip + insn->len);
     int rc = handlers[insn->op](c, insn);
     if (rc)
@@ -221,6 +301,7 @@ static enum step_result execute(struct cpu *c, const struct insn *insn, bool tra
             c->dr[6] = (c->dr[6] & ~0xfu) | (c->dbg.pending & 0xfu);
         if (c->dbg.pending & DBG_PENDING_BT)
             c->dr[6] |= DR6_BT;
+        undo_seal(c);
         if (cpu_interrupt(c, EXC_DB, c->eip, false, 0, false))
             return deliver_fault(c, c->eip, true);
         c->eip = c->next_eip;
@@ -235,6 +316,7 @@ static enum step_result execute(struct cpu *c, const struct insn *insn, bool tra
     if (trap_after && !soft_int && !ss_load) {
         /* Single-step trap after the instruction (SDM Vol. 3A 17.3.1.4). */
         c->dr[6] |= 1u << 14;
+        undo_seal(c);
         if (cpu_interrupt(c, EXC_DB, c->eip, false, 0, false))
             return deliver_fault(c, c->eip, true);
         c->eip = c->next_eip;
@@ -260,7 +342,6 @@ enum step_result interp_execute(struct cpu *c, const struct insn *insn)
         return STEP_HALT;
     c->insn_eip = c->eip;
     c->irq_shadow = 0;
-    interp_commit(c);
     c->dbg.pending = 0;
     return execute(c, insn, c->eflags & FL_TF);
 }

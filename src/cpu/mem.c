@@ -170,50 +170,9 @@ static int seg_fault(struct cpu *c, int seg)
     return cpu_fault_err(c, EXC_GP, 0);
 }
 
-bool seg_rights_ok(const struct seg_cache *s, enum mem_access acc)
-{
-    bool code = s->attr & 0x08, rw = s->attr & 0x02;
-    if (!(s->attr & SEG_ATTR_P))
-        return false;
-    if (acc == ACC_WRITE)
-        return !code && rw;
-    return acc != ACC_READ || !code || rw;
-}
-
-bool seg_expand_down(const struct seg_cache *s)
-{
-    return (s->attr & 0x0c) == 0x04; /* data, expand-down */
-}
-
-bool seg_linear_ok(const struct cpu *c, int seg, uint32_t off, int size, enum mem_access acc,
-                   uint32_t *lin)
-{
-    const struct seg_cache *s = &c->seg[seg];
-    if (c->model->offset_wraps) {
-        *lin = s->base + (off & 0xffff);
-        return true;
-    }
-    uint32_t last = off + (uint32_t)size - 1;
-    if (cpu_pmode(c)) {
-        if (!seg_rights_ok(s, acc))
-            return false;
-        if (seg_expand_down(s)) {
-            /* Expand-down: valid offsets are limit+1 .. 64K-1 or 4G-1 (SDM Vol. 3A 5.3). */
-            uint32_t upper = (s->attr & SEG_ATTR_DB) ? 0xffffffffu : 0xffffu;
-            if (off <= s->limit || last > upper || last < off)
-                return false;
-            *lin = s->base + off;
-            return true;
-        }
-    }
-    if (off > s->limit || last > s->limit || last < off)
-        return false;
-    *lin = s->base + off;
-    return true;
-}
-
 int seg_linear(struct cpu *c, int seg, uint32_t off, int size, enum mem_access acc, uint32_t *lin)
 {
+    *lin = 0; /* defined on every path, for the compiler's sake */
     return seg_linear_ok(c, seg, off, size, acc, lin) ? 0 : seg_fault(c, seg);
 }
 
@@ -235,7 +194,7 @@ static int data_access_checks(struct cpu *c, uint32_t lin, int size, bool write)
     return 0;
 }
 
-int mem_read(struct cpu *c, int seg, uint32_t off, int size, uint32_t *val)
+int mem_read_slow(struct cpu *c, int seg, uint32_t off, int size, uint32_t *val)
 {
     uint32_t lin;
     if (wraps_offset(c, off, size)) {
@@ -252,7 +211,7 @@ int mem_read(struct cpu *c, int seg, uint32_t off, int size, uint32_t *val)
     return lin_read_priv(c, lin, size, ACC_READ, user_access(c), val);
 }
 
-int mem_write(struct cpu *c, int seg, uint32_t off, int size, uint32_t val)
+int mem_write_slow(struct cpu *c, int seg, uint32_t off, int size, uint32_t val)
 {
     uint32_t lin;
     if (wraps_offset(c, off, size)) {
@@ -285,21 +244,3 @@ int mem_fetch(struct cpu *c, uint32_t off, uint8_t *out)
     return 0;
 }
 
-const uint8_t *mem_fetch_window(struct cpu *c, uint32_t off, unsigned *len)
-{
-    const struct seg_cache *s = &c->seg[SEG_CS];
-    uint32_t limit = c->model->offset_wraps ? 0xffff : s->limit;
-    if (off > limit)
-        return NULL;
-    uint32_t lin = s->base + off;
-    struct tlb_entry *e = &c->tlb.e[user_access(c) ? TLB_USER : TLB_SUPERVISOR][tlb_index(lin)];
-    if (e->tag_read != (lin & ~0xfffu) || !e->host)
-        return NULL; /* the slow path walks, faults or reads MMIO */
-    uint64_t in_seg = (uint64_t)limit - off + 1;
-    uint32_t in_page = 0x1000 - (lin & 0xfff);
-    *len = (unsigned)(in_seg < in_page ? in_seg : in_page);
-    if (*len > 16)
-        *len = 16;
-    c->tlb.hits++;
-    return e->host + (lin & 0xfff);
-}

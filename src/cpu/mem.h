@@ -9,32 +9,118 @@
 #ifndef KILN_CPU_MEM_H
 #define KILN_CPU_MEM_H
 
+#include "common/bits.h"
+#include "common/compiler.h"
 #include "cpu/cpu.h"
 
 enum mem_access { ACC_READ, ACC_WRITE, ACC_EXEC };
 
 /* Protected mode: the segment's type and present bit allow 'acc' (the
  * checks before the limit's). */
-bool seg_rights_ok(const struct seg_cache *s, enum mem_access acc);
+static inline bool seg_rights_ok(const struct seg_cache *s, enum mem_access acc)
+{
+    bool code = s->attr & 0x08, rw = s->attr & 0x02;
+    if (!(s->attr & SEG_ATTR_P))
+        return false;
+    if (acc == ACC_WRITE)
+        return !code && rw;
+    return acc != ACC_READ || !code || rw;
+}
 
 /* A data segment whose valid offsets lie above its limit. */
-bool seg_expand_down(const struct seg_cache *s);
+static inline bool seg_expand_down(const struct seg_cache *s)
+{
+    return (s->attr & 0x0c) == 0x04; /* data, expand-down */
+}
 
 /* The segment checks of seg_linear without raising anything: true (and
  * *lin) when the access is allowed. */
-bool seg_linear_ok(const struct cpu *c, int seg, uint32_t off, int size, enum mem_access acc,
-                   uint32_t *lin);
+static inline bool seg_linear_ok(const struct cpu *c, int seg, uint32_t off, int size,
+                                 enum mem_access acc, uint32_t *lin)
+{
+    const struct seg_cache *s = &c->seg[seg];
+    if (c->model->offset_wraps) {
+        *lin = s->base + (off & 0xffff);
+        return true;
+    }
+    uint32_t last = off + (uint32_t)size - 1;
+    if (cpu_pmode(c)) {
+        if (!seg_rights_ok(s, acc))
+            return false;
+        if (seg_expand_down(s)) {
+            /* Expand-down: valid offsets are limit+1 .. 64K-1 or 4G-1 (SDM Vol. 3A 5.3). */
+            uint32_t upper = (s->attr & SEG_ATTR_DB) ? 0xffffffffu : 0xffffu;
+            if (off <= s->limit || last > upper || last < off)
+                return false;
+            *lin = s->base + off;
+            return true;
+        }
+    }
+    if (off > s->limit || last > s->limit || last < off)
+        return false;
+    *lin = s->base + off;
+    return true;
+}
 
 /* Linear address of seg:off for an access of 'size' bytes, after the limit and
  * rights checks; raises #GP(0) or #SS(0) as the hardware does. */
 KILN_MUST_CHECK int seg_linear(struct cpu *c, int seg, uint32_t off, int size,
                                enum mem_access acc, uint32_t *lin);
 
+/* The whole of mem_read and mem_write: every case. */
+KILN_MUST_CHECK int mem_read_slow(struct cpu *c, int seg, uint32_t off, int size, uint32_t *val);
+KILN_MUST_CHECK int mem_write_slow(struct cpu *c, int seg, uint32_t off, int size, uint32_t val);
+
+/* The shadow page table entry that may serve an access at 'lin' at the
+ * current privilege (instruction operands are user accesses at CPL 3). */
+static inline struct tlb_entry *mem_tlb_slot(struct cpu *c, uint32_t lin)
+{
+    return &c->tlb.e[c->cpl == 3 ? TLB_USER : TLB_SUPERVISOR][tlb_index(lin)];
+}
+
+/* The common case inline: a 286+ data access that passes the segment
+ * checks, stays in one page, with no data breakpoint armed and no
+ * alignment check possible, whose page the shadow page table maps to RAM
+ * (for a write: and holds no translated code). *lin is set when true. */
+static inline bool mem_fast_ok(const struct cpu *c, int seg, uint32_t off, int size,
+                               enum mem_access acc, uint32_t *lin)
+{
+    return !c->model->offset_wraps && !c->dbg.data_armed &&
+           !((c->eflags & FL_AC) && (c->cr[0] & CR0_AM)) &&
+           seg_linear_ok(c, seg, off, size, acc, lin) && (*lin & 0xfff) + (uint32_t)size <= 0x1000;
+}
+
 /* Read 'size' (1, 2, 4) bytes at seg:off. */
-KILN_MUST_CHECK int mem_read(struct cpu *c, int seg, uint32_t off, int size, uint32_t *val);
+KILN_MUST_CHECK static inline int mem_read(struct cpu *c, int seg, uint32_t off, int size,
+                                           uint32_t *val)
+{
+    uint32_t lin;
+    if (KILN_LIKELY(mem_fast_ok(c, seg, off, size, ACC_READ, &lin))) {
+        const struct tlb_entry *e = mem_tlb_slot(c, lin);
+        if (KILN_LIKELY(e->tag_read == (lin & ~0xfffu) && e->host)) {
+            c->tlb.hits++;
+            *val = load_le(e->host + (lin & 0xfff), size);
+            return 0;
+        }
+    }
+    return mem_read_slow(c, seg, off, size, val);
+}
 
 /* Write 'size' (1, 2, 4) bytes at seg:off. */
-KILN_MUST_CHECK int mem_write(struct cpu *c, int seg, uint32_t off, int size, uint32_t val);
+KILN_MUST_CHECK static inline int mem_write(struct cpu *c, int seg, uint32_t off, int size,
+                                            uint32_t val)
+{
+    uint32_t lin;
+    if (KILN_LIKELY(mem_fast_ok(c, seg, off, size, ACC_WRITE, &lin))) {
+        const struct tlb_entry *e = mem_tlb_slot(c, lin);
+        if (KILN_LIKELY(e->tag_write == (lin & ~0xfffu) && e->host)) {
+            c->tlb.hits++;
+            store_le(e->host + (lin & 0xfff), size, val);
+            return 0;
+        }
+    }
+    return mem_write_slow(c, seg, off, size, val);
+}
 
 /* Check that a write of 'size' bytes at seg:off would succeed, without writing. */
 KILN_MUST_CHECK int mem_probe_write(struct cpu *c, int seg, uint32_t off, int size);
@@ -45,7 +131,24 @@ KILN_MUST_CHECK int mem_fetch(struct cpu *c, uint32_t off, uint8_t *out);
 /* Host bytes of the code at CS:off when they sit in RAM that the TLB maps
  * for execution: returns a pointer valid for *len bytes (at most 16, never
  * past the page or the CS limit), or NULL when the byte-wise path must run. */
-const uint8_t *mem_fetch_window(struct cpu *c, uint32_t off, unsigned *len);
+static inline const uint8_t *mem_fetch_window(struct cpu *c, uint32_t off, unsigned *len)
+{
+    const struct seg_cache *s = &c->seg[SEG_CS];
+    uint32_t limit = c->model->offset_wraps ? 0xffff : s->limit;
+    if (off > limit)
+        return NULL;
+    uint32_t lin = s->base + off;
+    const struct tlb_entry *e = mem_tlb_slot(c, lin);
+    if (e->tag_read != (lin & ~0xfffu) || !e->host)
+        return NULL; /* the slow path walks, faults or reads MMIO */
+    uint64_t in_seg = (uint64_t)limit - off + 1;
+    uint32_t in_page = 0x1000 - (lin & 0xfff);
+    *len = (unsigned)(in_seg < in_page ? in_seg : in_page);
+    if (*len > 16)
+        *len = 16;
+    c->tlb.hits++;
+    return e->host + (lin & 0xfff);
+}
 
 /* Read/write at a linear address (no segmentation). */
 KILN_MUST_CHECK int lin_read(struct cpu *c, uint32_t lin, int size, uint32_t *val);
