@@ -13,7 +13,10 @@
 
 void cpu_init(struct cpu *c, const struct cpu_model_info *model, const struct cpu_bus *bus)
 {
-    memset(c, 0, sizeof(*c));
+    /* Everything but the decode cache, whose old entries the new epoch
+     * empties (clearing it would cost more than many short runs take). */
+    memset(c, 0, offsetof(struct cpu, icache_epoch));
+    c->icache_epoch++;
     c->model = model;
     c->bus = *bus;
     c->a20 = true;

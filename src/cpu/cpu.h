@@ -20,7 +20,7 @@
 #include "cpu/tlb.h"
 
 /* Entries of the decoded-instruction cache (a power of two). */
-#define ICACHE_ENTRIES 1024
+#define ICACHE_ENTRIES 4096
 
 /* General registers in encoding order (ModRM reg field). */
 enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI };
@@ -266,9 +266,13 @@ struct cpu {
     /* --- the shadow page table (tlb.h), last: it is large --- */
     struct tlb tlb;
 
-    /* --- decoded instructions, validated against their bytes (interp.c) --- */
+    /* --- decoded instructions, validated against their bytes (interp.c);
+     * last, and not cleared by cpu_init, which bumps icache_epoch instead:
+     * an entry of another epoch is empty (so is a zeroed one: key 0) --- */
+    uint32_t icache_epoch;
     struct icache_entry {
         uint32_t lin;     /* linear address of the instruction */
+        uint32_t epoch;   /* icache_epoch when filled */
         uint8_t key;      /* code size when decoded; 0 = empty */
         uint8_t bytes[16]; /* the instruction's bytes, zero past its length */
         struct insn insn;

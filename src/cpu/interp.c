@@ -226,7 +226,8 @@ enum step_result interp_step(struct cpu *c)
          * was rewritten in between. */
         uint32_t lin = c->seg[SEG_CS].base + c->eip;
         ce = &c->icache[(lin ^ (lin >> 10)) & (ICACHE_ENTRIES - 1)];
-        if (ce->lin == lin && ce->key == code_size && ce->insn.len <= win_len &&
+        if (ce->lin == lin && ce->epoch == c->icache_epoch && ce->key == code_size &&
+            ce->insn.len <= win_len &&
             bytes_equal(ce->bytes, win, ce->insn.len, win_len)) {
             insn = &ce->insn;
             goto decoded;
@@ -237,6 +238,7 @@ enum step_result interp_step(struct cpu *c)
     ds = decode_insn_window(c->model->gen, code_size, win, win_len, fetch_cb, c, &in, &fetch_rc);
     if (ce && ds == DEC_OK && in.len <= win_len) {
         ce->key = (uint8_t)code_size;
+        ce->epoch = c->icache_epoch;
         memset(ce->bytes, 0, sizeof(ce->bytes));
         memcpy(ce->bytes, win, in.len);
         ce->insn = in;
@@ -270,6 +272,22 @@ static enum step_result fault_before_execute(struct cpu *c)
     interp_commit(c);
     c->rep_active = 0;
     enum step_result r = deliver_fault(c, c->insn_eip, true);
+    if (r == STEP_OK)
+        c->eip = c->next_eip;
+    return r;
+}
+
+/* Handler for 'insn' returned a fault: restore the state before it and
+ * deliver the exception. */
+static enum step_result handler_fault(struct cpu *c, const struct insn *insn)
+{
+    undo_insn(c);
+    c->rep_active = 0;
+    /* The 8086 pushes the address after a dividing instruction (SingleStepTests notes). */
+    uint32_t ret = c->insn_eip;
+    if (c->exc_vector == EXC_DE && c->model->div_fault_next)
+        ret = ip_wrap(c, c->insn_eip + insn->len);
+    enum step_result r = deliver_fault(c, ret, true);
     if (r == STEP_OK)
         c->eip = c->next_eip;
     return r;
@@ -324,16 +342,64 @@ static enum step_result execute(struct cpu *c, const struct insn *insn, bool tra
     return c->halted ? STEP_HALT : STEP_OK;
 
 fault:
-    undo_insn(c);
-    c->rep_active = 0;
-    /* The 8086 pushes the address after a dividing instruction (SingleStepTests notes). */
-    uint32_t ret = c->insn_eip;
-    if (c->exc_vector == EXC_DE && c->model->div_fault_next)
-        ret = ip_wrap(c, c->insn_eip + insn->len);
-    enum step_result r = deliver_fault(c, ret, true);
-    if (r == STEP_OK)
+    return handler_fault(c, insn);
+}
+
+/* Light instructions run back to back (interp_run_fast): each is taken from
+ * the decode cache and checked against its bytes in the code page that the
+ * first one's fetch window found, so the shadow TLB, the window and the
+ * per-instruction debug and trap bookkeeping are skipped. Anything else
+ * (a miss, another page, a non-light instruction, a fault) goes back to
+ * interp_step. Light instructions change no segment, CPL, CR or TLB
+ * mapping, so the page and CS stay valid while they run. */
+uint64_t interp_run_fast(struct cpu *c, uint64_t budget, const volatile int *stop_flag,
+                         const volatile int *intr_line, enum step_result *res)
+{
+    *res = STEP_OK;
+    if (c->halted || (c->eflags & FL_TF) || c->dbg.exec_armed || c->dbg.data_armed ||
+        c->model->offset_wraps)
+        return 0;
+    light_init();
+    unsigned win_len;
+    const uint8_t *win = mem_fetch_window(c, c->eip, &win_len);
+    if (!win)
+        return 0;
+    const uint32_t base = c->seg[SEG_CS].base, limit = c->seg[SEG_CS].limit;
+    const uint32_t page = (base + c->eip) & ~0xfffu;
+    const uint8_t *host = win - ((base + c->eip) & 0xfff);
+    const int code_size = cpu_code_size(c);
+    const uint32_t eip_mask = code_size == 2 ? 0xffffu : 0xffffffffu;
+    uint64_t n = 0;
+    while (n < budget && !(stop_flag && *stop_flag) &&
+           !(intr_line && *intr_line && (c->eflags & FL_IF))) {
+        uint32_t eip = c->eip, lin = base + eip;
+        if ((lin & ~0xfffu) != page)
+            break;
+        struct icache_entry *ce = &c->icache[(lin ^ (lin >> 10)) & (ICACHE_ENTRIES - 1)];
+        const struct insn *insn = &ce->insn;
+        unsigned off = lin & 0xfff, len = insn->len;
+        if (ce->lin != lin || ce->epoch != c->icache_epoch || ce->key != code_size ||
+            !light_op[insn->op] || off + len > 0x1000 ||
+            eip > limit || limit - eip < len - 1 || (eip & eip_mask) + len - 1 > eip_mask)
+            break;
+        if (!bytes_equal(ce->bytes, host + off, len, off <= 0x1000 - 16 ? 16 : 0x1000 - off))
+            break;
+        c->insn_eip = eip;
+        c->irq_shadow = 0;
+        c->dbg.pending = 0;
+        memcpy(c->undo.bytes, c->r, UNDO_LIGHT_BYTES);
+        c->undo.segs_saved = 0;
+        c->next_eip = (eip + len) & eip_mask;
+        if (KILN_UNLIKELY(handlers[insn->op](c, insn))) {
+            *res = handler_fault(c, insn);
+            return n + 1; /* a delivered exception is a step too */
+        }
         c->eip = c->next_eip;
-    return r;
+        c->icount++;
+        c->eflags &= ~(uint32_t)FL_RF;
+        n++;
+    }
+    return n;
 }
 
 enum step_result interp_execute(struct cpu *c, const struct insn *insn)

@@ -18,6 +18,17 @@ enum step_result {
 /* Execute one instruction (or one bounded chunk of a REP string instruction). */
 enum step_result interp_step(struct cpu *c);
 
+/* Run up to 'budget' instructions while they are ones interp_step would
+ * run with no trap, breakpoint or fault bookkeeping (see interp.c), from
+ * the decode cache; stops early when *stop_flag or *intr_line (either may
+ * be NULL; the line only while IF is set) is set. Returns how many steps
+ * it took, as interp_step counts them (a faulting instruction whose
+ * exception was delivered is one); *res is STEP_OK unless that delivery
+ * shut the CPU down. Callers go on with interp_step, which runs every
+ * instruction. */
+uint64_t interp_run_fast(struct cpu *c, uint64_t budget, const volatile int *stop_flag,
+                         const volatile int *intr_line, enum step_result *res);
+
 /* Execute 'insn', already decoded from the bytes at CS:EIP, exactly as
  * interp_step would after decoding it (the translator's helper path). */
 struct insn;

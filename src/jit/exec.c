@@ -57,6 +57,14 @@ enum exec_stop exec_run_intr(struct cpu *c, uint64_t max_insns, const volatile i
             return EXEC_STOPPED;
         if (intr_line && *intr_line && interp_interruptible(c))
             return EXEC_INTR;
+        enum step_result fast;
+        uint64_t ran = interp_run_fast(c, max_insns - n, stop_flag, intr_line, &fast);
+        if (ran) {
+            if (fast == STEP_SHUTDOWN)
+                return EXEC_SHUTDOWN;
+            n += ran - 1; /* the loop counts the last one; then the checks again */
+            continue;
+        }
         switch (interp_step(c)) {
         case STEP_OK: break;
         case STEP_HALT: return EXEC_HALTED;
