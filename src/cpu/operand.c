@@ -7,34 +7,6 @@
  */
 #include "cpu/ops.h"
 
-uint32_t ea_offset(const struct cpu *c, const struct insn *in)
-{
-    uint32_t off = in->disp;
-    if (in->base != INSN_NOREG)
-        off += c->r[in->base];
-    if (in->index != INSN_NOREG)
-        off += c->r[in->index] << in->scale;
-    return in->addrsize == 2 ? off & 0xffff : off;
-}
-
-int e_read(struct cpu *c, const struct insn *in, int size, uint32_t *v)
-{
-    if (!in->is_mem) {
-        *v = reg_get(c, in->rm, size);
-        return 0;
-    }
-    return mem_read(c, in->seg, ea_offset(c, in), size, v);
-}
-
-int e_write(struct cpu *c, const struct insn *in, int size, uint32_t v)
-{
-    if (!in->is_mem) {
-        reg_set(c, in->rm, size, v);
-        return 0;
-    }
-    return mem_write(c, in->seg, ea_offset(c, in), size, v);
-}
-
 uint32_t sp_get(const struct cpu *c)
 {
     return cpu_stack_size(c) == 4 ? c->r[R_ESP] : c->r[R_ESP] & 0xffff;

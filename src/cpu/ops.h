@@ -50,11 +50,36 @@ static inline void reg_set(struct cpu *c, int reg, int size, uint32_t v)
 }
 
 /* Offset of the ModRM memory operand, wrapped to the address size. */
-uint32_t ea_offset(const struct cpu *c, const struct insn *in);
+static inline uint32_t ea_offset(const struct cpu *c, const struct insn *in)
+{
+    uint32_t off = in->disp;
+    if (in->base != INSN_NOREG)
+        off += c->r[in->base];
+    if (in->index != INSN_NOREG)
+        off += c->r[in->index] << in->scale;
+    return in->addrsize == 2 ? off & 0xffff : off;
+}
 
 /* Read/write the ModRM operand (register or memory) of 'size' bytes. */
-KILN_MUST_CHECK int e_read(struct cpu *c, const struct insn *in, int size, uint32_t *v);
-KILN_MUST_CHECK int e_write(struct cpu *c, const struct insn *in, int size, uint32_t v);
+KILN_MUST_CHECK static inline int e_read(struct cpu *c, const struct insn *in, int size,
+                                         uint32_t *v)
+{
+    if (!in->is_mem) {
+        *v = reg_get(c, in->rm, size);
+        return 0;
+    }
+    return mem_read(c, in->seg, ea_offset(c, in), size, v);
+}
+
+KILN_MUST_CHECK static inline int e_write(struct cpu *c, const struct insn *in, int size,
+                                          uint32_t v)
+{
+    if (!in->is_mem) {
+        reg_set(c, in->rm, size, v);
+        return 0;
+    }
+    return mem_write(c, in->seg, ea_offset(c, in), size, v);
+}
 
 /* Stack pointer at the stack's width (SS.B). */
 uint32_t sp_get(const struct cpu *c);
