@@ -57,17 +57,36 @@ static const op_handler_fn light_handlers[] = {
     op_push_Iz, op_push_Ib, op_imul_Gv_Ev, op_imul_Gv_Ev_Ib, op_imul_Gv_Ev_Iz, op_x87,
 };
 
-static uint8_t light_op[OP_COUNT];
+/* Of those, handlers that with no memory operand (ModRM mod = 3 or none)
+ * change nothing before their last possible fault and touch no memory:
+ * their register forms need no undo record at all. */
+static const op_handler_fn reg_safe_handlers[] = {
+    op_alu_Eb_Ib, op_alu_eAX_Iz, op_alu_Gv_Ev, op_alu_Gb_Eb, op_alu_Ev_Iz, op_alu_Ev_Ib,
+    op_alu_Ev_Gv, op_alu_Eb_Gb, op_alu_AL_Ib, op_mov_Gv_Ev, op_mov_Ev_Gv, op_mov_Gb_Eb,
+    op_mov_Eb_Gb, op_mov_Zv_Iz, op_mov_Zb_Ib, op_mov_Ev_Iz, op_mov_Eb_Ib, op_movzx_movsx,
+    op_shift_Ev_Ib, op_shift_Ev_CL, op_shift_Ev_1, op_shift_Eb_Ib, op_shift_Eb_CL,
+    op_shift_Eb_1, op_inc_Zv, op_dec_Zv, op_inc_E, op_dec_E, op_test_E_I, op_test_Ev_Gv,
+    op_test_Eb_Gb, op_test_AL_Ib, op_test_eAX_Iz, op_lea, op_setcc, op_cmovcc, op_bswap,
+    op_jcc, op_jmp_Jz, op_nop, op_imul_Gv_Ev, op_imul_Gv_Ev_Ib, op_imul_Gv_Ev_Iz, op_not_E,
+    op_neg_E, op_mul_E, op_imul_E, op_cbw, op_cwd, op_clc, op_stc, op_cmc, op_cld, op_std,
+    op_xchg_Zv_eAX, op_xchg_Ev_Gv, op_xchg_Eb_Gb,
+};
+
+static uint8_t light_op[OP_COUNT];   /* 1: light; 2: light and register-safe */
 
 static void light_init(void)
 {
     static bool ready;
     if (KILN_LIKELY(ready))
         return;
-    for (int op = 0; op < OP_COUNT; op++)
+    for (int op = 0; op < OP_COUNT; op++) {
         for (size_t i = 0; i < sizeof(light_handlers) / sizeof(light_handlers[0]); i++)
             if (handlers[op] == light_handlers[i])
                 light_op[op] = 1;
+        for (size_t i = 0; i < sizeof(reg_safe_handlers) / sizeof(reg_safe_handlers[0]); i++)
+            if (light_op[op] && handlers[op] == reg_safe_handlers[i])
+                light_op[op] = 2;
+    }
     ready = true;
 }
 
@@ -385,12 +404,17 @@ uint64_t interp_run_fast(struct cpu *c, uint64_t budget, const volatile int *sto
         if (!bytes_equal(ce->bytes, host + off, len, off <= 0x1000 - 16 ? 16 : 0x1000 - off))
             break;
         c->insn_eip = eip;
-        c->irq_shadow = 0;
+        c->irq_shadow = 0; /* the shadow of an STI just before ends here */
         c->dbg.pending = 0;
-        memcpy(c->undo.bytes, c->r, UNDO_LIGHT_BYTES);
-        c->undo.segs_saved = 0;
+        bool no_undo = light_op[insn->op] == 2 && !insn->is_mem;
+        if (!no_undo) {
+            memcpy(c->undo.bytes, c->r, UNDO_LIGHT_BYTES);
+            c->undo.segs_saved = 0;
+        }
         c->next_eip = (eip + len) & eip_mask;
         if (KILN_UNLIKELY(handlers[insn->op](c, insn))) {
+            if (no_undo)
+                interp_commit(c); /* nothing changed: the state is the start state */
             *res = handler_fault(c, insn);
             return n + 1; /* a delivered exception is a step too */
         }
