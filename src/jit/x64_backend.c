@@ -7,6 +7,7 @@
  * the stubs are placed after the body.
  */
 #include "jit/x64_backend.h"
+#include "jit/x64_lower.h"
 
 #include <stddef.h>
 
@@ -18,54 +19,6 @@
 _Static_assert(TLB_BITS == 8, "the inline TLB index is one byte");
 _Static_assert(sizeof(struct tlb_entry) == 24, "the inline TLB lookup scales by 24");
 
-#define CPU_OFF(field) ((int32_t)offsetof(struct cpu, field))
-#define REG_OFF(n)     ((int32_t)(offsetof(struct cpu, r) + 4 * (n)))
-#define SEG_OFF(s, f)  ((int32_t)(offsetof(struct cpu, seg) + (s) * sizeof(struct seg_cache) + \
-                                  offsetof(struct seg_cache, f)))
-
-static const enum x64_reg temp_reg[IR_TEMPS] = {X64_RBX, X64_R12, X64_R13, X64_R14, X64_R15};
-
-#define MAX_BAILS 512
-
-struct lower {
-    struct x64_buf *b;
-    struct jit_block *blk;
-    uint64_t epilogue;
-    struct jit_jc_entry *jc;
-    /* bail branches: rel32 field offsets and the instruction they leave from */
-    size_t bail_field[MAX_BAILS];
-    int bail_insn[MAX_BAILS];
-    int nbails;
-    /* per instruction: its EIP and the inline instructions not yet counted before it */
-    uint32_t insn_eip[JIT_MAX_INSNS];
-    uint32_t insn_uncounted[JIT_MAX_INSNS];
-    int cur;        /* current instruction */
-    bool cur_inline;
-    uint32_t uncounted; /* inline instructions completed and not yet added to icount */
-    int nexits;
-    size_t entry_exit_field[2];
-    /* The guest register (0-7) whose 32-bit value each temporary still
-     * holds since a GETR or SETR of it, or -1: a later GETR copies it
-     * instead of loading guest memory (every SETR still stores). */
-    int8_t mirror[IR_TEMPS];
-};
-
-static enum x64_reg R(int t)
-{
-    return temp_reg[t];
-}
-
-static struct x64_mem cpu_mem(int32_t off)
-{
-    return x64_mem_base(X64_RBP, off);
-}
-
-static struct x64_mem guest_reg_mem(int reg, int size)
-{
-    if (size == 1 && reg >= 4)
-        return cpu_mem(REG_OFF(reg - 4) + 1);
-    return cpu_mem(REG_OFF(reg));
-}
 
 /* A branch to the current instruction's bail stub. */
 static void bail_if(struct lower *l, enum x64_cond cc)
@@ -87,11 +40,6 @@ static void add_icount(struct lower *l, uint32_t n)
 static void jmp_epilogue(struct lower *l)
 {
     x64_jmp_abs(l->b, l->epilogue, X64_R11);
-}
-
-static void call(struct lower *l, const void *fn)
-{
-    x64_call_abs(l->b, (uint64_t)(uintptr_t)fn, X64_R11);
 }
 
 static void mov_to_temp(struct lower *l, int d, enum x64_reg src)
@@ -126,11 +74,6 @@ static void tlb_fast_path(struct lower *l, int lin, int size, bool write, size_t
     x64_mov_rm(b, X64_S64, X64_RDX, x64_mem_base(X64_RDX, (int32_t)offsetof(struct tlb_entry, host)));
     x64_test_rr(b, X64_S64, X64_RDX, X64_RDX);
     slow_field[2] = x64_jcc_rel32(b, X64_CC_E, 0);
-}
-
-static void patch_here(struct lower *l, size_t field)
-{
-    x64_patch_rel(l->b, field, X64_REL32, l->b->pos);
 }
 
 static void lower_load(struct lower *l, const struct ir_op *o)
@@ -200,124 +143,6 @@ static void lower_lazy(struct lower *l, const struct ir_op *o)
     x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(lf_dst)), R(o->a));
     x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(lf_src)), R(o->b));
     x64_mov_mr(b, X64_S32, cpu_mem(CPU_OFF(lf_res)), R(o->d));
-}
-
-/* Host flags equal to the guest's for condition 'cc' after the known lazy
- * operation; false when the generic path must be used. */
-static bool known_cond_flags(struct lower *l, int cc, uint32_t known)
-{
-    struct x64_buf *b = l->b;
-    int op = (int)(known >> 8), size = (int)(known & 0xff);
-    int kind = (cc >> 1) & 7; /* O B Z BE S P L LE */
-    if (kind == 5 || !known)
-        return false;
-    bool result_only = kind == 2 || kind == 4; /* ZF or SF: the result alone decides */
-    if (op == LF_LOGIC || (op != LF_NONE && op != LF_SUB && op != LF_ADD && result_only) ||
-        (op == LF_SUB && size < 4 && kind == 4)) {
-        /* SF and ZF of the result at its size; CF = OF = 0 (logic only). */
-        x64_mov_rm(b, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_res)));
-        if (size < 4)
-            x64_shift_ri(b, X64_SHL, X64_S32, X64_RAX, (uint8_t)(32 - 8 * size));
-        x64_test_rr(b, X64_S32, X64_RAX, X64_RAX);
-        return true;
-    }
-    if (op == LF_SUB) {
-        if (size == 4) {
-            x64_mov_rm(b, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_dst)));
-            x64_alu_rm(b, X64_CMP, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_src)));
-            return true;
-        }
-        if (kind == 0)
-            return false;
-        bool is_signed = kind >= 6;
-        if (is_signed) {
-            x64_movsx_rm(b, X64_S32, X64_RAX, (enum x64_size)size, cpu_mem(CPU_OFF(lf_dst)));
-            x64_movsx_rm(b, X64_S32, X64_RCX, (enum x64_size)size, cpu_mem(CPU_OFF(lf_src)));
-        } else {
-            x64_movzx_rm(b, X64_S32, X64_RAX, (enum x64_size)size, cpu_mem(CPU_OFF(lf_dst)));
-            x64_movzx_rm(b, X64_S32, X64_RCX, (enum x64_size)size, cpu_mem(CPU_OFF(lf_src)));
-        }
-        x64_alu_rr(b, X64_CMP, X64_S32, X64_RAX, X64_RCX);
-        return true;
-    }
-    if (op == LF_ADD && size == 4) {
-        x64_mov_rm(b, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_dst)));
-        x64_alu_rm(b, X64_ADD, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_src)));
-        return true;
-    }
-    return false;
-}
-
-_Static_assert(offsetof(struct cpu, lf_size) == offsetof(struct cpu, lf_op) + 1,
-               "the lazy op and size are read as one 16-bit word");
-
-/* Host ZF and SF (CF = OF = 0) of lf_res at the run-time lf_size. */
-static void test_lazy_result(struct lower *l)
-{
-    struct x64_buf *b = l->b;
-    x64_movzx_rm(b, X64_S32, X64_RCX, X64_S8, cpu_mem(CPU_OFF(lf_size)));
-    x64_shift_ri(b, X64_SHL, X64_S32, X64_RCX, 3);
-    x64_unary_r(b, X64_NEG, X64_S32, X64_RCX);
-    x64_alu_ri(b, X64_ADD, X64_S32, X64_RCX, 32);
-    x64_mov_rm(b, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_res)));
-    x64_shift_rcl(b, X64_SHL, X64_S32, X64_RAX);
-    x64_test_rr(b, X64_S32, X64_RAX, X64_RAX);
-}
-
-/*
- * Condition 'cc' into AL when the operation that set the flags is not known
- * at translation time (the block starts with it, or a helper ran before):
- * the lazy record is tested at run time for the common producers - any
- * operation for ZF/SF, 32-bit SUB/CMP and ADD, and logic at any size for
- * the others - and flags_cond() computes the rest.
- */
-static void runtime_cond(struct lower *l, int cc)
-{
-    struct x64_buf *b = l->b;
-    int kind = (cc >> 1) & 7; /* O B Z BE S P L LE */
-    size_t to_call[3], to_done[3];
-    int ncall = 0, ndone = 0;
-    if (kind != 5) {
-        x64_movzx_rm(b, X64_S32, X64_RAX, X64_S16, cpu_mem(CPU_OFF(lf_op)));
-        if (kind == 2 || kind == 4) {
-            x64_test_rr(b, X64_S8, X64_RAX, X64_RAX);
-            to_call[ncall++] = x64_jcc_rel32(b, X64_CC_E, 0); /* LF_NONE: flags in eflags */
-        } else {
-            static const enum x64_alu_op host_op[2] = {X64_CMP, X64_ADD};
-            static const uint32_t lazy_op[2] = {LF_SUB | 4u << 8, LF_ADD | 4u << 8};
-            for (int k = 0; k < 2; k++) {
-                x64_alu_ri(b, X64_CMP, X64_S32, X64_RAX, (int32_t)lazy_op[k]);
-                size_t next = x64_jcc_rel32(b, X64_CC_NE, 0);
-                x64_mov_rm(b, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_dst)));
-                x64_alu_rm(b, host_op[k], X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_src)));
-                x64_setcc_r(b, (enum x64_cond)cc, X64_RAX);
-                to_done[ndone++] = x64_jmp_rel32(b, 0);
-                patch_here(l, next);
-            }
-            x64_alu_ri(b, X64_CMP, X64_S8, X64_RAX, LF_LOGIC);
-            to_call[ncall++] = x64_jcc_rel32(b, X64_CC_NE, 0);
-        }
-        test_lazy_result(l);
-        x64_setcc_r(b, (enum x64_cond)cc, X64_RAX);
-        to_done[ndone++] = x64_jmp_rel32(b, 0);
-    }
-    for (int k = 0; k < ncall; k++)
-        patch_here(l, to_call[k]);
-    x64_mov_rr(b, X64_S64, X64_RDI, X64_RBP);
-    x64_mov_ri(b, X64_S32, X64_RSI, cc);
-    call(l, (const void *)flags_cond);
-    for (int k = 0; k < ndone; k++)
-        patch_here(l, to_done[k]);
-}
-
-static void lower_cond(struct lower *l, const struct ir_op *o)
-{
-    struct x64_buf *b = l->b;
-    if (known_cond_flags(l, o->aux, o->imm))
-        x64_setcc_r(b, (enum x64_cond)o->aux, X64_RAX);
-    else
-        runtime_cond(l, o->aux);
-    x64_movzx_rr(b, X64_S32, R(o->d), X64_S8, X64_RAX);
 }
 
 /* ---- exits ---- */
@@ -718,7 +543,7 @@ static void lower_op(struct lower *l, const struct ir_op *o)
     case IR_LOAD: lower_load(l, o); break;
     case IR_STORE: lower_store(l, o); break;
     case IR_LAZY: lower_lazy(l, o); break;
-    case IR_COND: lower_cond(l, o); break;
+    case IR_COND: x64_lower_cond(l, o); break;
     case IR_SETCF:
         x64_alu_mi(b, X64_AND, X64_S32, cpu_mem(CPU_OFF(eflags)), ~(int32_t)FL_CF);
         x64_alu_mr(b, X64_OR, X64_S32, cpu_mem(CPU_OFF(eflags)), R(o->a));
