@@ -120,6 +120,8 @@ void flags_rotated(struct cpu *c, bool left, int size, uint32_t v, uint32_t cf)
  * every flag; -1 for the other records and for parity. */
 static int lazy_cond(const struct cpu *c, unsigned kind)
 {
+    if (c->lf_op != LF_SUB && c->lf_op != LF_LOGIC)
+        return -1; /* lf_size means nothing for LF_NONE */
     int size = c->lf_size;
     uint32_t m = size_mask(size), sign = size_sign(size), res = c->lf_res & m;
     if (c->lf_op == LF_SUB) {
@@ -136,16 +138,13 @@ static int lazy_cond(const struct cpu *c, unsigned kind)
         default: return -1;
         }
     }
-    if (c->lf_op == LF_LOGIC) { /* CF = OF = 0 */
-        switch (kind) {
-        case 0: case 1: return 0;
-        case 2: case 3: return res == 0;
-        case 4: case 6: return (res & sign) != 0;
-        case 7: return res == 0 || (res & sign) != 0;
-        default: return -1;
-        }
+    switch (kind) { /* LF_LOGIC: CF = OF = 0 */
+    case 0: case 1: return 0;
+    case 2: case 3: return res == 0;
+    case 4: case 6: return (res & sign) != 0;
+    case 7: return res == 0 || (res & sign) != 0;
+    default: return -1;
     }
-    return -1;
 }
 
 bool flags_cond(struct cpu *c, int cc)
