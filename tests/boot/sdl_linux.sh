@@ -46,6 +46,12 @@ echo "prompt on the screen after $((SECONDS - start)) s"
 
 focus
 sleep 0.5
+# Kernel messages still reach tty0 after the prompt (the first keys feed
+# the entropy pool, and "random: crng init done" may land in the middle of
+# the typed line): quieten the console first, as a person at it would.
+xdotool type --delay 60 'dmesg -n 1'
+xdotool key --delay 60 Return
+sleep 1
 typed='echo typed-$((6 * 7)) | tee /dev/ttyS0'
 xdotool type --delay 60 "$typed"
 xdotool key --delay 60 Return
@@ -62,7 +68,9 @@ cmd "screendump $shot"
 [ -z "$answer" ] && [ -s "$shot" ] || fail "screendump: $answer"
 cmd quit
 if [ "$failed" -ne 0 ]; then
-    grep -v '^ *$' <<<"$screen" | tail -n 30
+    # The console's newest lines follow its last prompt (the text window
+    # wraps, so they need not be at its end).
+    grep -n -A 12 'kiln# ' <<<"$screen" | grep -v '^[0-9]*-  *$' | tail -n 30
     echo "--- stderr"; cat "$dir/err"
     exit 1
 fi
