@@ -21,6 +21,11 @@
 
 /* Entries of the decoded-instruction cache (a power of two). */
 #define ICACHE_ENTRIES 4096
+/* The interpreter's pre-decoded runs (iblock.c): entries (a power of two),
+ * and the most instructions and bytes one holds. */
+#define IBLOCK_ENTRIES 4096
+#define IBLOCK_INSNS 16
+#define IBLOCK_BYTES 64
 
 /* General registers in encoding order (ModRM reg field). */
 enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI };
@@ -277,6 +282,19 @@ struct cpu {
         uint8_t bytes[16]; /* the instruction's bytes, zero past its length */
         struct insn insn;
     } icache[ICACHE_ENTRIES];
+
+    /* --- runs of decoded instructions for interp_run_fast (iblock.c),
+     * validated and emptied the same way --- */
+    struct iblock {
+        uint32_t lin;    /* linear address of the first instruction */
+        uint32_t epoch;  /* icache_epoch when built */
+        uint8_t key;     /* code size when decoded; 0 = empty */
+        uint8_t n;       /* instructions; 0: the one at lin is not for the fast loop */
+        uint8_t nbytes;  /* bytes[] in use: the instructions (or the one refused) */
+        uint8_t kind[IBLOCK_INSNS]; /* IBLOCK_* bits per instruction */
+        uint8_t bytes[IBLOCK_BYTES];
+        struct insn insn[IBLOCK_INSNS];
+    } iblock[IBLOCK_ENTRIES];
 };
 
 /* Fault codes: 0 means success; CPU_FAULT means c->exc_* describe a pending exception. */

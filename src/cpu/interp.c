@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "cpu/debug.h"
 #include "cpu/decode.h"
+#include "cpu/iblock.h"
 #include "cpu/ops.h"
 
 typedef int (*op_handler_fn)(struct cpu *c, const struct insn *in);
@@ -72,7 +73,38 @@ static const op_handler_fn reg_safe_handlers[] = {
     op_xchg_Zv_eAX, op_xchg_Ev_Gv, op_xchg_Eb_Gb,
 };
 
+/* Of the light handlers, those that may transfer control: each ends a run
+ * of the fast loop (iblock.h). */
+static const op_handler_fn transfer_handlers[] = {
+    op_jcc, op_jmp_Jz, op_jmp_Ev, op_call_Jz, op_call_Ev, op_ret_near, op_ret_near_Iw,
+    op_loop, op_jcxz,
+};
+
+/* Of the light handlers, those that never store to memory (a missing one
+ * only costs the fast loop a check of its run's bytes after it). */
+static const op_handler_fn no_store_handlers[] = {
+    op_jcc, op_cmovcc, op_nop, op_alu_Gv_Ev, op_alu_Gb_Eb, op_alu_eAX_Iz, op_alu_AL_Ib,
+    op_pop_Zv, op_mov_Zv_Iz, op_mov_Zb_Ib, op_inc_Zv, op_dec_Zv, op_bswap, op_xchg_Zv_eAX,
+    op_test_E_I, op_test_Ev_Gv, op_test_Eb_Gb, op_test_AL_Ib, op_test_eAX_Iz, op_movzx_movsx,
+    op_bsf_bsr, op_loop, op_jcxz, op_scas, op_lods, op_cmps, op_ret_near, op_ret_near_Iw,
+    op_mul_E, op_imul_E, op_div_E, op_idiv_E, op_mov_Gv_Ev, op_mov_Gb_Eb, op_mov_AL_Ob,
+    op_mov_eAX_Ov, op_jmp_Jz, op_jmp_Ev, op_xlat, op_cwd, op_cbw, op_lahf, op_sahf, op_clc,
+    op_stc, op_cmc, op_cld, op_std, op_lea, op_leave, op_imul_Gv_Ev, op_imul_Gv_Ev_Ib,
+    op_imul_Gv_Ev_Iz,
+};
+
 static uint8_t light_op[OP_COUNT];   /* 1: light; 2: light and register-safe */
+static uint8_t op_class[OP_COUNT];   /* IBLOCK_OP_* bits */
+
+static bool listed(op_handler_fn h, const op_handler_fn *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (h == list[i])
+            return true;
+    return false;
+}
+
+#define LISTED(h, list) listed(h, list, sizeof(list) / sizeof(list[0]))
 
 static void light_init(void)
 {
@@ -80,12 +112,13 @@ static void light_init(void)
     if (KILN_LIKELY(ready))
         return;
     for (int op = 0; op < OP_COUNT; op++) {
-        for (size_t i = 0; i < sizeof(light_handlers) / sizeof(light_handlers[0]); i++)
-            if (handlers[op] == light_handlers[i])
-                light_op[op] = 1;
-        for (size_t i = 0; i < sizeof(reg_safe_handlers) / sizeof(reg_safe_handlers[0]); i++)
-            if (light_op[op] && handlers[op] == reg_safe_handlers[i])
-                light_op[op] = 2;
+        op_handler_fn h = handlers[op];
+        if (!LISTED(h, light_handlers))
+            continue;
+        light_op[op] = LISTED(h, reg_safe_handlers) ? 2 : 1;
+        op_class[op] = (uint8_t)(IBLOCK_OP_FAST | (light_op[op] == 2 ? IBLOCK_OP_REG_SAFE : 0) |
+                                 (LISTED(h, transfer_handlers) ? IBLOCK_OP_ENDS : 0) |
+                                 (LISTED(h, no_store_handlers) ? IBLOCK_OP_NO_STORE : 0));
     }
     ready = true;
 }
@@ -364,13 +397,13 @@ fault:
     return handler_fault(c, insn);
 }
 
-/* Light instructions run back to back (interp_run_fast): each is taken from
- * the decode cache and checked against its bytes in the code page that the
- * first one's fetch window found, so the shadow TLB, the window and the
- * per-instruction debug and trap bookkeeping are skipped. Anything else
- * (a miss, another page, a non-light instruction, a fault) goes back to
- * interp_step. Light instructions change no segment, CPL, CR or TLB
- * mapping, so the page and CS stay valid while they run. */
+/* Light instructions run back to back (interp_run_fast) in runs from
+ * iblock.c, so the shadow TLB, the fetch window and the per-instruction
+ * debug and trap bookkeeping are skipped. Anything else (an instruction
+ * that is not light, one on the slow fetch path, a fault) goes back to
+ * interp_step. Light instructions change no segment, CPL, CR, IF or TLB
+ * mapping, so a run stays valid while it runs, unless it stores into its
+ * own bytes: those are checked after each instruction that may store. */
 uint64_t interp_run_fast(struct cpu *c, uint64_t budget, const volatile int *stop_flag,
                          const volatile int *intr_line, enum step_result *res)
 {
@@ -379,49 +412,46 @@ uint64_t interp_run_fast(struct cpu *c, uint64_t budget, const volatile int *sto
         c->model->offset_wraps)
         return 0;
     light_init();
-    unsigned win_len;
-    const uint8_t *win = mem_fetch_window(c, c->eip, &win_len);
-    if (!win)
-        return 0;
-    const uint32_t base = c->seg[SEG_CS].base, limit = c->seg[SEG_CS].limit;
-    const uint32_t page = (base + c->eip) & ~0xfffu;
-    const uint8_t *host = win - ((base + c->eip) & 0xfff);
-    const int code_size = cpu_code_size(c);
-    const uint32_t eip_mask = code_size == 2 ? 0xffffu : 0xffffffffu;
+    const uint32_t eip_mask = cpu_code_size(c) == 2 ? 0xffffu : 0xffffffffu;
     uint64_t n = 0;
     while (n < budget && !(stop_flag && *stop_flag) &&
            !(intr_line && *intr_line && (c->eflags & FL_IF))) {
-        uint32_t eip = c->eip, lin = base + eip;
-        if ((lin & ~0xfffu) != page)
+        const uint8_t *host;
+        const struct iblock *b = iblock_at(c, op_class, &host);
+        if (!b)
             break;
-        struct icache_entry *ce = &c->icache[(lin ^ (lin >> 10)) & (ICACHE_ENTRIES - 1)];
-        const struct insn *insn = &ce->insn;
-        unsigned off = lin & 0xfff, len = insn->len;
-        if (ce->lin != lin || ce->epoch != c->icache_epoch || ce->key != code_size ||
-            !light_op[insn->op] || off + len > 0x1000 ||
-            eip > limit || limit - eip < len - 1 || (eip & eip_mask) + len - 1 > eip_mask)
-            break;
-        if (!bytes_equal(ce->bytes, host + off, len, off <= 0x1000 - 16 ? 16 : 0x1000 - off))
-            break;
-        c->insn_eip = eip;
-        c->irq_shadow = 0; /* the shadow of an STI just before ends here */
-        c->dbg.pending = 0;
-        bool no_undo = light_op[insn->op] == 2 && !insn->is_mem;
-        if (!no_undo) {
-            memcpy(c->undo.bytes, c->r, UNDO_LIGHT_BYTES);
-            c->undo.segs_saved = 0;
+        unsigned count = b->n, pos = 0;
+        if (count > budget - n)
+            count = (unsigned)(budget - n);
+        for (unsigned i = 0; i < count; i++) {
+            const struct insn *insn = &b->insn[i];
+            uint32_t eip = c->eip;
+            c->insn_eip = eip;
+            c->irq_shadow = 0; /* the shadow of an STI just before ends here */
+            c->dbg.pending = 0;
+            bool no_undo = b->kind[i] & IBLOCK_NO_UNDO;
+            if (!no_undo) {
+                memcpy(c->undo.bytes, c->r, UNDO_LIGHT_BYTES);
+                c->undo.segs_saved = 0;
+            }
+            uint32_t next = (eip + insn->len) & eip_mask;
+            c->next_eip = next;
+            if (KILN_UNLIKELY(handlers[insn->op](c, insn))) {
+                if (no_undo)
+                    interp_commit(c); /* nothing changed: the state is the start state */
+                *res = handler_fault(c, insn);
+                return n + 1; /* a delivered exception is a step too */
+            }
+            c->eip = c->next_eip;
+            c->icount++;
+            c->eflags &= ~(uint32_t)FL_RF;
+            n++;
+            pos += insn->len;
+            if (c->eip != next)
+                break; /* a jump, or a REP instruction to run again */
+            if ((b->kind[i] & IBLOCK_STORES) && !iblock_intact(b, host, pos))
+                break; /* it stored into the run: decode the rest again */
         }
-        c->next_eip = (eip + len) & eip_mask;
-        if (KILN_UNLIKELY(handlers[insn->op](c, insn))) {
-            if (no_undo)
-                interp_commit(c); /* nothing changed: the state is the start state */
-            *res = handler_fault(c, insn);
-            return n + 1; /* a delivered exception is a step too */
-        }
-        c->eip = c->next_eip;
-        c->icount++;
-        c->eflags &= ~(uint32_t)FL_RF;
-        n++;
     }
     return n;
 }
