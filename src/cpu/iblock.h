@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "common/compiler.h"
 #include "cpu/cpu.h"
 
 /* Per op, from the interpreter (bits). */
@@ -22,6 +23,7 @@ enum {
     IBLOCK_OP_REG_SAFE = 2, /* with no memory operand: changes nothing before its last fault, touches no memory */
     IBLOCK_OP_ENDS = 4,     /* may transfer control: last of a run */
     IBLOCK_OP_NO_STORE = 8, /* never stores to memory */
+    IBLOCK_OP_MEM_SAFE = 16, /* in every form: changes nothing before its last fault */
 };
 
 /* Per instruction of a run (struct iblock's kind[]). */
@@ -30,16 +32,38 @@ enum {
     IBLOCK_STORES = 2,  /* may store: the rest of the run is checked after it */
 };
 
-/* The run starting at CS:EIP, its bytes checked against guest memory, built
- * now when missing; NULL when there is none (the first instruction is not
- * for the fast loop, or needs the slow fetch path). Sets *host to the host
- * address of its first byte. 'op_class' holds IBLOCK_OP_* bits per op. */
-const struct iblock *iblock_at(struct cpu *c, const uint8_t *op_class, const uint8_t **host);
-
 /* True when bytes [from, nbytes) of run 'b' still equal guest memory at 'host'. */
 static inline bool iblock_intact(const struct iblock *b, const uint8_t *host, unsigned from)
 {
     return memcmp(b->bytes + from, host + from, b->nbytes - from) == 0;
+}
+
+static inline struct iblock *iblock_slot(struct cpu *c, uint32_t lin)
+{
+    return &c->iblock[(lin * 0x9e3779b1u) >> (32 - 12) & (IBLOCK_ENTRIES - 1)];
+}
+
+_Static_assert(IBLOCK_ENTRIES <= 1u << 12, "iblock_slot() hashes to 12 bits");
+
+/* Decode the run at linear address 'lin' into its slot from 'code', the
+ * host address of its bytes, of which 'room' lie within the page, the CS
+ * limit and (16-bit code) 64 KiB. NULL when there is no run to take there
+ * (the first instruction is not for the fast loop, or needs bytes past
+ * 'room'). 'op_class' holds IBLOCK_OP_* bits per op. */
+const struct iblock *iblock_build(struct cpu *c, uint32_t lin, const uint8_t *code,
+                                  unsigned room, int code_size, const uint8_t *op_class);
+
+/* The run at 'lin' (as for iblock_build), its bytes checked against guest
+ * memory, built when missing. */
+static inline const struct iblock *iblock_find(struct cpu *c, uint32_t lin, const uint8_t *code,
+                                               unsigned room, int code_size,
+                                               const uint8_t *op_class)
+{
+    const struct iblock *b = iblock_slot(c, lin);
+    if (KILN_LIKELY(b->lin == lin && b->epoch == c->icache_epoch && b->key == code_size &&
+                    b->nbytes <= room && iblock_intact(b, code, 0)))
+        return b->n ? b : NULL;
+    return iblock_build(c, lin, code, room, code_size, op_class);
 }
 
 #endif

@@ -73,6 +73,16 @@ static const op_handler_fn reg_safe_handlers[] = {
     op_xchg_Zv_eAX, op_xchg_Ev_Gv, op_xchg_Eb_Gb,
 };
 
+/* Of those, handlers whose memory forms too change nothing before their
+ * last possible fault (they read, then set registers and flags; or they
+ * only store): no undo record in the fast loop either. */
+static const op_handler_fn mem_safe_handlers[] = {
+    op_mov_Gv_Ev, op_mov_Gb_Eb, op_mov_Ev_Gv, op_mov_Eb_Gb, op_mov_Ev_Iz, op_mov_Eb_Ib,
+    op_movzx_movsx, op_mov_AL_Ob, op_mov_eAX_Ov, op_mov_Ob_AL, op_mov_Ov_eAX, op_test_Eb_Gb,
+    op_test_Ev_Gv, op_test_E_I, op_cmovcc, op_imul_Gv_Ev, op_imul_Gv_Ev_Iz, op_imul_Gv_Ev_Ib,
+    op_alu_Gv_Ev, op_alu_Gb_Eb, op_leave,
+};
+
 /* Of the light handlers, those that may transfer control: each ends a run
  * of the fast loop (iblock.h). */
 static const op_handler_fn transfer_handlers[] = {
@@ -117,6 +127,7 @@ static void light_init(void)
             continue;
         light_op[op] = LISTED(h, reg_safe_handlers) ? 2 : 1;
         op_class[op] = (uint8_t)(IBLOCK_OP_FAST | (light_op[op] == 2 ? IBLOCK_OP_REG_SAFE : 0) |
+                                 (LISTED(h, mem_safe_handlers) ? IBLOCK_OP_MEM_SAFE : 0) |
                                  (LISTED(h, transfer_handlers) ? IBLOCK_OP_ENDS : 0) |
                                  (LISTED(h, no_store_handlers) ? IBLOCK_OP_NO_STORE : 0));
     }
@@ -412,23 +423,49 @@ uint64_t interp_run_fast(struct cpu *c, uint64_t budget, const volatile int *sto
         c->model->offset_wraps)
         return 0;
     light_init();
-    const uint32_t eip_mask = cpu_code_size(c) == 2 ? 0xffffu : 0xffffffffu;
+    /* Light instructions change neither CS nor the mode. */
+    const int code_size = cpu_code_size(c);
+    const uint32_t eip_mask = code_size == 2 ? 0xffffu : 0xffffffffu;
+    const uint32_t base = c->seg[SEG_CS].base, limit = c->seg[SEG_CS].limit;
+    uint32_t page = 1; /* the code page last found in the TLB (1: none) */
+    const uint8_t *page_host = NULL;
     uint64_t n = 0;
     while (n < budget && !(stop_flag && *stop_flag) &&
            !(intr_line && *intr_line && (c->eflags & FL_IF))) {
-        const uint8_t *host;
-        const struct iblock *b = iblock_at(c, op_class, &host);
+        uint32_t eip = c->eip, lin = base + eip;
+        if (eip > limit)
+            break;
+        if ((lin & ~0xfffu) != page) {
+            unsigned win_len;
+            const uint8_t *win = mem_fetch_window(c, eip, &win_len);
+            if (!win)
+                break;
+            page = lin & ~0xfffu;
+            page_host = win - (lin & 0xfff);
+        }
+        const uint8_t *host = page_host + (lin & 0xfff);
+        /* Bytes up to the page end, the CS limit and (16-bit code) 64 KiB. */
+        uint64_t room = 0x1000 - (lin & 0xfff);
+        if ((uint64_t)limit - eip + 1 < room)
+            room = (uint64_t)limit - eip + 1;
+        if ((uint64_t)eip_mask - eip + 1 < room)
+            room = (uint64_t)eip_mask - eip + 1;
+        const struct iblock *b = iblock_find(c, lin, host, (unsigned)room, code_size, op_class);
         if (!b)
             break;
         unsigned count = b->n, pos = 0;
         if (count > budget - n)
             count = (unsigned)(budget - n);
+        /* At least one instruction runs (or faults) now. Light ones set no
+         * shadow, debug trap or RF, so this holds for the whole run: the
+         * shadow of an STI just before ends here, and RF lets one
+         * instruction past a breakpoint (a fault sets RF again). */
+        c->irq_shadow = 0;
+        c->dbg.pending = 0;
+        c->eflags &= ~(uint32_t)FL_RF;
         for (unsigned i = 0; i < count; i++) {
             const struct insn *insn = &b->insn[i];
-            uint32_t eip = c->eip;
             c->insn_eip = eip;
-            c->irq_shadow = 0; /* the shadow of an STI just before ends here */
-            c->dbg.pending = 0;
             bool no_undo = b->kind[i] & IBLOCK_NO_UNDO;
             if (!no_undo) {
                 memcpy(c->undo.bytes, c->r, UNDO_LIGHT_BYTES);
@@ -444,13 +481,13 @@ uint64_t interp_run_fast(struct cpu *c, uint64_t budget, const volatile int *sto
             }
             c->eip = c->next_eip;
             c->icount++;
-            c->eflags &= ~(uint32_t)FL_RF;
             n++;
             pos += insn->len;
             if (c->eip != next)
                 break; /* a jump, or a REP instruction to run again */
             if ((b->kind[i] & IBLOCK_STORES) && !iblock_intact(b, host, pos))
                 break; /* it stored into the run: decode the rest again */
+            eip = next;
         }
     }
     return n;
