@@ -238,6 +238,9 @@ struct cpu {
     /* --- execution bookkeeping --- */
     uint8_t irq_shadow;  /* 1 after STI / MOV SS / POP SS: no interrupt before the next insn */
     uint8_t rep_active;  /* a REP string instruction stopped mid-way and will resume */
+    /* Nonzero only while interp_run_fast runs: bit s set when an access
+     * through segment s needs no check but its offset's wrap (mem.h) */
+    uint8_t flat_segs;
     uint32_t insn_eip;   /* EIP of the instruction being executed */
     uint32_t next_eip;   /* EIP of the following instruction, set before a handler runs */
     uint64_t icount;     /* retired instructions */

@@ -427,6 +427,9 @@ uint64_t interp_run_fast(struct cpu *c, uint64_t budget, const volatile int *sto
     const int code_size = cpu_code_size(c);
     const uint32_t eip_mask = code_size == 2 ? 0xffffu : 0xffffffffu;
     const uint32_t base = c->seg[SEG_CS].base, limit = c->seg[SEG_CS].limit;
+    /* Nor the segments, EFLAGS.AC or the debug registers (cleared on every
+     * way out: exception delivery and everything else check in full). */
+    c->flat_segs = mem_flat_segments(c);
     uint32_t page = 1; /* the code page last found in the TLB (1: none) */
     const uint8_t *page_host = NULL;
     uint64_t n = 0;
@@ -474,6 +477,7 @@ uint64_t interp_run_fast(struct cpu *c, uint64_t budget, const volatile int *sto
             uint32_t next = (eip + insn->len) & eip_mask;
             c->next_eip = next;
             if (KILN_UNLIKELY(handlers[insn->op](c, insn))) {
+                c->flat_segs = 0;
                 if (no_undo)
                     interp_commit(c); /* nothing changed: the state is the start state */
                 *res = handler_fault(c, insn);
@@ -490,6 +494,7 @@ uint64_t interp_run_fast(struct cpu *c, uint64_t budget, const volatile int *sto
             eip = next;
         }
     }
+    c->flat_segs = 0;
     return n;
 }
 

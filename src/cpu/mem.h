@@ -90,12 +90,39 @@ static inline bool mem_fast_ok(const struct cpu *c, int seg, uint32_t off, int s
            seg_linear_ok(c, seg, off, size, acc, lin) && (*lin & 0xfff) + (uint32_t)size <= 0x1000;
 }
 
+/* The segments that need no check but the wrap of the offset: flat
+ * (limit 4 GiB), writable data in protected mode, with no data
+ * breakpoint, 8086 wrap or alignment check possible. For c->flat_segs. */
+static inline uint8_t mem_flat_segments(const struct cpu *c)
+{
+    if (c->model->offset_wraps || c->dbg.data_armed || ((c->eflags & FL_AC) && (c->cr[0] & CR0_AM)))
+        return 0;
+    uint8_t m = 0;
+    for (int s = 0; s < SEG_COUNT; s++) {
+        const struct seg_cache *sc = &c->seg[s];
+        if (sc->limit == 0xffffffffu &&
+            (!cpu_pmode(c) || (seg_rights_ok(sc, ACC_WRITE) && !seg_expand_down(sc))))
+            m |= (uint8_t)(1u << s);
+    }
+    return m;
+}
+
+/* For a segment in c->flat_segs: *lin for seg:off when the access stays in
+ * one page (and within 4 GiB of offsets). */
+static inline bool mem_flat_ok(const struct cpu *c, int seg, uint32_t off, int size,
+                               uint32_t *lin)
+{
+    *lin = c->seg[seg].base + off;
+    return off <= 0xffffffffu - (uint32_t)(size - 1) && (*lin & 0xfff) + (uint32_t)size <= 0x1000;
+}
+
 /* Read 'size' (1, 2, 4) bytes at seg:off. */
 KILN_MUST_CHECK static inline int mem_read(struct cpu *c, int seg, uint32_t off, int size,
                                            uint32_t *val)
 {
     uint32_t lin;
-    if (KILN_LIKELY(mem_fast_ok(c, seg, off, size, ACC_READ, &lin))) {
+    if (KILN_LIKELY((c->flat_segs >> seg & 1) ? mem_flat_ok(c, seg, off, size, &lin)
+                                                : mem_fast_ok(c, seg, off, size, ACC_READ, &lin))) {
         const struct tlb_entry *e = mem_tlb_slot(c, lin);
         if (KILN_LIKELY(e->tag_read == (lin & ~0xfffu) && e->host)) {
             c->tlb.hits++;
@@ -111,7 +138,8 @@ KILN_MUST_CHECK static inline int mem_write(struct cpu *c, int seg, uint32_t off
                                             uint32_t val)
 {
     uint32_t lin;
-    if (KILN_LIKELY(mem_fast_ok(c, seg, off, size, ACC_WRITE, &lin))) {
+    if (KILN_LIKELY((c->flat_segs >> seg & 1) ? mem_flat_ok(c, seg, off, size, &lin)
+                                                : mem_fast_ok(c, seg, off, size, ACC_WRITE, &lin))) {
         const struct tlb_entry *e = mem_tlb_slot(c, lin);
         if (KILN_LIKELY(e->tag_write == (lin & ~0xfffu) && e->host)) {
             c->tlb.hits++;
