@@ -23,7 +23,7 @@
 #define ICACHE_ENTRIES 4096
 /* The interpreter's pre-decoded runs (iblock.c): entries (a power of two),
  * and the most instructions and bytes one holds. */
-#define IBLOCK_ENTRIES 4096
+#define IBLOCK_ENTRIES 16384
 #define IBLOCK_INSNS 16
 #define IBLOCK_BYTES 64
 

@@ -12,6 +12,29 @@
 
 #include "cpu/cpu.h"
 
+/* The flags as they stand: EFLAGS and the lazy record. A read-modify-write
+ * computes its flags before its store, the last thing that may fault, and
+ * puts these back when it does (precise exceptions without an undo record). */
+struct flags_saved {
+    uint32_t eflags, res, dst, src;
+    uint8_t op, size;
+};
+
+static inline struct flags_saved flags_save(const struct cpu *c)
+{
+    return (struct flags_saved){c->eflags, c->lf_res, c->lf_dst, c->lf_src, c->lf_op, c->lf_size};
+}
+
+static inline void flags_restore(struct cpu *c, const struct flags_saved *s)
+{
+    c->eflags = s->eflags;
+    c->lf_res = s->res;
+    c->lf_dst = s->dst;
+    c->lf_src = s->src;
+    c->lf_op = s->op;
+    c->lf_size = s->size;
+}
+
 /* Record an arithmetic result; flags follow from (op, size, dst, src, res). */
 static inline void flags_lazy(struct cpu *c, enum lf_op op, int size, uint32_t dst, uint32_t src,
                               uint32_t res)

@@ -60,10 +60,10 @@ static inline bool iblock_intact(const struct iblock *b, const uint8_t *host, un
 
 static inline struct iblock *iblock_slot(struct cpu *c, uint32_t lin)
 {
-    return &c->iblock[(lin * 0x9e3779b1u) >> (32 - 12) & (IBLOCK_ENTRIES - 1)];
+    return &c->iblock[(lin * 0x9e3779b1u) >> (32 - 14) & (IBLOCK_ENTRIES - 1)];
 }
 
-_Static_assert(IBLOCK_ENTRIES <= 1u << 12, "iblock_slot() hashes to 12 bits");
+_Static_assert(IBLOCK_ENTRIES <= 1u << 14, "iblock_slot() hashes to 14 bits");
 
 /* Decode the run at linear address 'lin' into its slot from 'code', the
  * host address of its bytes, of which 'room' lie within the page, the CS

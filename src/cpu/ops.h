@@ -81,6 +81,18 @@ KILN_MUST_CHECK static inline int e_write(struct cpu *c, const struct insn *in, 
     return mem_write(c, in->seg, ea_offset(c, in), size, v);
 }
 
+/* Store the result of a read-modify-write of the ModRM operand whose flags
+ * are already computed: when the store faults, the flags go back to
+ * 'before' (see struct flags_saved), so that nothing has changed. */
+KILN_MUST_CHECK static inline int e_write_rmw(struct cpu *c, const struct insn *in, int size,
+                                              uint32_t v, const struct flags_saved *before)
+{
+    int rc = e_write(c, in, size, v);
+    if (KILN_UNLIKELY(rc))
+        flags_restore(c, before);
+    return rc;
+}
+
 /* Stack pointer at the stack's width (SS.B). */
 uint32_t sp_get(const struct cpu *c);
 void sp_set(struct cpu *c, uint32_t v);

@@ -40,8 +40,9 @@ static int alu_E(struct cpu *c, const struct insn *in, int kind, int size, uint3
 {
     uint32_t d;
     TRY(e_read(c, in, size, &d));
+    struct flags_saved before = flags_save(c);
     uint32_t r = alu(c, kind, size, d, src);
-    return kind == ALU_CMP ? 0 : e_write(c, in, size, r);
+    return kind == ALU_CMP ? 0 : e_write_rmw(c, in, size, r, &before);
 }
 
 int op_alu_Eb_Gb(struct cpu *c, const struct insn *in)
@@ -177,7 +178,8 @@ static int incdec_E(struct cpu *c, const struct insn *in, bool dec)
     int size = insn_width(in);
     uint32_t v;
     TRY(e_read(c, in, size, &v));
-    return e_write(c, in, size, incdec(c, dec, size, v));
+    struct flags_saved before = flags_save(c);
+    return e_write_rmw(c, in, size, incdec(c, dec, size, v), &before);
 }
 
 int op_inc_E(struct cpu *c, const struct insn *in)
@@ -203,7 +205,8 @@ int op_neg_E(struct cpu *c, const struct insn *in)
     int size = insn_width(in);
     uint32_t v;
     TRY(e_read(c, in, size, &v));
-    return e_write(c, in, size, alu(c, ALU_SUB, size, 0, v));
+    struct flags_saved before = flags_save(c);
+    return e_write_rmw(c, in, size, alu(c, ALU_SUB, size, 0, v), &before);
 }
 
 int op_clc(struct cpu *c, const struct insn *in)

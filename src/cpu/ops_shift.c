@@ -91,6 +91,7 @@ static int shift_E(struct cpu *c, const struct insn *in, int size, unsigned coun
     TRY(e_read(c, in, size, &v));
     if (!count)
         return 0;
+    struct flags_saved before = flags_save(c);
     uint32_t r;
     if (kind == SH_SAL && c->model->gen == CPU_8086)
         r = setmo(c, size);
@@ -98,7 +99,7 @@ static int shift_E(struct cpu *c, const struct insn *in, int size, unsigned coun
         r = rotate(c, kind, size, v, count);
     else
         r = shift(c, kind, size, v, count);
-    return e_write(c, in, size, r);
+    return e_write_rmw(c, in, size, r, &before);
 }
 
 int op_shift_Eb_Ib(struct cpu *c, const struct insn *in)
