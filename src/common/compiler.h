@@ -12,6 +12,7 @@
 #define KILN_UNUSED     __attribute__((unused))
 #define KILN_NORETURN   __attribute__((noreturn))
 #define KILN_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define KILN_ALWAYS_INLINE inline __attribute__((always_inline))
 #define KILN_LIKELY(x)   __builtin_expect(!!(x), 1)
 #define KILN_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define KILN_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

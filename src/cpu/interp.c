@@ -117,7 +117,7 @@ static bool listed(op_handler_fn h, const op_handler_fn *list, size_t n)
     return false;
 }
 
-#define LISTED(h, list) listed(h, list, sizeof(list) / sizeof(list[0]))
+#define LISTED(h, list) listed(h, list, KILN_ARRAY_SIZE(list))
 
 static void light_init(void)
 {

@@ -9,8 +9,9 @@
 
 enum { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP };
 
-/* Compute 'kind' on a and b at 'size', recording flags; returns the result. */
-static uint32_t alu(struct cpu *c, int kind, int size, uint32_t a, uint32_t b)
+/* Compute 'kind' on a and b at 'size', recording flags; returns the result.
+ * Inline in each form: the hottest semantics of the interpreter. */
+static KILN_ALWAYS_INLINE uint32_t alu(struct cpu *c, int kind, int size, uint32_t a, uint32_t b)
 {
     uint32_t m = size_mask(size), r, cin;
     a &= m;
