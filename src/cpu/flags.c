@@ -103,7 +103,8 @@ uint32_t flags_compute_arith(const struct cpu *c)
 
 void flags_lazy_incdec(struct cpu *c, bool dec, int size, uint32_t dst, uint32_t res)
 {
-    uint32_t cf = flags_get(c) & FL_CF;
+    /* The record computes every flag but CF, which comes from eflags. */
+    uint32_t cf = flags_cf(c);
     c->eflags = (c->eflags & ~(uint32_t)FL_CF) | cf;
     flags_lazy(c, dec ? LF_DEC : LF_INC, size, dst, 1, res);
 }
@@ -116,14 +117,25 @@ void flags_rotated(struct cpu *c, bool left, int size, uint32_t v, uint32_t cf)
     flags_set_arith(c, FL_CF | FL_OF, (cf ? FL_CF : 0) | (of ? FL_OF : 0));
 }
 
-/* The condition straight from a SUB/CMP or logic record, without computing
- * every flag; -1 for the other records and for parity. */
+/* The condition straight from a SUB/CMP or logic record (or for CF, ZF
+ * and SF from an ADD, and ZF and SF from an INC or DEC), without computing
+ * every flag; -1 for the other records and conditions, and for parity. */
 static int lazy_cond(const struct cpu *c, unsigned kind)
 {
-    if (c->lf_op != LF_SUB && c->lf_op != LF_LOGIC)
-        return -1; /* lf_size means nothing for LF_NONE */
+    if (c->lf_op == LF_NONE)
+        return -1; /* lf_size means nothing then */
     int size = c->lf_size;
     uint32_t m = size_mask(size), sign = size_sign(size), res = c->lf_res & m;
+    if (c->lf_op == LF_ADD || c->lf_op == LF_INC || c->lf_op == LF_DEC) {
+        switch (kind) {
+        case 1: return c->lf_op == LF_ADD ? res < (c->lf_dst & m) : -1; /* B */
+        case 2: return res == 0;                                        /* Z */
+        case 4: return (res & sign) != 0;                               /* S */
+        default: return -1;
+        }
+    }
+    if (c->lf_op != LF_SUB && c->lf_op != LF_LOGIC)
+        return -1;
     if (c->lf_op == LF_SUB) {
         uint32_t dst = c->lf_dst & m, src = c->lf_src & m;
         int32_t sdst = (int32_t)sext(dst, size), ssrc = (int32_t)sext(src, size);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "common/bits.h"
 #include "cpu/cpu.h"
 
 /* The flags as they stand: EFLAGS and the lazy record. A read-modify-write
@@ -57,6 +58,24 @@ static inline uint32_t flags_get(struct cpu *c)
         c->lf_op = LF_NONE;
     }
     return c->eflags;
+}
+
+/* CF alone (FL_CF or 0): straight from an ADD, SUB or logic record (the
+ * carry an ADC, SBB, INC or DEC takes over), else from all the flags. */
+static inline uint32_t flags_cf(struct cpu *c)
+{
+    switch (c->lf_op) {
+    case LF_ADD: {
+        uint32_t m = size_mask(c->lf_size);
+        return (c->lf_res & m) < (c->lf_dst & m) ? FL_CF : 0;
+    }
+    case LF_SUB: {
+        uint32_t m = size_mask(c->lf_size);
+        return (c->lf_dst & m) < (c->lf_src & m) ? FL_CF : 0;
+    }
+    case LF_LOGIC: return 0;
+    default: return flags_get(c) & FL_CF;
+    }
 }
 
 /* Set the arithmetic flags in 'mask' to the bits in 'val' (others kept). */

@@ -20,12 +20,12 @@ static KILN_ALWAYS_INLINE uint32_t alu(struct cpu *c, int kind, int size, uint32
     case ALU_ADD: r = a + b; flags_lazy(c, LF_ADD, size, a, b, r); break;
     case ALU_OR: r = a | b; flags_lazy(c, LF_LOGIC, size, a, b, r); break;
     case ALU_ADC:
-        cin = flags_get(c) & FL_CF;
+        cin = flags_cf(c) ? 1 : 0;
         r = a + b + cin;
         flags_lazy(c, LF_ADC, size, a, b, r);
         break;
     case ALU_SBB:
-        cin = flags_get(c) & FL_CF;
+        cin = flags_cf(c) ? 1 : 0;
         r = a - b - cin;
         flags_lazy(c, LF_SBB, size, a, b, r);
         break;
