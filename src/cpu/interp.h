@@ -20,7 +20,7 @@ enum step_result interp_step(struct cpu *c);
 
 /* Run up to 'budget' instructions while they are ones interp_step would
  * run with no trap, breakpoint or fault bookkeeping (see interp.c), from
- * the decode cache; stops early when *stop_flag or *intr_line (either may
+ * pre-decoded runs (iblock.h); stops early when *stop_flag or *intr_line (either may
  * be NULL; the line only while IF is set) is set. Returns how many steps
  * it took, as interp_step counts them (a faulting instruction whose
  * exception was delivered is one); *res is STEP_OK unless that delivery
