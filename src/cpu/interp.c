@@ -76,14 +76,17 @@ static const op_handler_fn reg_safe_handlers[] = {
 /* Of those, handlers whose memory forms too change nothing before their
  * last possible fault (they read, then set registers and flags; or they
  * only store; or they put the flags back when their store faults, see
- * e_write_rmw): no undo record in the fast loop either. */
+ * e_write_rmw; PUSH, POP, CALL and RET move ESP last): no undo record in
+ * the fast loop either. */
 static const op_handler_fn mem_safe_handlers[] = {
     op_mov_Gv_Ev, op_mov_Gb_Eb, op_mov_Ev_Gv, op_mov_Eb_Gb, op_mov_Ev_Iz, op_mov_Eb_Ib,
     op_movzx_movsx, op_mov_AL_Ob, op_mov_eAX_Ov, op_mov_Ob_AL, op_mov_Ov_eAX, op_test_Eb_Gb,
     op_test_Ev_Gv, op_test_E_I, op_cmovcc, op_imul_Gv_Ev, op_imul_Gv_Ev_Iz, op_imul_Gv_Ev_Ib,
     op_alu_Gv_Ev, op_alu_Gb_Eb, op_leave, op_alu_Eb_Gb, op_alu_Ev_Gv, op_alu_Eb_Ib,
     op_alu_Ev_Iz, op_alu_Ev_Ib, op_inc_E, op_dec_E, op_not_E, op_neg_E, op_shift_Ev_Ib,
-    op_shift_Ev_CL, op_shift_Ev_1, op_shift_Eb_Ib, op_shift_Eb_CL, op_shift_Eb_1,
+    op_shift_Ev_CL, op_shift_Ev_1, op_shift_Eb_Ib, op_shift_Eb_CL, op_shift_Eb_1, op_push_Zv,
+    op_pop_Zv, op_push_Iz, op_push_Ib, op_push_Ev, op_call_Jz, op_call_Ev, op_ret_near,
+    op_ret_near_Iw,
 };
 
 /* Of the light handlers, those that may transfer control: each ends a run

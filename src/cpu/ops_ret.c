@@ -13,9 +13,10 @@
 static int ret_near(struct cpu *c, const struct insn *in, uint32_t release)
 {
     uint32_t t;
-    TRY(stack_pop(c, in->opsize, &t));
+    /* Read, check the target, then move ESP: a fault leaves it unchanged. */
+    TRY(stack_peek(c, in->opsize, 0, &t));
     TRY(jump_near(c, t, in->opsize));
-    uint32_t sp = sp_get(c) + release;
+    uint32_t sp = sp_get(c) + (uint32_t)in->opsize + release;
     sp_set(c, cpu_stack_size(c) == 2 ? sp & 0xffff : sp);
     return 0;
 }
