@@ -4,6 +4,8 @@
  */
 #include "cpu/iblock.h"
 
+#include <string.h>
+
 #include "cpu/decode.h"
 
 /* Bytes past the window are not fetched: the instruction ends the run. */

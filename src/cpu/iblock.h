@@ -12,8 +12,7 @@
 #ifndef KILN_CPU_IBLOCK_H
 #define KILN_CPU_IBLOCK_H
 
-#include <string.h>
-
+#include "common/bits.h"
 #include "common/compiler.h"
 #include "cpu/cpu.h"
 
@@ -32,13 +31,6 @@ enum {
     IBLOCK_STORES = 2,  /* may store: the rest of the run is checked after it */
 };
 
-static inline uint64_t iblock_load8(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
 /* True when bytes [from, nbytes) of run 'b' still equal guest memory at
  * 'host': 8 bytes at a time, the last 8 overlapping the ones before (no
  * byte past the run is read: it may be past the end of guest RAM). */
@@ -52,9 +44,9 @@ static inline bool iblock_intact(const struct iblock *b, const uint8_t *host, un
                 return false;
         return true;
     }
-    uint64_t diff = iblock_load8(x + n - 8) ^ iblock_load8(y + n - 8);
+    uint64_t diff = load_le64(x + n - 8) ^ load_le64(y + n - 8);
     for (unsigned i = 0; i + 8 < n; i += 8)
-        diff |= iblock_load8(x + i) ^ iblock_load8(y + i);
+        diff |= load_le64(x + i) ^ load_le64(y + i);
     return !diff;
 }
 

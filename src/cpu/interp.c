@@ -168,13 +168,6 @@ static void undo_insn(struct cpu *c)
     memcpy(c->r, c->undo.bytes, CPU_UNDO_BYTES);
 }
 
-static inline uint64_t load64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
 /* The cached instruction's n (at most 15) bytes equal the window's first n,
  * of which there are win_len: two 8-byte compares under a mask when the
  * window has 16 bytes, else byte by byte. */
@@ -184,8 +177,8 @@ static inline bool bytes_equal(const uint8_t *cached, const uint8_t *win, unsign
     if (KILN_LIKELY(win_len == 16)) {
         uint64_t lo_mask = n >= 8 ? ~0ull : (1ull << (8 * n)) - 1;
         uint64_t hi_mask = n <= 8 ? 0 : (1ull << (8 * (n - 8))) - 1;
-        return !(((load64(cached) ^ load64(win)) & lo_mask) |
-                 ((load64(cached + 8) ^ load64(win + 8)) & hi_mask));
+        return !(((load_le64(cached) ^ load_le64(win)) & lo_mask) |
+                 ((load_le64(cached + 8) ^ load_le64(win + 8)) & hi_mask));
     }
     for (unsigned i = 0; i < n; i++)
         if (cached[i] != win[i])

@@ -78,24 +78,20 @@ static inline struct tlb_entry *mem_tlb_slot(struct cpu *c, uint32_t lin)
     return &c->tlb.e[c->cpl == 3 ? TLB_USER : TLB_SUPERVISOR][tlb_index(lin)];
 }
 
-/* The common case inline: a 286+ data access that passes the segment
- * checks, stays in one page, with no data breakpoint armed and no
- * alignment check possible, whose page the shadow page table maps to RAM
- * (for a write: and holds no translated code). *lin is set when true. */
-static inline bool mem_fast_ok(const struct cpu *c, int seg, uint32_t off, int size,
-                               enum mem_access acc, uint32_t *lin)
+/* No data breakpoint, 8086 offset wrap or alignment check can apply to a
+ * data access now: the condition of the inline fast paths. */
+static inline bool mem_plain_access(const struct cpu *c)
 {
     return !c->model->offset_wraps && !c->dbg.data_armed &&
-           !((c->eflags & FL_AC) && (c->cr[0] & CR0_AM)) &&
-           seg_linear_ok(c, seg, off, size, acc, lin) && (*lin & 0xfff) + (uint32_t)size <= 0x1000;
+           !((c->eflags & FL_AC) && (c->cr[0] & CR0_AM));
 }
 
 /* The segments that need no check but the wrap of the offset: flat
- * (limit 4 GiB), writable data in protected mode, with no data
- * breakpoint, 8086 wrap or alignment check possible. For c->flat_segs. */
+ * (limit 4 GiB), writable data in protected mode, while mem_plain_access
+ * holds. For c->flat_segs. */
 static inline uint8_t mem_flat_segments(const struct cpu *c)
 {
-    if (c->model->offset_wraps || c->dbg.data_armed || ((c->eflags & FL_AC) && (c->cr[0] & CR0_AM)))
+    if (!mem_plain_access(c))
         return 0;
     uint8_t m = 0;
     for (int s = 0; s < SEG_COUNT; s++) {
@@ -107,13 +103,21 @@ static inline uint8_t mem_flat_segments(const struct cpu *c)
     return m;
 }
 
-/* For a segment in c->flat_segs: *lin for seg:off when the access stays in
- * one page (and within 4 GiB of offsets). */
-static inline bool mem_flat_ok(const struct cpu *c, int seg, uint32_t off, int size,
-                               uint32_t *lin)
+/* The common case inline: a 286+ data access that passes the segment
+ * checks (only the offset's wrap for a segment in c->flat_segs), stays in
+ * one page, while mem_plain_access holds; mem_read and mem_write then need
+ * a shadow-TLB hit on RAM (for a write: a page with no translated code).
+ * *lin is set when true. */
+static inline bool mem_fast_ok(const struct cpu *c, int seg, uint32_t off, int size,
+                               enum mem_access acc, uint32_t *lin)
 {
-    *lin = c->seg[seg].base + off;
-    return off <= 0xffffffffu - (uint32_t)(size - 1) && (*lin & 0xfff) + (uint32_t)size <= 0x1000;
+    if (c->flat_segs >> seg & 1) {
+        *lin = c->seg[seg].base + off;
+        return off <= 0xffffffffu - (uint32_t)(size - 1) &&
+               (*lin & 0xfff) + (uint32_t)size <= 0x1000;
+    }
+    return mem_plain_access(c) && seg_linear_ok(c, seg, off, size, acc, lin) &&
+           (*lin & 0xfff) + (uint32_t)size <= 0x1000;
 }
 
 /* Read 'size' (1, 2, 4) bytes at seg:off. */
@@ -121,8 +125,7 @@ KILN_MUST_CHECK static inline int mem_read(struct cpu *c, int seg, uint32_t off,
                                            uint32_t *val)
 {
     uint32_t lin;
-    if (KILN_LIKELY((c->flat_segs >> seg & 1) ? mem_flat_ok(c, seg, off, size, &lin)
-                                                : mem_fast_ok(c, seg, off, size, ACC_READ, &lin))) {
+    if (KILN_LIKELY(mem_fast_ok(c, seg, off, size, ACC_READ, &lin))) {
         const struct tlb_entry *e = mem_tlb_slot(c, lin);
         if (KILN_LIKELY(e->tag_read == (lin & ~0xfffu) && e->host)) {
             c->tlb.hits++;
@@ -138,8 +141,7 @@ KILN_MUST_CHECK static inline int mem_write(struct cpu *c, int seg, uint32_t off
                                             uint32_t val)
 {
     uint32_t lin;
-    if (KILN_LIKELY((c->flat_segs >> seg & 1) ? mem_flat_ok(c, seg, off, size, &lin)
-                                                : mem_fast_ok(c, seg, off, size, ACC_WRITE, &lin))) {
+    if (KILN_LIKELY(mem_fast_ok(c, seg, off, size, ACC_WRITE, &lin))) {
         const struct tlb_entry *e = mem_tlb_slot(c, lin);
         if (KILN_LIKELY(e->tag_write == (lin & ~0xfffu) && e->host)) {
             c->tlb.hits++;
