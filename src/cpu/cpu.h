@@ -296,6 +296,7 @@ struct cpu {
         uint8_t nbytes;  /* bytes[] in use: the instructions (or the one refused) */
         uint8_t kind[IBLOCK_INSNS]; /* IBLOCK_* bits per instruction */
         uint8_t bytes[IBLOCK_BYTES];
+        op_handler_fn fn[IBLOCK_INSNS]; /* the handler that runs each */
         struct insn insn[IBLOCK_INSNS];
     } iblock[IBLOCK_ENTRIES];
 };

@@ -18,7 +18,8 @@ static int no_fetch(void *ctx, unsigned index, uint8_t *out)
 }
 
 const struct iblock *iblock_build(struct cpu *c, uint32_t lin, const uint8_t *code,
-                                  unsigned room, int code_size, const uint8_t *op_class)
+                                  unsigned room, int code_size, const uint8_t *op_class,
+                                  op_handler_fn (*pick)(const struct insn *in))
 {
     struct iblock *b = iblock_slot(c, lin);
     b->lin = lin;
@@ -48,6 +49,7 @@ const struct iblock *iblock_build(struct cpu *c, uint32_t lin, const uint8_t *co
         bool safe = reg_only || (cls & IBLOCK_OP_MEM_SAFE);
         b->kind[b->n] = (uint8_t)((safe ? IBLOCK_NO_UNDO : 0) |
                                   (reg_only || (cls & IBLOCK_OP_NO_STORE) ? 0 : IBLOCK_STORES));
+        b->fn[b->n] = pick(&in);
         b->insn[b->n++] = in;
         memcpy(b->bytes + pos, code + pos, in.len);
         pos += in.len;

@@ -61,21 +61,24 @@ _Static_assert(IBLOCK_ENTRIES <= 1u << 14, "iblock_slot() hashes to 14 bits");
  * host address of its bytes, of which 'room' lie within the page, the CS
  * limit and (16-bit code) 64 KiB. NULL when there is no run to take there
  * (the first instruction is not for the fast loop, or needs bytes past
- * 'room'). 'op_class' holds IBLOCK_OP_* bits per op. */
+ * 'room'). 'op_class' holds IBLOCK_OP_* bits per op; 'pick' gives the
+ * handler to run each instruction with. */
 const struct iblock *iblock_build(struct cpu *c, uint32_t lin, const uint8_t *code,
-                                  unsigned room, int code_size, const uint8_t *op_class);
+                                  unsigned room, int code_size, const uint8_t *op_class,
+                                  op_handler_fn (*pick)(const struct insn *in));
 
 /* The run at 'lin' (as for iblock_build), its bytes checked against guest
  * memory, built when missing. */
 static inline const struct iblock *iblock_find(struct cpu *c, uint32_t lin, const uint8_t *code,
                                                unsigned room, int code_size,
-                                               const uint8_t *op_class)
+                                               const uint8_t *op_class,
+                                               op_handler_fn (*pick)(const struct insn *in))
 {
     const struct iblock *b = iblock_slot(c, lin);
     if (KILN_LIKELY(b->lin == lin && b->epoch == c->icache_epoch && b->key == code_size &&
                     b->nbytes <= room && iblock_intact(b, code, 0)))
         return b->n ? b : NULL;
-    return iblock_build(c, lin, code, room, code_size, op_class);
+    return iblock_build(c, lin, code, room, code_size, op_class, pick);
 }
 
 #endif

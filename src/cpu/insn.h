@@ -47,4 +47,10 @@ struct insn {
     uint32_t imm2;     /* second immediate: ENTER nesting level, far-pointer selector */
 };
 
+struct cpu;
+
+/* An instruction's semantics (ops_*.c): 0, or CPU_FAULT with the
+ * exception in the cpu's exc_* fields. */
+typedef int (*op_handler_fn)(struct cpu *c, const struct insn *in);
+
 #endif

@@ -14,10 +14,9 @@
 #include "common/log.h"
 #include "cpu/debug.h"
 #include "cpu/decode.h"
+#include "cpu/forms.h"
 #include "cpu/iblock.h"
 #include "cpu/ops.h"
-
-typedef int (*op_handler_fn)(struct cpu *c, const struct insn *in);
 
 static const op_handler_fn handlers[OP_COUNT] = {
 #define OP(id, mnem, map, opc, reg, rm, mod, imm, gen, flags, handler) [OP_##id] = op_##handler,
@@ -407,6 +406,13 @@ fault:
     return handler_fault(c, insn);
 }
 
+/* The handler of a run's instruction: a specialised form where there is one. */
+static op_handler_fn run_handler(const struct insn *in)
+{
+    op_handler_fn f = form_handler(in);
+    return f ? f : handlers[in->op];
+}
+
 /* Light instructions run back to back (interp_run_fast) in runs from
  * iblock.c, so the shadow TLB, the fetch window and the per-instruction
  * debug and trap bookkeeping are skipped. Anything else (an instruction
@@ -452,7 +458,8 @@ uint64_t interp_run_fast(struct cpu *c, uint64_t budget, const volatile int *sto
             room = (uint64_t)limit - eip + 1;
         if ((uint64_t)eip_mask - eip + 1 < room)
             room = (uint64_t)eip_mask - eip + 1;
-        const struct iblock *b = iblock_find(c, lin, host, (unsigned)room, code_size, op_class);
+        const struct iblock *b = iblock_find(c, lin, host, (unsigned)room, code_size, op_class,
+                                                 run_handler);
         if (!b)
             break;
         unsigned count = b->n, pos = 0;
@@ -475,7 +482,7 @@ uint64_t interp_run_fast(struct cpu *c, uint64_t budget, const volatile int *sto
             }
             uint32_t next = (eip + insn->len) & eip_mask;
             c->next_eip = next;
-            if (KILN_UNLIKELY(handlers[insn->op](c, insn))) {
+            if (KILN_UNLIKELY(b->fn[i](c, insn))) {
                 c->flat_segs = 0;
                 if (no_undo)
                     interp_commit(c); /* nothing changed: the state is the start state */

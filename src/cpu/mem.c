@@ -224,6 +224,37 @@ int mem_write_slow(struct cpu *c, int seg, uint32_t off, int size, uint32_t val)
     return lin_write_priv(c, lin, size, user_access(c), val);
 }
 
+/* The segment checks without raising anything, for an access that stays
+ * in one page while mem_plain_access holds: its linear address, or false. */
+static bool seg_fast_ok(struct cpu *c, int seg, uint32_t off, int size, enum mem_access acc,
+                        uint32_t *lin)
+{
+    return mem_plain_access(c) && seg_linear_ok(c, seg, off, size, acc, lin) &&
+           (*lin & 0xfff) + (uint32_t)size <= 0x1000;
+}
+
+int mem_read_seg(struct cpu *c, int seg, uint32_t off, int size, uint32_t *val)
+{
+    uint32_t lin;
+    const uint8_t *h;
+    if (seg_fast_ok(c, seg, off, size, ACC_READ, &lin) && (h = mem_tlb_host(c, lin, ACC_READ))) {
+        *val = load_le(h, size);
+        return 0;
+    }
+    return mem_read_slow(c, seg, off, size, val);
+}
+
+int mem_write_seg(struct cpu *c, int seg, uint32_t off, int size, uint32_t val)
+{
+    uint32_t lin;
+    uint8_t *h;
+    if (seg_fast_ok(c, seg, off, size, ACC_WRITE, &lin) && (h = mem_tlb_host(c, lin, ACC_WRITE))) {
+        store_le(h, size, val);
+        return 0;
+    }
+    return mem_write_slow(c, seg, off, size, val);
+}
+
 int mem_probe_write(struct cpu *c, int seg, uint32_t off, int size)
 {
     uint32_t lin;

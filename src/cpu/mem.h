@@ -103,53 +103,60 @@ static inline uint8_t mem_flat_segments(const struct cpu *c)
     return m;
 }
 
-/* The common case inline: a 286+ data access that passes the segment
- * checks (only the offset's wrap for a segment in c->flat_segs), stays in
- * one page, while mem_plain_access holds; mem_read and mem_write then need
- * a shadow-TLB hit on RAM (for a write: a page with no translated code).
- * *lin is set when true. */
-static inline bool mem_fast_ok(const struct cpu *c, int seg, uint32_t off, int size,
-                               enum mem_access acc, uint32_t *lin)
+/* The host address of 'lin' when the shadow TLB maps it to RAM for a read
+ * (or a write: then a page with no translated code), else NULL. */
+static KILN_ALWAYS_INLINE uint8_t *mem_tlb_host(struct cpu *c, uint32_t lin, enum mem_access acc)
 {
-    if (c->flat_segs >> seg & 1) {
-        *lin = c->seg[seg].base + off;
-        return off <= 0xffffffffu - (uint32_t)(size - 1) &&
-               (*lin & 0xfff) + (uint32_t)size <= 0x1000;
+    const struct tlb_entry *e = mem_tlb_slot(c, lin);
+    uint32_t tag = acc == ACC_WRITE ? e->tag_write : e->tag_read;
+    if (KILN_LIKELY(tag == (lin & ~0xfffu) && e->host)) {
+        c->tlb.hits++;
+        return e->host + (lin & 0xfff);
     }
-    return mem_plain_access(c) && seg_linear_ok(c, seg, off, size, acc, lin) &&
-           (*lin & 0xfff) + (uint32_t)size <= 0x1000;
+    return NULL;
 }
 
-/* Read 'size' (1, 2, 4) bytes at seg:off. */
-KILN_MUST_CHECK static inline int mem_read(struct cpu *c, int seg, uint32_t off, int size,
-                                           uint32_t *val)
+/* The inline path of mem_read and mem_write: an access through a segment
+ * in c->flat_segs (only the offset's wrap to check) that stays in one page
+ * and hits the shadow TLB. The host address, or NULL. */
+static KILN_ALWAYS_INLINE uint8_t *mem_flat_host(struct cpu *c, int seg, uint32_t off, int size,
+                                                 enum mem_access acc)
 {
-    uint32_t lin;
-    if (KILN_LIKELY(mem_fast_ok(c, seg, off, size, ACC_READ, &lin))) {
-        const struct tlb_entry *e = mem_tlb_slot(c, lin);
-        if (KILN_LIKELY(e->tag_read == (lin & ~0xfffu) && e->host)) {
-            c->tlb.hits++;
-            *val = load_le(e->host + (lin & 0xfff), size);
-            return 0;
-        }
+    if (!(c->flat_segs >> seg & 1))
+        return NULL;
+    uint32_t lin = c->seg[seg].base + off;
+    if (off > 0xffffffffu - (uint32_t)(size - 1) || (lin & 0xfff) + (uint32_t)size > 0x1000)
+        return NULL;
+    return mem_tlb_host(c, lin, acc);
+}
+
+/* mem_read and mem_write past their inline path: any segment, with the
+ * segment checks and a TLB hit handled here, else mem_*_slow. */
+KILN_MUST_CHECK int mem_read_seg(struct cpu *c, int seg, uint32_t off, int size, uint32_t *val);
+KILN_MUST_CHECK int mem_write_seg(struct cpu *c, int seg, uint32_t off, int size, uint32_t val);
+
+/* Read 'size' (1, 2, 4) bytes at seg:off. */
+KILN_MUST_CHECK static KILN_ALWAYS_INLINE int mem_read(struct cpu *c, int seg, uint32_t off,
+                                                       int size, uint32_t *val)
+{
+    const uint8_t *h = mem_flat_host(c, seg, off, size, ACC_READ);
+    if (KILN_LIKELY(h)) {
+        *val = load_le(h, size);
+        return 0;
     }
-    return mem_read_slow(c, seg, off, size, val);
+    return mem_read_seg(c, seg, off, size, val);
 }
 
 /* Write 'size' (1, 2, 4) bytes at seg:off. */
-KILN_MUST_CHECK static inline int mem_write(struct cpu *c, int seg, uint32_t off, int size,
-                                            uint32_t val)
+KILN_MUST_CHECK static KILN_ALWAYS_INLINE int mem_write(struct cpu *c, int seg, uint32_t off,
+                                                        int size, uint32_t val)
 {
-    uint32_t lin;
-    if (KILN_LIKELY(mem_fast_ok(c, seg, off, size, ACC_WRITE, &lin))) {
-        const struct tlb_entry *e = mem_tlb_slot(c, lin);
-        if (KILN_LIKELY(e->tag_write == (lin & ~0xfffu) && e->host)) {
-            c->tlb.hits++;
-            store_le(e->host + (lin & 0xfff), size, val);
-            return 0;
-        }
+    uint8_t *h = mem_flat_host(c, seg, off, size, ACC_WRITE);
+    if (KILN_LIKELY(h)) {
+        store_le(h, size, val);
+        return 0;
     }
-    return mem_write_slow(c, seg, off, size, val);
+    return mem_write_seg(c, seg, off, size, val);
 }
 
 /* Check that a write of 'size' bytes at seg:off would succeed, without writing. */
@@ -168,16 +175,15 @@ static inline const uint8_t *mem_fetch_window(struct cpu *c, uint32_t off, unsig
     if (off > limit)
         return NULL;
     uint32_t lin = s->base + off;
-    const struct tlb_entry *e = mem_tlb_slot(c, lin);
-    if (e->tag_read != (lin & ~0xfffu) || !e->host)
+    const uint8_t *h = mem_tlb_host(c, lin, ACC_READ);
+    if (!h)
         return NULL; /* the slow path walks, faults or reads MMIO */
     uint64_t in_seg = (uint64_t)limit - off + 1;
     uint32_t in_page = 0x1000 - (lin & 0xfff);
     *len = (unsigned)(in_seg < in_page ? in_seg : in_page);
     if (*len > 16)
         *len = 16;
-    c->tlb.hits++;
-    return e->host + (lin & 0xfff);
+    return h;
 }
 
 /* Read/write at a linear address (no segmentation). */

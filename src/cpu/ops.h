@@ -21,6 +21,39 @@
 #include "cpu/opcodes.def"
 #undef OP
 
+/* The specialised handlers of forms.def: form_<stem>_reg, _b32 and _bi32. */
+#define FORM(id, stem)                                                                             \
+    KILN_MUST_CHECK int form_##stem##_reg(struct cpu *c, const struct insn *in);                  \
+    FORM_MEM(id, stem)
+#define FORM_MEM(id, stem)                                                                         \
+    KILN_MUST_CHECK int form_##stem##_b32(struct cpu *c, const struct insn *in);                  \
+    KILN_MUST_CHECK int form_##stem##_bi32(struct cpu *c, const struct insn *in);
+#include "cpu/forms.def"
+#undef FORM
+#undef FORM_MEM
+
+/* Define those of 'stem': the 32-bit operand size form of a handler, once
+ * per operand shape; 'expr' is its body, with the shape in 'sh'. The
+ * generic handler runs the same inline semantics with EA_ANY. */
+#define FORMS32_MEM(stem, expr)                                                                    \
+    int form_##stem##_b32(struct cpu *c, const struct insn *in)                                    \
+    {                                                                                              \
+        const enum ea_shape sh = EA_B32;                                                           \
+        return (expr);                                                                             \
+    }                                                                                              \
+    int form_##stem##_bi32(struct cpu *c, const struct insn *in)                                   \
+    {                                                                                              \
+        const enum ea_shape sh = EA_BI32;                                                          \
+        return (expr);                                                                             \
+    }
+#define FORMS32(stem, expr)                                                                        \
+    int form_##stem##_reg(struct cpu *c, const struct insn *in)                                    \
+    {                                                                                              \
+        const enum ea_shape sh = EA_REG;                                                           \
+        return (expr);                                                                             \
+    }                                                                                              \
+    FORMS32_MEM(stem, expr)
+
 /* Operand width of the form in bytes: 1 for byte forms, else the operand size. */
 static inline int insn_width(const struct insn *in)
 {
@@ -49,9 +82,20 @@ static inline void reg_set(struct cpu *c, int reg, int size, uint32_t v)
     }
 }
 
+/* The shape of a ModRM operand, when a handler is specialised for one
+ * (forms.c picks them as the interpreter's runs are built); the generic
+ * handlers take EA_ANY. The memory shapes are 32-bit addressing with a
+ * base register and no index (EA_B32), or with both (EA_BI32). */
+enum ea_shape { EA_ANY, EA_REG, EA_B32, EA_BI32 };
+
 /* Offset of the ModRM memory operand, wrapped to the address size. */
-static inline uint32_t ea_offset(const struct cpu *c, const struct insn *in)
+static KILN_ALWAYS_INLINE uint32_t ea_offset_as(const struct cpu *c, const struct insn *in,
+                                                enum ea_shape sh)
 {
+    if (sh == EA_B32)
+        return in->disp + c->r[in->base];
+    if (sh == EA_BI32)
+        return in->disp + c->r[in->base] + (c->r[in->index] << in->scale);
     uint32_t off = in->disp;
     if (in->base != INSN_NOREG)
         off += c->r[in->base];
@@ -60,37 +104,62 @@ static inline uint32_t ea_offset(const struct cpu *c, const struct insn *in)
     return in->addrsize == 2 ? off & 0xffff : off;
 }
 
-/* Read/write the ModRM operand (register or memory) of 'size' bytes. */
-KILN_MUST_CHECK static inline int e_read(struct cpu *c, const struct insn *in, int size,
-                                         uint32_t *v)
+static inline uint32_t ea_offset(const struct cpu *c, const struct insn *in)
 {
-    if (!in->is_mem) {
+    return ea_offset_as(c, in, EA_ANY);
+}
+
+/* Read/write the ModRM operand (register or memory) of 'size' bytes, of
+ * shape 'sh'. */
+KILN_MUST_CHECK static KILN_ALWAYS_INLINE int e_read_as(struct cpu *c, const struct insn *in,
+                                                        enum ea_shape sh, int size, uint32_t *v)
+{
+    if (sh == EA_REG || (sh == EA_ANY && !in->is_mem)) {
         *v = reg_get(c, in->rm, size);
         return 0;
     }
-    return mem_read(c, in->seg, ea_offset(c, in), size, v);
+    return mem_read(c, in->seg, ea_offset_as(c, in, sh), size, v);
+}
+
+KILN_MUST_CHECK static KILN_ALWAYS_INLINE int e_write_as(struct cpu *c, const struct insn *in,
+                                                         enum ea_shape sh, int size, uint32_t v)
+{
+    if (sh == EA_REG || (sh == EA_ANY && !in->is_mem)) {
+        reg_set(c, in->rm, size, v);
+        return 0;
+    }
+    return mem_write(c, in->seg, ea_offset_as(c, in, sh), size, v);
+}
+
+KILN_MUST_CHECK static inline int e_read(struct cpu *c, const struct insn *in, int size,
+                                         uint32_t *v)
+{
+    return e_read_as(c, in, EA_ANY, size, v);
 }
 
 KILN_MUST_CHECK static inline int e_write(struct cpu *c, const struct insn *in, int size,
                                           uint32_t v)
 {
-    if (!in->is_mem) {
-        reg_set(c, in->rm, size, v);
-        return 0;
-    }
-    return mem_write(c, in->seg, ea_offset(c, in), size, v);
+    return e_write_as(c, in, EA_ANY, size, v);
 }
 
 /* Store the result of a read-modify-write of the ModRM operand whose flags
  * are already computed: when the store faults, the flags go back to
  * 'before' (see struct flags_saved), so that nothing has changed. */
-KILN_MUST_CHECK static inline int e_write_rmw(struct cpu *c, const struct insn *in, int size,
-                                              uint32_t v, const struct flags_saved *before)
+KILN_MUST_CHECK static KILN_ALWAYS_INLINE int e_write_rmw_as(struct cpu *c, const struct insn *in,
+                                                             enum ea_shape sh, int size, uint32_t v,
+                                                             const struct flags_saved *before)
 {
-    int rc = e_write(c, in, size, v);
+    int rc = e_write_as(c, in, sh, size, v);
     if (KILN_UNLIKELY(rc))
         flags_restore(c, before);
     return rc;
+}
+
+KILN_MUST_CHECK static inline int e_write_rmw(struct cpu *c, const struct insn *in, int size,
+                                              uint32_t v, const struct flags_saved *before)
+{
+    return e_write_rmw_as(c, in, EA_ANY, size, v, before);
 }
 
 /* Stack pointer at the stack's width (SS.B). */

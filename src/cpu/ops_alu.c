@@ -36,31 +36,34 @@ static KILN_ALWAYS_INLINE uint32_t alu(struct cpu *c, int kind, int size, uint32
     return r & m;
 }
 
-/* dst op= src on the ModRM operand. */
-static int alu_E(struct cpu *c, const struct insn *in, int kind, int size, uint32_t src)
+/* dst op= src on the ModRM operand of shape 'sh'. */
+static KILN_ALWAYS_INLINE int alu_E(struct cpu *c, const struct insn *in, enum ea_shape sh,
+                                    int kind, int size, uint32_t src)
 {
     uint32_t d;
-    TRY(e_read(c, in, size, &d));
+    TRY(e_read_as(c, in, sh, size, &d));
     struct flags_saved before = flags_save(c);
     uint32_t r = alu(c, kind, size, d, src);
-    return kind == ALU_CMP ? 0 : e_write_rmw(c, in, size, r, &before);
+    return kind == ALU_CMP ? 0 : e_write_rmw_as(c, in, sh, size, r, &before);
 }
 
 int op_alu_Eb_Gb(struct cpu *c, const struct insn *in)
 {
-    return alu_E(c, in, (in->opcode >> 3) & 7, 1, reg_get(c, in->reg, 1));
+    return alu_E(c, in, EA_ANY, (in->opcode >> 3) & 7, 1, reg_get(c, in->reg, 1));
 }
 
 int op_alu_Ev_Gv(struct cpu *c, const struct insn *in)
 {
-    return alu_E(c, in, (in->opcode >> 3) & 7, in->opsize, reg_get(c, in->reg, in->opsize));
+    return alu_E(c, in, EA_ANY, (in->opcode >> 3) & 7, in->opsize,
+                 reg_get(c, in->reg, in->opsize));
 }
 
-static int alu_G(struct cpu *c, const struct insn *in, int size)
+/* reg op= the ModRM operand of shape 'sh'. */
+static KILN_ALWAYS_INLINE int alu_G(struct cpu *c, const struct insn *in, enum ea_shape sh,
+                                    int kind, int size)
 {
     uint32_t s;
-    int kind = (in->opcode >> 3) & 7;
-    TRY(e_read(c, in, size, &s));
+    TRY(e_read_as(c, in, sh, size, &s));
     uint32_t r = alu(c, kind, size, reg_get(c, in->reg, size), s);
     if (kind != ALU_CMP)
         reg_set(c, in->reg, size, r);
@@ -69,12 +72,12 @@ static int alu_G(struct cpu *c, const struct insn *in, int size)
 
 int op_alu_Gb_Eb(struct cpu *c, const struct insn *in)
 {
-    return alu_G(c, in, 1);
+    return alu_G(c, in, EA_ANY, (in->opcode >> 3) & 7, 1);
 }
 
 int op_alu_Gv_Ev(struct cpu *c, const struct insn *in)
 {
-    return alu_G(c, in, in->opsize);
+    return alu_G(c, in, EA_ANY, (in->opcode >> 3) & 7, in->opsize);
 }
 
 static int alu_acc(struct cpu *c, const struct insn *in, int size)
@@ -98,39 +101,60 @@ int op_alu_eAX_Iz(struct cpu *c, const struct insn *in)
 
 int op_alu_Eb_Ib(struct cpu *c, const struct insn *in)
 {
-    return alu_E(c, in, in->reg, 1, in->imm);
+    return alu_E(c, in, EA_ANY, in->reg, 1, in->imm);
 }
 
 int op_alu_Ev_Iz(struct cpu *c, const struct insn *in)
 {
-    return alu_E(c, in, in->reg, in->opsize, in->imm);
+    return alu_E(c, in, EA_ANY, in->reg, in->opsize, in->imm);
 }
 
 int op_alu_Ev_Ib(struct cpu *c, const struct insn *in)
 {
-    return alu_E(c, in, in->reg, in->opsize, sext(in->imm, 1));
+    return alu_E(c, in, EA_ANY, in->reg, in->opsize, sext(in->imm, 1));
 }
+
+/* forms.def: each ALU op's 32-bit forms, its kind a constant. */
+#define ALU_FORMS(stem, kind)                                                                      \
+    FORMS32(stem##_Ev_Gv, alu_E(c, in, sh, kind, 4, c->r[in->reg]))                             \
+    FORMS32(stem##_Gv_Ev, alu_G(c, in, sh, kind, 4))                                            \
+    FORMS32(stem##_Ev_Ib, alu_E(c, in, sh, kind, 4, sext(in->imm, 1)))
+ALU_FORMS(add, ALU_ADD)
+ALU_FORMS(or, ALU_OR)
+ALU_FORMS(adc, ALU_ADC)
+ALU_FORMS(sbb, ALU_SBB)
+ALU_FORMS(and, ALU_AND)
+ALU_FORMS(sub, ALU_SUB)
+ALU_FORMS(xor, ALU_XOR)
+ALU_FORMS(cmp, ALU_CMP)
+#undef ALU_FORMS
 
 static void test_flags(struct cpu *c, int size, uint32_t a, uint32_t b)
 {
     flags_lazy(c, LF_LOGIC, size, a, b, a & b & size_mask(size));
 }
 
-int op_test_Eb_Gb(struct cpu *c, const struct insn *in)
+
+static KILN_ALWAYS_INLINE int test_E_G(struct cpu *c, const struct insn *in, enum ea_shape sh,
+                                       int size)
 {
     uint32_t d;
-    TRY(e_read(c, in, 1, &d));
-    test_flags(c, 1, d, reg_get(c, in->reg, 1));
+    TRY(e_read_as(c, in, sh, size, &d));
+    test_flags(c, size, d, reg_get(c, in->reg, size));
     return 0;
+}
+
+int op_test_Eb_Gb(struct cpu *c, const struct insn *in)
+{
+    return test_E_G(c, in, EA_ANY, 1);
 }
 
 int op_test_Ev_Gv(struct cpu *c, const struct insn *in)
 {
-    uint32_t d;
-    TRY(e_read(c, in, in->opsize, &d));
-    test_flags(c, in->opsize, d, reg_get(c, in->reg, in->opsize));
-    return 0;
+    return test_E_G(c, in, EA_ANY, in->opsize);
 }
+
+FORMS32(test_Ev_Gv, test_E_G(c, in, sh, 4))
 
 int op_test_AL_Ib(struct cpu *c, const struct insn *in)
 {

@@ -7,31 +7,43 @@
  */
 #include "cpu/ops.h"
 
+static KILN_ALWAYS_INLINE int mov_E_G(struct cpu *c, const struct insn *in, enum ea_shape sh,
+                                      int size)
+{
+    return e_write_as(c, in, sh, size, reg_get(c, in->reg, size));
+}
+
+static KILN_ALWAYS_INLINE int mov_G_E(struct cpu *c, const struct insn *in, enum ea_shape sh,
+                                      int size)
+{
+    uint32_t v;
+    TRY(e_read_as(c, in, sh, size, &v));
+    reg_set(c, in->reg, size, v);
+    return 0;
+}
+
 int op_mov_Eb_Gb(struct cpu *c, const struct insn *in)
 {
-    return e_write(c, in, 1, reg_get(c, in->reg, 1));
+    return mov_E_G(c, in, EA_ANY, 1);
 }
 
 int op_mov_Ev_Gv(struct cpu *c, const struct insn *in)
 {
-    return e_write(c, in, in->opsize, reg_get(c, in->reg, in->opsize));
+    return mov_E_G(c, in, EA_ANY, in->opsize);
 }
 
 int op_mov_Gb_Eb(struct cpu *c, const struct insn *in)
 {
-    uint32_t v;
-    TRY(e_read(c, in, 1, &v));
-    reg_set(c, in->reg, 1, v);
-    return 0;
+    return mov_G_E(c, in, EA_ANY, 1);
 }
 
 int op_mov_Gv_Ev(struct cpu *c, const struct insn *in)
 {
-    uint32_t v;
-    TRY(e_read(c, in, in->opsize, &v));
-    reg_set(c, in->reg, in->opsize, v);
-    return 0;
+    return mov_G_E(c, in, EA_ANY, in->opsize);
 }
+
+FORMS32(mov_Ev_Gv, mov_E_G(c, in, sh, 4))
+FORMS32(mov_Gv_Ev, mov_G_E(c, in, sh, 4))
 
 int op_mov_Eb_Ib(struct cpu *c, const struct insn *in)
 {
@@ -83,11 +95,18 @@ int op_mov_Ov_eAX(struct cpu *c, const struct insn *in)
     return mem_write(c, in->seg, in->imm, in->opsize, reg_get(c, R_EAX, in->opsize));
 }
 
-int op_lea(struct cpu *c, const struct insn *in)
+static KILN_ALWAYS_INLINE int lea(struct cpu *c, const struct insn *in, enum ea_shape sh, int size)
 {
-    reg_set(c, in->reg, in->opsize, ea_offset(c, in));
+    reg_set(c, in->reg, size, ea_offset_as(c, in, sh));
     return 0;
 }
+
+int op_lea(struct cpu *c, const struct insn *in)
+{
+    return lea(c, in, EA_ANY, in->opsize);
+}
+
+FORMS32_MEM(lea, lea(c, in, sh, 4))
 
 static int xchg_E(struct cpu *c, const struct insn *in, int size)
 {
@@ -124,16 +143,24 @@ int op_nop(struct cpu *c, const struct insn *in)
     return 0;
 }
 
-int op_movzx_movsx(struct cpu *c, const struct insn *in)
+static KILN_ALWAYS_INLINE int movx(struct cpu *c, const struct insn *in, enum ea_shape sh,
+                                   int src_size, bool sign, int size)
 {
-    int src_size = (in->opcode & 1) ? 2 : 1;
     uint32_t v;
-    TRY(e_read(c, in, src_size, &v));
-    if (in->opcode >= 0xbe)
+    TRY(e_read_as(c, in, sh, src_size, &v));
+    if (sign)
         v = sext(v, src_size);
-    reg_set(c, in->reg, in->opsize, v);
+    reg_set(c, in->reg, size, v);
     return 0;
 }
+
+int op_movzx_movsx(struct cpu *c, const struct insn *in)
+{
+    return movx(c, in, EA_ANY, (in->opcode & 1) ? 2 : 1, in->opcode >= 0xbe, in->opsize);
+}
+
+FORMS32(movzx_Gv_Eb, movx(c, in, sh, 1, false, 4))
+FORMS32(movzx_Gv_Ew, movx(c, in, sh, 2, false, 4))
 
 int op_xlat(struct cpu *c, const struct insn *in)
 {

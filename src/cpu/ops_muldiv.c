@@ -57,28 +57,36 @@ int op_imul_E(struct cpu *c, const struct insn *in)
 }
 
 /* dst = a * b (signed) truncated to 'size', for the 2- and 3-operand forms. */
-static void imul_to_reg(struct cpu *c, const struct insn *in, uint32_t a, uint32_t b)
+static KILN_ALWAYS_INLINE void imul_to_reg(struct cpu *c, const struct insn *in, int size,
+                                           uint32_t a, uint32_t b)
 {
-    int size = in->opsize;
     int64_t p = (int64_t)(int32_t)sext(a, size) * (int32_t)sext(b, size);
     bool fits = p == (int64_t)(int32_t)sext((uint32_t)p, size);
     reg_set(c, in->reg, size, (uint32_t)p);
     mul_flags(c, size, (uint32_t)p, !fits);
 }
 
-int op_imul_Gv_Ev(struct cpu *c, const struct insn *in)
+static KILN_ALWAYS_INLINE int imul_G_E(struct cpu *c, const struct insn *in, enum ea_shape sh,
+                                       int size)
 {
     uint32_t s;
-    TRY(e_read(c, in, in->opsize, &s));
-    imul_to_reg(c, in, reg_get(c, in->reg, in->opsize), s);
+    TRY(e_read_as(c, in, sh, size, &s));
+    imul_to_reg(c, in, size, reg_get(c, in->reg, size), s);
     return 0;
 }
+
+int op_imul_Gv_Ev(struct cpu *c, const struct insn *in)
+{
+    return imul_G_E(c, in, EA_ANY, in->opsize);
+}
+
+FORMS32(imul_Gv_Ev, imul_G_E(c, in, sh, 4))
 
 int op_imul_Gv_Ev_Iz(struct cpu *c, const struct insn *in)
 {
     uint32_t s;
     TRY(e_read(c, in, in->opsize, &s));
-    imul_to_reg(c, in, s, in->imm);
+    imul_to_reg(c, in, in->opsize, s, in->imm);
     return 0;
 }
 
@@ -86,7 +94,7 @@ int op_imul_Gv_Ev_Ib(struct cpu *c, const struct insn *in)
 {
     uint32_t s;
     TRY(e_read(c, in, in->opsize, &s));
-    imul_to_reg(c, in, s, sext(in->imm, 1));
+    imul_to_reg(c, in, in->opsize, s, sext(in->imm, 1));
     return 0;
 }
 

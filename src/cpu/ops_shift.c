@@ -48,7 +48,7 @@ static uint32_t rotate(struct cpu *c, int kind, int size, uint32_t v, unsigned c
 }
 
 /* SHL/SHR/SAR; flags are recorded lazily (flags.c computes CF and OF). */
-static uint32_t shift(struct cpu *c, int kind, int size, uint32_t v, unsigned count)
+static KILN_ALWAYS_INLINE uint32_t shift(struct cpu *c, int kind, int size, uint32_t v, unsigned count)
 {
     uint32_t m = size_mask(size), r;
     enum lf_op op;
@@ -83,12 +83,13 @@ static uint32_t setmo(struct cpu *c, int size)
     return r;
 }
 
-static int shift_E(struct cpu *c, const struct insn *in, int size, unsigned count)
+/* Group 2 op 'kind' on the ModRM operand of shape 'sh'. */
+static KILN_ALWAYS_INLINE int shift_E_as(struct cpu *c, const struct insn *in, enum ea_shape sh,
+                                         int kind, int size, unsigned count)
 {
-    int kind = in->reg;
     count &= c->model->shift_count_mask;
     uint32_t v;
-    TRY(e_read(c, in, size, &v));
+    TRY(e_read_as(c, in, sh, size, &v));
     if (!count)
         return 0;
     struct flags_saved before = flags_save(c);
@@ -99,8 +100,17 @@ static int shift_E(struct cpu *c, const struct insn *in, int size, unsigned coun
         r = rotate(c, kind, size, v, count);
     else
         r = shift(c, kind, size, v, count);
-    return e_write_rmw(c, in, size, r, &before);
+    return e_write_rmw_as(c, in, sh, size, r, &before);
 }
+
+static int shift_E(struct cpu *c, const struct insn *in, int size, unsigned count)
+{
+    return shift_E_as(c, in, EA_ANY, in->reg, size, count);
+}
+
+FORMS32(shl_Ev_Ib, shift_E_as(c, in, sh, SH_SHL, 4, in->imm & 0xff))
+FORMS32(shr_Ev_Ib, shift_E_as(c, in, sh, SH_SHR, 4, in->imm & 0xff))
+FORMS32(sar_Ev_Ib, shift_E_as(c, in, sh, SH_SAR, 4, in->imm & 0xff))
 
 int op_shift_Eb_Ib(struct cpu *c, const struct insn *in)
 {
