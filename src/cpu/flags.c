@@ -117,66 +117,9 @@ void flags_rotated(struct cpu *c, bool left, int size, uint32_t v, uint32_t cf)
     flags_set_arith(c, FL_CF | FL_OF, (cf ? FL_CF : 0) | (of ? FL_OF : 0));
 }
 
-/* The condition straight from a SUB/CMP or logic record (or for CF, ZF
- * and SF from an ADD, and ZF and SF from an INC or DEC), without computing
- * every flag; -1 for the other records and conditions, and for parity. */
-static int lazy_cond(const struct cpu *c, unsigned kind)
-{
-    if (c->lf_op == LF_NONE)
-        return -1; /* lf_size means nothing then */
-    int size = c->lf_size;
-    uint32_t m = size_mask(size), sign = size_sign(size), res = c->lf_res & m;
-    if (c->lf_op == LF_ADD || c->lf_op == LF_INC || c->lf_op == LF_DEC) {
-        switch (kind) {
-        case 1: return c->lf_op == LF_ADD ? res < (c->lf_dst & m) : -1; /* B */
-        case 2: return res == 0;                                        /* Z */
-        case 4: return (res & sign) != 0;                               /* S */
-        default: return -1;
-        }
-    }
-    if (c->lf_op != LF_SUB && c->lf_op != LF_LOGIC)
-        return -1;
-    if (c->lf_op == LF_SUB) {
-        uint32_t dst = c->lf_dst & m, src = c->lf_src & m;
-        int32_t sdst = (int32_t)sext(dst, size), ssrc = (int32_t)sext(src, size);
-        switch (kind) {
-        case 0: return ((dst ^ src) & (dst ^ res) & sign) != 0; /* O */
-        case 1: return dst < src;                              /* B */
-        case 2: return res == 0;                               /* Z */
-        case 3: return dst <= src;                             /* BE */
-        case 4: return (res & sign) != 0;                      /* S */
-        case 6: return sdst < ssrc;                            /* L: SF != OF */
-        case 7: return sdst <= ssrc;                           /* LE */
-        default: return -1;
-        }
-    }
-    switch (kind) { /* LF_LOGIC: CF = OF = 0 */
-    case 0: case 1: return 0;
-    case 2: case 3: return res == 0;
-    case 4: case 6: return (res & sign) != 0;
-    case 7: return res == 0 || (res & sign) != 0;
-    default: return -1;
-    }
-}
-
 bool flags_cond(struct cpu *c, int cc)
 {
-    int fast = lazy_cond(c, (unsigned)(cc >> 1) & 7);
-    if (fast >= 0)
-        return (cc & 1) ? !fast : fast;
-    uint32_t f = flags_get(c);
-    bool r;
-    switch ((cc >> 1) & 7) {
-    case 0: r = f & FL_OF; break;
-    case 1: r = f & FL_CF; break;
-    case 2: r = f & FL_ZF; break;
-    case 3: r = f & (FL_CF | FL_ZF); break;
-    case 4: r = f & FL_SF; break;
-    case 5: r = f & FL_PF; break;
-    case 6: r = !(f & FL_SF) != !(f & FL_OF); break;
-    default: r = (f & FL_ZF) || (!(f & FL_SF) != !(f & FL_OF)); break;
-    }
-    return (cc & 1) ? !r : r;
+    return flags_test(c, cc);
 }
 
 void eflags_write(struct cpu *c, uint32_t val, int size)

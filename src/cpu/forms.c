@@ -15,9 +15,11 @@ struct form_set {
 static const struct form_set forms[OP_COUNT] = {
 #define FORM(id, stem) [OP_##id] = {form_##stem##_reg, form_##stem##_b32, form_##stem##_bi32},
 #define FORM_MEM(id, stem) [OP_##id] = {NULL, form_##stem##_b32, form_##stem##_bi32},
+#define FORM_REG(id, stem) [OP_##id] = {form_##stem##_reg, NULL, NULL},
 #include "cpu/forms.def"
 #undef FORM
 #undef FORM_MEM
+#undef FORM_REG
 };
 
 op_handler_fn form_handler(const struct insn *in)

@@ -28,13 +28,16 @@
 #define FORM_MEM(id, stem)                                                                         \
     KILN_MUST_CHECK int form_##stem##_b32(struct cpu *c, const struct insn *in);                  \
     KILN_MUST_CHECK int form_##stem##_bi32(struct cpu *c, const struct insn *in);
+#define FORM_REG(id, stem) KILN_MUST_CHECK int form_##stem##_reg(struct cpu *c, const struct insn *in);
 #include "cpu/forms.def"
 #undef FORM
 #undef FORM_MEM
+#undef FORM_REG
 
 /* Define those of 'stem': the 32-bit operand size form of a handler, once
- * per operand shape; 'expr' is its body, with the shape in 'sh'. The
- * generic handler runs the same inline semantics with EA_ANY. */
+ * per operand shape (FORMS32_REG: only the register or no-ModRM one);
+ * 'expr' is its body, with the shape in 'sh'. The generic handler runs the
+ * same inline semantics with EA_ANY. */
 #define FORMS32_MEM(stem, expr)                                                                    \
     int form_##stem##_b32(struct cpu *c, const struct insn *in)                                    \
     {                                                                                              \
@@ -46,12 +49,15 @@
         const enum ea_shape sh = EA_BI32;                                                          \
         return (expr);                                                                             \
     }
-#define FORMS32(stem, expr)                                                                        \
+#define FORMS32_REG(stem, expr)                                                                    \
     int form_##stem##_reg(struct cpu *c, const struct insn *in)                                    \
     {                                                                                              \
         const enum ea_shape sh = EA_REG;                                                           \
+        (void)sh;                                                                                  \
         return (expr);                                                                             \
-    }                                                                                              \
+    }
+#define FORMS32(stem, expr)                                                                        \
+    FORMS32_REG(stem, expr)                                                                        \
     FORMS32_MEM(stem, expr)
 
 /* Operand width of the form in bytes: 1 for byte forms, else the operand size. */

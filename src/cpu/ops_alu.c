@@ -118,7 +118,8 @@ int op_alu_Ev_Ib(struct cpu *c, const struct insn *in)
 #define ALU_FORMS(stem, kind)                                                                      \
     FORMS32(stem##_Ev_Gv, alu_E(c, in, sh, kind, 4, c->r[in->reg]))                             \
     FORMS32(stem##_Gv_Ev, alu_G(c, in, sh, kind, 4))                                            \
-    FORMS32(stem##_Ev_Ib, alu_E(c, in, sh, kind, 4, sext(in->imm, 1)))
+    FORMS32(stem##_Ev_Ib, alu_E(c, in, sh, kind, 4, sext(in->imm, 1)))                         \
+    FORMS32(stem##_Ev_Iz, alu_E(c, in, sh, kind, 4, in->imm))
 ALU_FORMS(add, ALU_ADD)
 ALU_FORMS(or, ALU_OR)
 ALU_FORMS(adc, ALU_ADC)

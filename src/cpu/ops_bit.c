@@ -88,16 +88,49 @@ int op_bswap(struct cpu *c, const struct insn *in)
     return 0;
 }
 
+static KILN_ALWAYS_INLINE int setcc(struct cpu *c, const struct insn *in, enum ea_shape sh, int cc)
+{
+    return e_write_as(c, in, sh, 1, flags_test(c, cc) ? 1 : 0);
+}
+
+static KILN_ALWAYS_INLINE int cmovcc(struct cpu *c, const struct insn *in, enum ea_shape sh,
+                                     int cc, int size)
+{
+    uint32_t v;
+    TRY(e_read_as(c, in, sh, size, &v)); /* the source is read (and may fault) either way */
+    if (flags_test(c, cc))
+        reg_set(c, in->reg, size, v);
+    return 0;
+}
+
 int op_setcc(struct cpu *c, const struct insn *in)
 {
-    return e_write(c, in, 1, flags_cond(c, in->opcode & 0xf) ? 1 : 0);
+    return setcc(c, in, EA_ANY, in->opcode & 0xf);
 }
 
 int op_cmovcc(struct cpu *c, const struct insn *in)
 {
-    uint32_t v;
-    TRY(e_read(c, in, in->opsize, &v)); /* the source is read (and may fault) either way */
-    if (flags_cond(c, in->opcode & 0xf))
-        reg_set(c, in->reg, in->opsize, v);
-    return 0;
+    return cmovcc(c, in, EA_ANY, in->opcode & 0xf, in->opsize);
 }
+
+/* forms.def: SETcc and CMOVcc, one handler per condition. */
+#define CC_FORMS(stem, cc)                                                                         \
+    FORMS32(set##stem, setcc(c, in, sh, cc))                                                    \
+    FORMS32(cmov##stem, cmovcc(c, in, sh, cc, 4))
+CC_FORMS(o, 0x0)
+CC_FORMS(no, 0x1)
+CC_FORMS(b, 0x2)
+CC_FORMS(ae, 0x3)
+CC_FORMS(e, 0x4)
+CC_FORMS(ne, 0x5)
+CC_FORMS(be, 0x6)
+CC_FORMS(a, 0x7)
+CC_FORMS(s, 0x8)
+CC_FORMS(ns, 0x9)
+CC_FORMS(p, 0xa)
+CC_FORMS(np, 0xb)
+CC_FORMS(l, 0xc)
+CC_FORMS(ge, 0xd)
+CC_FORMS(le, 0xe)
+CC_FORMS(g, 0xf)
+#undef CC_FORMS
