@@ -101,14 +101,6 @@ uint32_t flags_compute_arith(const struct cpu *c)
     return f;
 }
 
-void flags_lazy_incdec(struct cpu *c, bool dec, int size, uint32_t dst, uint32_t res)
-{
-    /* The record computes every flag but CF, which comes from eflags. */
-    uint32_t cf = flags_cf(c);
-    c->eflags = (c->eflags & ~(uint32_t)FL_CF) | cf;
-    flags_lazy(c, dec ? LF_DEC : LF_INC, size, dst, 1, res);
-}
-
 void flags_rotated(struct cpu *c, bool left, int size, uint32_t v, uint32_t cf)
 {
     uint32_t sign = size_sign(size);

@@ -87,7 +87,14 @@ static inline void flags_set_arith(struct cpu *c, uint32_t mask, uint32_t val)
 }
 
 /* Record INC/DEC: like ADD/SUB of 1, but CF keeps its current value. */
-void flags_lazy_incdec(struct cpu *c, bool dec, int size, uint32_t dst, uint32_t res);
+static inline void flags_lazy_incdec(struct cpu *c, bool dec, int size, uint32_t dst,
+                                     uint32_t res)
+{
+    /* The record computes every flag but CF, which comes from eflags. */
+    uint32_t cf = flags_cf(c);
+    c->eflags = (c->eflags & ~(uint32_t)FL_CF) | cf;
+    flags_lazy(c, dec ? LF_DEC : LF_INC, size, dst, 1, res);
+}
 
 /* The condition straight from a SUB/CMP or logic record (or for CF, ZF
  * and SF from an ADD, and ZF and SF from an INC or DEC), without computing

@@ -8,6 +8,11 @@
 
 #include "cpu/decode.h"
 
+bool iblock_intact(const struct iblock *b, const uint8_t *host, unsigned from)
+{
+    return iblock_intact_inline(b, host, from);
+}
+
 /* Bytes past the window are not fetched: the instruction ends the run. */
 static int no_fetch(void *ctx, unsigned index, uint8_t *out)
 {

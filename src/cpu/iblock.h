@@ -34,7 +34,8 @@ enum {
 /* True when bytes [from, nbytes) of run 'b' still equal guest memory at
  * 'host': 8 bytes at a time, the last 8 overlapping the ones before (no
  * byte past the run is read: it may be past the end of guest RAM). */
-static inline bool iblock_intact(const struct iblock *b, const uint8_t *host, unsigned from)
+static KILN_ALWAYS_INLINE bool iblock_intact_inline(const struct iblock *b, const uint8_t *host,
+                                                    unsigned from)
 {
     const uint8_t *x = b->bytes + from, *y = host + from;
     unsigned n = b->nbytes - from;
@@ -49,6 +50,9 @@ static inline bool iblock_intact(const struct iblock *b, const uint8_t *host, un
         diff |= load_le64(x + i) ^ load_le64(y + i);
     return !diff;
 }
+
+/* The same, out of line: for the checks after a store. */
+bool iblock_intact(const struct iblock *b, const uint8_t *host, unsigned from);
 
 static inline struct iblock *iblock_slot(struct cpu *c, uint32_t lin)
 {
@@ -76,7 +80,7 @@ static inline const struct iblock *iblock_find(struct cpu *c, uint32_t lin, cons
 {
     const struct iblock *b = iblock_slot(c, lin);
     if (KILN_LIKELY(b->lin == lin && b->epoch == c->icache_epoch && b->key == code_size &&
-                    b->nbytes <= room && iblock_intact(b, code, 0)))
+                    b->nbytes <= room && iblock_intact_inline(b, code, 0)))
         return b->n ? b : NULL;
     return iblock_build(c, lin, code, room, code_size, op_class, pick);
 }

@@ -178,26 +178,33 @@ int op_test_E_I(struct cpu *c, const struct insn *in)
     return 0;
 }
 
-static uint32_t incdec(struct cpu *c, bool dec, int size, uint32_t v)
+static KILN_ALWAYS_INLINE uint32_t incdec(struct cpu *c, bool dec, int size, uint32_t v)
 {
     uint32_t r = (dec ? v - 1 : v + 1) & size_mask(size);
     flags_lazy_incdec(c, dec, size, v, r);
     return r;
 }
 
-int op_inc_Zv(struct cpu *c, const struct insn *in)
+/* INC/DEC of the register in the opcode's low bits. */
+static KILN_ALWAYS_INLINE int incdec_Z(struct cpu *c, const struct insn *in, bool dec, int size)
 {
     int r = in->opcode & 7;
-    reg_set(c, r, in->opsize, incdec(c, false, in->opsize, reg_get(c, r, in->opsize)));
+    reg_set(c, r, size, incdec(c, dec, size, reg_get(c, r, size)));
     return 0;
+}
+
+int op_inc_Zv(struct cpu *c, const struct insn *in)
+{
+    return incdec_Z(c, in, false, in->opsize);
 }
 
 int op_dec_Zv(struct cpu *c, const struct insn *in)
 {
-    int r = in->opcode & 7;
-    reg_set(c, r, in->opsize, incdec(c, true, in->opsize, reg_get(c, r, in->opsize)));
-    return 0;
+    return incdec_Z(c, in, true, in->opsize);
 }
+
+FORMS32_REG(inc_Zv, incdec_Z(c, in, false, 4))
+FORMS32_REG(dec_Zv, incdec_Z(c, in, true, 4))
 
 static int incdec_E(struct cpu *c, const struct insn *in, bool dec)
 {

@@ -44,6 +44,8 @@ int op_mov_Gv_Ev(struct cpu *c, const struct insn *in)
 
 FORMS32(mov_Ev_Gv, mov_E_G(c, in, sh, 4))
 FORMS32(mov_Gv_Ev, mov_G_E(c, in, sh, 4))
+FORMS32(mov_Eb_Gb, mov_E_G(c, in, sh, 1))
+FORMS32(mov_Gb_Eb, mov_G_E(c, in, sh, 1))
 
 int op_mov_Eb_Ib(struct cpu *c, const struct insn *in)
 {
@@ -54,6 +56,9 @@ int op_mov_Ev_Iz(struct cpu *c, const struct insn *in)
 {
     return e_write(c, in, in->opsize, in->imm);
 }
+
+FORMS32(mov_Eb_Ib, e_write_as(c, in, sh, 1, in->imm))
+FORMS32(mov_Ev_Iz, e_write_as(c, in, sh, 4, in->imm))
 
 int op_mov_Zb_Ib(struct cpu *c, const struct insn *in)
 {
