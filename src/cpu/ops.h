@@ -34,10 +34,10 @@
 #undef FORM_MEM
 #undef FORM_REG
 
-/* Define those of 'stem': the 32-bit operand size form of a handler, once
- * per operand shape (FORMS32_REG: only the register or no-ModRM one);
- * 'expr' is its body, with the shape in 'sh'. The generic handler runs the
- * same inline semantics with EA_ANY. */
+/* Define those of 'stem': a handler's form for 32-bit operands (or a byte
+ * op's, in 32-bit code), once per operand shape (FORMS32_REG: only the
+ * register or no-ModRM one); 'expr' is its body, with the shape in 'sh'.
+ * The generic handler runs the same inline semantics with EA_ANY. */
 #define FORMS32_MEM(stem, expr)                                                                    \
     int form_##stem##_b32(struct cpu *c, const struct insn *in)                                    \
     {                                                                                              \
