@@ -21,6 +21,13 @@
 #include "cpu/opcodes.def"
 #undef OP
 
+/* The sixteen conditions of Jcc, SETcc and CMOVcc, for the forms of each:
+ * X(the short Jcc's op id, the mnemonic's stem, the condition code). */
+#define CONDITIONS(X)                                                                              \
+    X(JO, o, 0x0) X(JNO, no, 0x1) X(JB, b, 0x2) X(JAE, ae, 0x3) X(JE, e, 0x4) X(JNE, ne, 0x5)      \
+    X(JBE, be, 0x6) X(JA, a, 0x7) X(JS, s, 0x8) X(JNS, ns, 0x9) X(JP, p, 0xa) X(JNP, np, 0xb)      \
+    X(JL, l, 0xc) X(JGE, ge, 0xd) X(JLE, le, 0xe) X(JG, g, 0xf)
+
 /* The specialised handlers of forms.def: form_<stem>_reg, _b32 and _bi32. */
 #define FORM(id, stem)                                                                             \
     KILN_MUST_CHECK int form_##stem##_reg(struct cpu *c, const struct insn *in);                  \

@@ -135,7 +135,6 @@ static void test_flags(struct cpu *c, int size, uint32_t a, uint32_t b)
     flags_lazy(c, LF_LOGIC, size, a, b, a & b & size_mask(size));
 }
 
-
 static KILN_ALWAYS_INLINE int test_E_G(struct cpu *c, const struct insn *in, enum ea_shape sh,
                                        int size)
 {

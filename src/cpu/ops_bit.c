@@ -114,23 +114,8 @@ int op_cmovcc(struct cpu *c, const struct insn *in)
 }
 
 /* forms.def: SETcc and CMOVcc, one handler per condition. */
-#define CC_FORMS(stem, cc)                                                                         \
+#define CC_FORMS(id, stem, cc)                                                                     \
     FORMS32(set##stem, setcc(c, in, sh, cc))                                                    \
     FORMS32(cmov##stem, cmovcc(c, in, sh, cc, 4))
-CC_FORMS(o, 0x0)
-CC_FORMS(no, 0x1)
-CC_FORMS(b, 0x2)
-CC_FORMS(ae, 0x3)
-CC_FORMS(e, 0x4)
-CC_FORMS(ne, 0x5)
-CC_FORMS(be, 0x6)
-CC_FORMS(a, 0x7)
-CC_FORMS(s, 0x8)
-CC_FORMS(ns, 0x9)
-CC_FORMS(p, 0xa)
-CC_FORMS(np, 0xb)
-CC_FORMS(l, 0xc)
-CC_FORMS(ge, 0xd)
-CC_FORMS(le, 0xe)
-CC_FORMS(g, 0xf)
+CONDITIONS(CC_FORMS)
 #undef CC_FORMS

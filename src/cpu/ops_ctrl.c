@@ -30,23 +30,8 @@ int op_jcc(struct cpu *c, const struct insn *in)
 }
 
 /* forms.def: one Jcc handler per condition (the short and near forms). */
-#define JCC_FORM(stem, cc) FORMS32_REG(j##stem, jcc(c, in, cc, 4))
-JCC_FORM(o, 0x0)
-JCC_FORM(no, 0x1)
-JCC_FORM(b, 0x2)
-JCC_FORM(ae, 0x3)
-JCC_FORM(e, 0x4)
-JCC_FORM(ne, 0x5)
-JCC_FORM(be, 0x6)
-JCC_FORM(a, 0x7)
-JCC_FORM(s, 0x8)
-JCC_FORM(ns, 0x9)
-JCC_FORM(p, 0xa)
-JCC_FORM(np, 0xb)
-JCC_FORM(l, 0xc)
-JCC_FORM(ge, 0xd)
-JCC_FORM(le, 0xe)
-JCC_FORM(g, 0xf)
+#define JCC_FORM(id, stem, cc) FORMS32_REG(j##stem, jcc(c, in, cc, 4))
+CONDITIONS(JCC_FORM)
 #undef JCC_FORM
 
 int op_jmp_Jz(struct cpu *c, const struct insn *in)
