@@ -194,7 +194,8 @@ static int data_access_checks(struct cpu *c, uint32_t lin, int size, bool write)
     return 0;
 }
 
-int mem_read_slow(struct cpu *c, int seg, uint32_t off, int size, uint32_t *val)
+/* Every case of mem_read past mem_read_seg's fast one. */
+static int mem_read_slow(struct cpu *c, int seg, uint32_t off, int size, uint32_t *val)
 {
     uint32_t lin;
     if (wraps_offset(c, off, size)) {
@@ -211,7 +212,8 @@ int mem_read_slow(struct cpu *c, int seg, uint32_t off, int size, uint32_t *val)
     return lin_read_priv(c, lin, size, ACC_READ, user_access(c), val);
 }
 
-int mem_write_slow(struct cpu *c, int seg, uint32_t off, int size, uint32_t val)
+/* Every case of mem_write past mem_write_seg's fast one. */
+static int mem_write_slow(struct cpu *c, int seg, uint32_t off, int size, uint32_t val)
 {
     uint32_t lin;
     if (wraps_offset(c, off, size)) {

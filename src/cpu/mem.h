@@ -67,10 +67,6 @@ static inline bool seg_linear_ok(const struct cpu *c, int seg, uint32_t off, int
 KILN_MUST_CHECK int seg_linear(struct cpu *c, int seg, uint32_t off, int size,
                                enum mem_access acc, uint32_t *lin);
 
-/* The whole of mem_read and mem_write: every case. */
-KILN_MUST_CHECK int mem_read_slow(struct cpu *c, int seg, uint32_t off, int size, uint32_t *val);
-KILN_MUST_CHECK int mem_write_slow(struct cpu *c, int seg, uint32_t off, int size, uint32_t val);
-
 /* The shadow page table entry that may serve an access at 'lin' at the
  * current privilege (instruction operands are user accesses at CPL 3). */
 static inline struct tlb_entry *mem_tlb_slot(struct cpu *c, uint32_t lin)
