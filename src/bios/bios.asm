@@ -1,7 +1,8 @@
 ; SPDX-License-Identifier: MIT
 ;
 ; Kiln BIOS: the top of the image. A 128 KiB ROM mapped at E0000-FFFFF
-; (and at FFFE0000): the E segment holds fonts and VBE tables, the F segment
+; (and at FFFE0000): the E segment holds fonts, VBE tables and room for the
+; ACPI tables, the F segment
 ; holds all code, with the IBM-compatible fixed entry points at its end
 ; (entry.asm, included last). Every service lives in its own file.
 ; Assemble: nasm -f bin -o kiln-bios.bin bios.asm
@@ -53,5 +54,13 @@ section fseg start=0x10000 vstart=0
 %include "font8x8.asm"
 %include "entry.asm"
 
+; The last 4 KiB of the E segment (EF000h) are the ACPI tables' room: the
+; machine finds the marker and writes the tables over it when it loads this
+; image (src/devices/acpi_tables.h, ACPI_TABLES_PHYS and _MARKER).
+ACPI_AREA       equ 0xF000
+
 section eseg
-        times   0x10000 - ($ - $$) db 0xFF
+        times   ACPI_AREA - ($ - $$) db 0xFF
+acpi_area:
+        db      "Kiln ACPI tables"
+        times   0x10000 - ($ - $$) db 0

@@ -4,7 +4,8 @@
  * megabyte and below 4 GiB (as real chipsets alias it), the 8259A pair,
  * the 8254, the MC146818 with the CMOS memory sizes a BIOS reads, the
  * 16550A UARTs at the standard COM ports, the 8042 with a PS/2 keyboard
- * and mouse, and ports 92h/80h/E9h and isa-debug-exit. A20 is the OR of
+ * and mouse, ports 92h/80h/E9h and isa-debug-exit, and the PIIX4's ACPI
+ * power-management block (a soft off ends the machine with status 0). A20 is the OR of
  * the 8042 output port and port 92h, as chipsets combine them. The ROM and
  * shadow RAM are pc_rom.c's, PCI and the VGA pc_pci.c's, the DMA, floppy
  * and IDE pc_storage.c's.
@@ -73,6 +74,13 @@ static void guest_exit(void *opaque, uint32_t status)
         pc->host.exit(pc->host.opaque, (int)(status & 0xff));
 }
 
+static void guest_power_off(void *opaque)
+{
+    struct pc *pc = opaque;
+    if (pc->host.exit)
+        pc->host.exit(pc->host.opaque, 0);
+}
+
 static void guest_debugcon(void *opaque, uint8_t byte)
 {
     struct pc *pc = opaque;
@@ -127,11 +135,14 @@ struct pc *pc_new(const struct pc_config *cfg, char *err, size_t errlen)
     }
     clock_init(&pc->clock);
     struct irq_line no_line = {0};
+    const struct acpi_pm_host pm_host = {guest_power_off, pc};
     bool ok = pc_init_rom(pc, cfg, err, errlen);
     if (ok)
         ok = pic_init(&pc->pic, pc->bus, &pc->clock, no_line) &&
              pit_init(&pc->pit, pc->bus, &pc->clock, pic_irq(&pc->pic, 0)) &&
-             rtc_init(&pc->rtc, pc->bus, &pc->clock, pic_irq(&pc->pic, 8), cfg->rtc_epoch);
+             rtc_init(&pc->rtc, pc->bus, &pc->clock, pic_irq(&pc->pic, 8), cfg->rtc_epoch) &&
+             acpi_pm_init(&pc->acpi_pm, pc->bus, &pc->clock, pic_irq(&pc->pic, ACPI_PM_SCI_IRQ),
+                          &pm_host);
     pc->com_irq[0].out = pic_irq(&pc->pic, com_irq[0]);
     pc->com_irq[1].out = pic_irq(&pc->pic, com_irq[1]);
     for (int i = 0; ok && i < cfg->n_serial && i < 4; i++) {
@@ -162,6 +173,7 @@ void pc_reset(struct pc *pc)
     }
     ide_reset(&pc->ide);
     vga_reset(&pc->vga);
+    acpi_pm_reset(&pc->acpi_pm);
     pc->a20_kbc = true;
     pc->a20_port92 = false;
     update_a20(pc);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "devices/acpi_pm.h"
 #include "devices/blockdev.h"
 #include "devices/bus.h"
 #include "devices/clock.h"
@@ -34,7 +35,7 @@ struct pc_host {
     void *opaque;
     void (*set_a20)(void *opaque, bool on);
     void (*reset)(void *opaque);
-    void (*exit)(void *opaque, int status); /* isa-debug-exit */
+    void (*exit)(void *opaque, int status); /* isa-debug-exit; 0 after an ACPI soft off */
     void (*debugcon)(void *opaque, uint8_t byte); /* port E9h, or NULL */
 };
 
@@ -70,6 +71,7 @@ struct pc {
     struct ps2kbd kbd;
     struct ps2mouse mouse;
     struct sysports ports;
+    struct acpi_pm acpi_pm;
     bool a20_kbc, a20_port92; /* the gate is open when either asks for it */
     struct dma dma;
     struct fdc fdc;

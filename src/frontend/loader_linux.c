@@ -135,7 +135,7 @@ int loader_linux(struct cpu *c, const struct loader_args *a, const uint8_t *img,
     /* The PC memory map: conventional memory, the EBDA and BIOS area, extended memory. */
     e820_add(bp, 0, 0x9fc00, 1);
     e820_add(bp, 0x9fc00, 0x400, 2);
-    e820_add(bp, 0xf0000, 0x10000, 2);
+    e820_add(bp, 0xe0000, 0x20000, 2); /* the ROM, with the ACPI tables */
     e820_add(bp, LINUX_KERNEL, a->ram_size - LINUX_KERNEL, 1);
     store_le32(bp + BP_ALT_MEM_K, (a->ram_size - LINUX_KERNEL) >> 10);
 

@@ -237,6 +237,9 @@ static const struct keep rtc_keep[] = {KEEP(struct rtc, clock), KEEP(struct rtc,
     {                                                                                              \
         offsetof(struct pit, ctr[i].timer), sizeof(struct clock_timer)                             \
     }
+static const struct keep acpi_pm_keep[] = {KEEP(struct acpi_pm, clock), KEEP(struct acpi_pm, sci),
+                                           KEEP(struct acpi_pm, host),
+                                           KEEP(struct acpi_pm, overflow)};
 static const struct keep pit_keep[] = {PIT_CTR_KEEP(0), PIT_CTR_KEEP(1), PIT_CTR_KEEP(2),
                                        KEEP(struct pit, clock)};
 
@@ -253,7 +256,7 @@ struct image_dev {
 static const struct image_dev images[] = {
     IMAGE(pic, pic_keep),   IMAGE(pit, pit_keep),         IMAGE(rtc, rtc_keep),
     IMAGE(kbc, kbc_keep),   IMAGE(kbd, kbd_keep),         IMAGE(mouse, mouse_keep),
-    IMAGE(uart, uart_keep), IMAGE(com_irq, com_irq_keep),
+    IMAGE(uart, uart_keep), IMAGE(com_irq, com_irq_keep), IMAGE(acpi_pm, acpi_pm_keep),
 };
 
 static size_t images_size(const struct pc *pc)
@@ -409,8 +412,9 @@ static struct clock_timer *timer_at(struct pc *pc, int i)
     case 5: return &pc->kbc.deliver;
     case 6: return &pc->kbd.repeat;
     case 7: return &pc->mouse.sample;
+    case 16: return &pc->acpi_pm.overflow;
     default:
-        if (i >= 16) return snap_storage_timer(pc, i - 16);
+        if (i >= 17) return snap_storage_timer(pc, i - 17);
         /* 8-15: the four UARTs */
         return (i & 1) ? &pc->uart[(i - 8) / 2].timeout_timer : &pc->uart[(i - 8) / 2].tx_timer;
     }
@@ -418,7 +422,7 @@ static struct clock_timer *timer_at(struct pc *pc, int i)
 
 int snap_timer_count(void)
 {
-    return 16 + snap_storage_timer_count();
+    return 17 + snap_storage_timer_count();
 }
 
 void snap_timers_deadlines(struct pc *pc, uint64_t *out)
@@ -476,6 +480,7 @@ uint64_t snap_fingerprint(void)
         sizeof(struct ps2mouse),
         sizeof(struct uart),
         sizeof(struct irq_or),
+        sizeof(struct acpi_pm),
         4,
         VGA_REGS_START,
         VGA_REGS_END,

@@ -60,6 +60,10 @@ wait_for "info-21" 120
 grep -q "^i686" "$log" || { echo "FAIL: uname -m did not say i686" >&2; tail -n 20 "$log" >&2; exit 1; }
 echo 'echo hello > /tmp/f && cat /tmp/f && echo "ok-$((1 + 1))-file"' >&3
 wait_for "ok-2-file" 120
+# The ACPI tables a -kernel boot gets: Linux finds the PM timer and runs on it.
+echo 'echo "cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)-ok$((40 + 2))"' >&3
+wait_for "-ok42" 120
+grep -q "^cs=acpi_pm-ok42" "$log" || { echo "FAIL: the guest does not run on the ACPI PM timer" >&2; grep "cs=\|ACPI\|clocksource" "$log" >&2; exit 1; }
 echo 'reboot -f' >&3
 for _ in $(seq 1 300); do
     kill -0 "$pid" 2>/dev/null || break
