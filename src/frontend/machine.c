@@ -281,6 +281,17 @@ static bool start_jit(struct machine *m, char *err, size_t errlen)
         }
         jit_set_log(m->jit, f, what);
     }
+    if (m->cfg.perfmap) {
+        char path[64];
+        snprintf(path, sizeof(path), "/tmp/perf-%ld.map", (long)getpid());
+        m->perfmap = fopen(path, "w");
+        if (!m->perfmap) {
+            snprintf(err, errlen, "-perfmap: %s: %s", path, strerror(errno));
+            return false;
+        }
+        setvbuf(m->perfmap, NULL, _IOLBF, 0); /* whole lines, for a perf run that stops us */
+        jit_set_perfmap(m->jit, m->perfmap);
+    }
     return true;
 }
 
@@ -550,6 +561,8 @@ void machine_free(struct machine *m)
     jit_free(m->jit);
     if (m->log)
         fclose(m->log);
+    if (m->perfmap)
+        fclose(m->perfmap);
     pc_free(m->pc);
     free(m->vga_rom);
     for (int i = 0; i < 7; i++)

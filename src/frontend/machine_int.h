@@ -51,6 +51,7 @@ struct machine {
     uint64_t last_input_ns;  /* host time of the last poll of host input */
     uint64_t halted_ns;      /* virtual time spent halted (tsc_catch_up) */
     FILE *log;               /* -D FILE, or NULL for stderr */
+    FILE *perfmap;           /* -perfmap: /tmp/perf-PID.map, or NULL */
     struct dbgloop *dbg;     /* gdb stub and traces (dbgloop.h), or NULL */
     bool have_monitor; /* -monitor stdio, or opened by Ctrl+Alt+M */
     bool key_monitor;  /* opened by Ctrl+Alt+M: the terminal is lent to it */

@@ -243,9 +243,9 @@ int options_parse(int argc, char **argv, struct kiln_config *cfg, char *err, siz
             continue;
         }
         static const char *const flags[] = {"-nographic", "-no-reboot", "-snapshot", "-S",
-                                            "-full-screen"};
+                                            "-full-screen", "-perfmap"};
         bool *flag_vars[] = {&cfg->nographic, &cfg->no_reboot, &cfg->snapshot, &cfg->gdb_wait,
-                             &cfg->full_screen};
+                             &cfg->full_screen, &cfg->perfmap};
         bool matched = false;
         for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
             if (!strcmp(o, flags[f]))
@@ -399,6 +399,7 @@ const char *options_usage(void)
            "  -dstart ADDR       start tracing when execution reaches linear ADDR\n"
            "  -dstop ADDR        stop tracing when execution reaches linear ADDR\n"
            "  -dlimit N          trace at most N instructions\n"
+           "  -perfmap           name translated blocks in /tmp/perf-PID.map for perf\n"
            "  -gdb tcp::PORT     GDB remote stub (tcp:HOST:PORT; host default 127.0.0.1)\n"
            "  -s                 shorthand for -gdb tcp::1234\n"
            "  -S                 do not start the CPU until gdb says so\n"

@@ -35,6 +35,7 @@ struct kiln_config {
     enum display_kind display;
     bool integer_scale; /* -display sdl,integer-scale=on: whole multiples of the picture only */
     bool full_screen;   /* -full-screen */
+    bool perfmap;       /* -perfmap: name translated blocks in /tmp/perf-PID.map */
     struct chardev_spec serial[4]; /* COM1-COM4 in -serial order */
     int n_serial;
     struct chardev_spec debugcon;

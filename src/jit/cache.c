@@ -4,6 +4,7 @@
  */
 #include "jit/cache.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,7 @@ struct jit_cache {
     struct jit_cache_stats stats;
     FILE *log;
     unsigned log_what;
+    FILE *perfmap;
     struct jit_jc_entry jump_cache[JIT_JC_SIZE];
 };
 
@@ -125,6 +127,11 @@ void jit_cache_set_log(struct jit_cache *jc, FILE *f, unsigned what)
 {
     jc->log = f;
     jc->log_what = what;
+}
+
+void jit_cache_set_perfmap(struct jit_cache *jc, FILE *f)
+{
+    jc->perfmap = f;
 }
 
 struct jit_block *jit_cache_find(struct jit_cache *jc, const struct jit_key *key)
@@ -285,6 +292,9 @@ struct jit_block *jit_cache_translate(struct jit_cache *jc, struct cpu *c,
     }
     if (jc->log && (jc->log_what & JIT_LOG_OUT_ASM))
         disasm_log_host(jc->log, blk->code, blk->code_len);
+    if (jc->perfmap)
+        fprintf(jc->perfmap, "%" PRIxPTR " %" PRIx32 " guest-%08" PRIx32 "\n", (uintptr_t)blk->code,
+                blk->code_len, key->cs_base + key->eip);
     jc->used = (jc->used + xb.pos + 15) & ~(size_t)15;
     jc->nblocks++;
     jc->ninsns += n;

@@ -62,4 +62,8 @@ const struct jit_cache_stats *jit_cache_stats(const struct jit_cache *jc);
 enum { JIT_LOG_IN_ASM = 1, JIT_LOG_IR = 2, JIT_LOG_OUT_ASM = 4 };
 void jit_cache_set_log(struct jit_cache *jc, FILE *f, unsigned what);
 
+/* Name every new block's host code in 'f' (NULL: stop), one line each in
+ * the format perf reads from /tmp/perf-PID.map: "ADDR SIZE guest-EIP". */
+void jit_cache_set_perfmap(struct jit_cache *jc, FILE *f);
+
 #endif

@@ -89,6 +89,11 @@ void jit_set_log(struct jit *j, FILE *f, unsigned what)
     jit_cache_set_log(j->cache, f, what);
 }
 
+void jit_set_perfmap(struct jit *j, FILE *f)
+{
+    jit_cache_set_perfmap(j->cache, f);
+}
+
 /* Can translated code run the next instruction exactly as the interpreter would? */
 static bool usable(const struct cpu *c)
 {

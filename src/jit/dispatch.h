@@ -31,6 +31,7 @@ void jit_notify_ram_write(struct jit *j, uint32_t phys, uint32_t len);
 
 /* -d in_asm,ir,out_asm: print each new block to 'f'. */
 void jit_set_log(struct jit *j, FILE *f, unsigned what);
+void jit_set_perfmap(struct jit *j, FILE *f); /* see jit_cache_set_perfmap */
 
 /* Exact budgets (deterministic time, record/replay): a run retires exactly
  * the instructions it is given, the tail of a slice running on the

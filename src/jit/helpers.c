@@ -6,8 +6,6 @@
 
 #include "common/bits.h"
 #include "cpu/flags.h"
-
-#include "common/bits.h"
 #include "cpu/interp.h"
 #include "cpu/mem.h"
 
