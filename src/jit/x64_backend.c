@@ -50,75 +50,108 @@ static void mov_to_temp(struct lower *l, int d, enum x64_reg src)
 /* ---- memory ---- */
 
 /* Leaves the TLB entry's host pointer in RDX and the page offset in RCX,
- * or jumps to *slow_field's target. */
-static void tlb_fast_path(struct lower *l, int lin, int size, bool write, size_t slow_field[3])
+ * or branches (two rel32 fields in slow_field) to the miss path. The tag
+ * is compared with the page of the access's last byte: an access that
+ * crosses a page can never match the entry of its first byte's page, so
+ * one compare checks both. */
+static void tlb_fast_path(struct lower *l, int lin, int size, bool write, size_t slow_field[2])
 {
     struct x64_buf *b = l->b;
     bool user = l->blk->key.mode & KEY_USER;
     int32_t tlb = CPU_OFF(tlb.e) + (user ? (int32_t)sizeof(((struct tlb *)0)->e[0]) : 0);
     int32_t tag = write ? (int32_t)offsetof(struct tlb_entry, tag_write)
                         : (int32_t)offsetof(struct tlb_entry, tag_read);
+    int32_t host = (int32_t)offsetof(struct tlb_entry, host);
+    x64_lea(b, X64_S32, X64_RAX, x64_mem_base(R(lin), size - 1));
+    x64_alu_ri(b, X64_AND, X64_S32, X64_RAX, (int32_t)0xfffff000u);
+    x64_mov_rr(b, X64_S32, X64_RCX, R(lin));
+    x64_shift_ri(b, X64_SHR, X64_S32, X64_RCX, 12);
+    x64_movzx_rr(b, X64_S32, X64_RCX, X64_S8, X64_RCX);
+    x64_lea(b, X64_S64, X64_RCX, x64_mem_sib(X64_RCX, X64_RCX, 2, 0));
+    x64_alu_rm(b, X64_CMP, X64_S32, X64_RAX, x64_mem_sib(X64_RBP, X64_RCX, 8, tlb + tag));
+    slow_field[0] = x64_jcc_rel32(b, X64_CC_NE, 0);
+    x64_mov_rm(b, X64_S64, X64_RDX, x64_mem_sib(X64_RBP, X64_RCX, 8, tlb + host));
+    x64_test_rr(b, X64_S64, X64_RDX, X64_RDX);
+    slow_field[1] = x64_jcc_rel32(b, X64_CC_E, 0);
     x64_mov_rr(b, X64_S32, X64_RCX, R(lin));
     x64_alu_ri(b, X64_AND, X64_S32, X64_RCX, 0xfff);
-    x64_alu_ri(b, X64_CMP, X64_S32, X64_RCX, 0x1000 - size);
-    slow_field[0] = x64_jcc_rel32(b, X64_CC_A, 0);
-    x64_mov_rr(b, X64_S32, X64_RAX, R(lin));
-    x64_shift_ri(b, X64_SHR, X64_S32, X64_RAX, 12);
-    x64_movzx_rr(b, X64_S32, X64_RAX, X64_S8, X64_RAX);
-    x64_lea(b, X64_S64, X64_RAX, x64_mem_sib(X64_RAX, X64_RAX, 2, 0));
-    x64_lea(b, X64_S64, X64_RDX, x64_mem_sib(X64_RBP, X64_RAX, 8, tlb));
-    x64_mov_rr(b, X64_S32, X64_RAX, R(lin));
-    x64_alu_ri(b, X64_AND, X64_S32, X64_RAX, (int32_t)0xfffff000u);
-    x64_alu_rm(b, X64_CMP, X64_S32, X64_RAX, x64_mem_base(X64_RDX, tag));
-    slow_field[1] = x64_jcc_rel32(b, X64_CC_NE, 0);
-    x64_mov_rm(b, X64_S64, X64_RDX, x64_mem_base(X64_RDX, (int32_t)offsetof(struct tlb_entry, host)));
-    x64_test_rr(b, X64_S64, X64_RDX, X64_RDX);
-    slow_field[2] = x64_jcc_rel32(b, X64_CC_E, 0);
+}
+
+/* Note the miss path of the access just emitted; slow_paths places it. */
+static void defer_slow(struct lower *l, const struct ir_op *o, const size_t field[2])
+{
+    if (l->nslow >= MAX_SLOW) {
+        l->b->err = X64_ERR_LABELS;
+        return;
+    }
+    struct slow_path *s = &l->slow[l->nslow++];
+    s->field[0] = field[0];
+    s->field[1] = field[1];
+    s->op = o;
+    s->back = l->b->pos;
+    s->insn = l->cur;
+}
+
+/* The call of jit_slow_load/jit_slow_store for a miss: a fault bails. */
+static void slow_call(struct lower *l, const struct ir_op *o)
+{
+    struct x64_buf *b = l->b;
+    bool store = o->op == IR_STORE;
+    x64_mov_rr(b, X64_S64, X64_RDI, X64_RBP);
+    x64_mov_rr(b, X64_S32, X64_RSI, R(o->a));
+    x64_mov_ri(b, X64_S32, X64_RDX, o->size);
+    if (store) {
+        x64_mov_rr(b, X64_S32, X64_RCX, R(o->b));
+        call(l, (const void *)jit_slow_store);
+        x64_test_rr(b, X64_S32, X64_RAX, X64_RAX);
+        bail_if(l, X64_CC_NE);
+    } else {
+        call(l, (const void *)jit_slow_load);
+        x64_test_rr(b, X64_S64, X64_RAX, X64_RAX);
+        bail_if(l, X64_CC_S);
+        mov_to_temp(l, o->d, X64_RAX);
+    }
 }
 
 static void lower_load(struct lower *l, const struct ir_op *o)
 {
     struct x64_buf *b = l->b;
-    size_t slow[3];
+    size_t slow[2];
     tlb_fast_path(l, o->a, o->size, false, slow);
     struct x64_mem m = x64_mem_sib(X64_RDX, X64_RCX, 1, 0);
     if (o->size == 4)
         x64_mov_rm(b, X64_S32, R(o->d), m);
     else
         x64_movzx_rm(b, X64_S32, R(o->d), (enum x64_size)o->size, m);
-    size_t done = x64_jmp_rel32(b, 0);
-    for (int i = 0; i < 3; i++)
-        patch_here(l, slow[i]);
-    x64_mov_rr(b, X64_S64, X64_RDI, X64_RBP);
-    x64_mov_rr(b, X64_S32, X64_RSI, R(o->a));
-    x64_mov_ri(b, X64_S32, X64_RDX, o->size);
-    call(l, (const void *)jit_slow_load);
-    x64_test_rr(b, X64_S64, X64_RAX, X64_RAX);
-    bail_if(l, X64_CC_S);
-    mov_to_temp(l, o->d, X64_RAX);
-    patch_here(l, done);
+    defer_slow(l, o, slow);
 }
 
 static void lower_store(struct lower *l, const struct ir_op *o)
 {
     struct x64_buf *b = l->b;
-    size_t slow[3], done = 0;
-    if (!jit_verify_stores) {
-        tlb_fast_path(l, o->a, o->size, true, slow);
-        x64_mov_mr(b, (enum x64_size)o->size, x64_mem_sib(X64_RDX, X64_RCX, 1, 0), R(o->b));
-        done = x64_jmp_rel32(b, 0);
-        for (int i = 0; i < 3; i++)
-            patch_here(l, slow[i]);
+    if (jit_verify_stores) { /* every store through the helper, which logs it */
+        slow_call(l, o);
+        return;
     }
-    x64_mov_rr(b, X64_S64, X64_RDI, X64_RBP);
-    x64_mov_rr(b, X64_S32, X64_RSI, R(o->a));
-    x64_mov_ri(b, X64_S32, X64_RDX, o->size);
-    x64_mov_rr(b, X64_S32, X64_RCX, R(o->b));
-    call(l, (const void *)jit_slow_store);
-    x64_test_rr(b, X64_S32, X64_RAX, X64_RAX);
-    bail_if(l, X64_CC_NE);
-    if (!jit_verify_stores)
-        patch_here(l, done);
+    size_t slow[2];
+    tlb_fast_path(l, o->a, o->size, true, slow);
+    x64_mov_mr(b, (enum x64_size)o->size, x64_mem_sib(X64_RDX, X64_RCX, 1, 0), R(o->b));
+    defer_slow(l, o, slow);
+}
+
+/* After the body: each access's miss path, jumping back behind its fast path. */
+static void slow_paths(struct lower *l)
+{
+    struct x64_buf *b = l->b;
+    for (int i = 0; i < l->nslow; i++) {
+        const struct slow_path *s = &l->slow[i];
+        patch_here(l, s->field[0]);
+        patch_here(l, s->field[1]);
+        l->cur = s->insn;
+        slow_call(l, s->op);
+        size_t back = x64_jmp_rel32(b, 0);
+        x64_patch_rel(b, back, X64_REL32, s->back);
+    }
 }
 
 static void lower_lin(struct lower *l, const struct ir_op *o)
@@ -213,8 +246,13 @@ static void lower_exit(struct lower *l, const struct ir_op *o)
     switch (o->op) {
     case IR_EXIT: chainable_exit(l, o->imm, exit_count(l)); break;
     case IR_EXITC: {
-        x64_test_rr(b, X64_S32, R(o->a), R(o->a));
-        size_t fall = x64_jcc_rel32(b, X64_CC_E, 0);
+        size_t fall;
+        if (l->fused_exitc == l->at) { /* the COND before left its host flags */
+            fall = x64_jcc_rel32(b, (enum x64_cond)(l->fused_cc ^ 1), 0);
+        } else {
+            x64_test_rr(b, X64_S32, R(o->a), R(o->a));
+            fall = x64_jcc_rel32(b, X64_CC_E, 0);
+        }
         chainable_exit(l, o->imm, exit_count(l));
         patch_here(l, fall);
         chainable_exit(l, o->imm2, exit_count(l));
@@ -295,25 +333,40 @@ static void lower_alu(struct lower *l, const struct ir_op *o, enum x64_alu_op op
         x64_alu_rr(b, op, X64_S32, R(o->d), R(o->b));
         return;
     }
+    if (o->d != o->b) { /* d = a, then d op= b: a and b survive */
+        x64_mov_rr(b, X64_S32, R(o->d), R(o->a));
+        x64_alu_rr(b, op, X64_S32, R(o->d), R(o->b));
+        return;
+    }
     x64_mov_rr(b, X64_S32, X64_RAX, R(o->a));
     x64_alu_rr(b, op, X64_S32, X64_RAX, R(o->b));
     mov_to_temp(l, o->d, X64_RAX);
 }
 
+/* A count that is a constant is an immediate; the host masks it as it
+ * masks CL, so both forms give the same result. */
 static void lower_shift(struct lower *l, const struct ir_op *o)
 {
     struct x64_buf *b = l->b;
     enum x64_size size = (enum x64_size)o->size;
-    x64_mov_rr(b, X64_S32, X64_RCX, R(o->b));
+    bool imm = l->is_const[o->b];
+    if (!imm)
+        x64_mov_rr(b, X64_S32, X64_RCX, R(o->b));
     if (o->op == IR_SAR && size < X64_S32)
         x64_movsx_rr(b, X64_S32, X64_RAX, size, R(o->a));
     else
         x64_mov_rr(b, X64_S32, X64_RAX, R(o->a));
-    if (o->op == IR_ROL || o->op == IR_ROR) /* within the operand's own width */
-        x64_shift_rcl(b, o->op == IR_ROL ? X64_ROL : X64_ROR, size, X64_RAX);
+    enum x64_shift_op op = o->op == IR_ROL   ? X64_ROL
+                           : o->op == IR_ROR ? X64_ROR
+                           : o->op == IR_SHL ? X64_SHL
+                           : o->op == IR_SHR ? X64_SHR
+                                             : X64_SAR;
+    /* Rotates work within the operand's own width; shifts on 32 bits. */
+    enum x64_size width = o->op == IR_ROL || o->op == IR_ROR ? size : X64_S32;
+    if (imm)
+        x64_shift_ri(b, op, width, X64_RAX, (uint8_t)(l->const_val[o->b] & 0xff));
     else
-        x64_shift_rcl(b, o->op == IR_SHL ? X64_SHL : o->op == IR_SHR ? X64_SHR : X64_SAR, X64_S32,
-                      X64_RAX);
+        x64_shift_rcl(b, op, width, X64_RAX);
     if (size < X64_S32)
         x64_movzx_rr(b, X64_S32, X64_RAX, size, X64_RAX);
     mov_to_temp(l, o->d, X64_RAX);
@@ -414,10 +467,14 @@ static void lower_addr(struct lower *l, const struct ir_op *o)
         m = x64_mem_base(R(o->a), (int32_t)o->imm);
     else
         m = x64_mem_sib(R(o->a), R(o->b), 1 << o->aux, (int32_t)o->imm);
-    x64_lea(b, X64_S32, X64_RAX, m);
+    if (o->size == 4 && o->b == IR_NONE && o->imm == 0) { /* the base alone */
+        if (o->d != o->a)
+            x64_mov_rr(b, X64_S32, R(o->d), R(o->a));
+        return;
+    }
+    x64_lea(b, X64_S32, R(o->d), m);
     if (o->size == 2)
-        x64_movzx_rr(b, X64_S32, X64_RAX, X64_S16, X64_RAX);
-    mov_to_temp(l, o->d, X64_RAX);
+        x64_movzx_rr(b, X64_S32, R(o->d), X64_S16, R(o->d));
 }
 
 /* No temporary holds guest register 'reg' any more. */
@@ -434,6 +491,7 @@ static void lower_getr(struct lower *l, const struct ir_op *o)
     if (o->size != 4) {
         x64_movzx_rm(b, X64_S32, R(o->d), (enum x64_size)o->size, guest_reg_mem(o->aux, o->size));
         l->mirror[o->d] = -1;
+        l->gen[o->d]++;
         return;
     }
     int from = -1;
@@ -444,6 +502,8 @@ static void lower_getr(struct lower *l, const struct ir_op *o)
         x64_mov_rm(b, X64_S32, R(o->d), guest_reg_mem(o->aux, 4));
     else if (from != o->d)
         x64_mov_rr(b, X64_S32, R(o->d), R(from));
+    if (from != o->d)
+        l->gen[o->d]++;
     l->mirror[o->d] = (int8_t)o->aux;
 }
 
@@ -455,10 +515,68 @@ static void lower_setr(struct lower *l, const struct ir_op *o)
         l->mirror[o->a] = (int8_t)o->aux;
 }
 
+/* The index of the first live op after the one in hand, or -1. */
+static int next_live(const struct lower *l)
+{
+    for (int i = l->at + 1; i < l->ir->n; i++)
+        if (!l->ir->op[i].dead)
+            return i;
+    return -1;
+}
+
+/* COND: its host flags, then 0/1 in its temporary - unless the next op is
+ * the EXITC that consumes it, which then branches on the flags. */
+static void lower_cond(struct lower *l, const struct ir_op *o)
+{
+    enum x64_cond cc = x64_cond_flags(l, o);
+    int next = next_live(l);
+    if (next >= 0 && l->ir->op[next].op == IR_EXITC && l->ir->op[next].a == o->d) {
+        l->fused_exitc = next;
+        l->fused_cc = cc;
+        return;
+    }
+    x64_setcc_r(l->b, cc, X64_RAX);
+    x64_movzx_rr(l->b, X64_S32, R(o->d), X64_S8, X64_RAX);
+}
+
+/* Which flags-producing op's operands are still in registers (see
+ * struct lower's last_lazy), across 'o'. */
+static void track_lazy(struct lower *l, const struct ir_op *o)
+{
+    switch ((enum ir_opcode)o->op) {
+    case IR_LAZY:
+        l->last_lazy.valid = true;
+        l->last_lazy.lazy = (uint32_t)o->aux << 8 | o->size;
+        l->last_lazy.a = o->a;
+        l->last_lazy.b = o->b;
+        l->last_lazy.d = o->d;
+        l->last_lazy.gen_a = l->gen[o->a];
+        l->last_lazy.gen_b = l->gen[o->b];
+        l->last_lazy.gen_d = l->gen[o->d];
+        break;
+    case IR_LAZYNZ:
+    case IR_ROTF:
+    case IR_SETCF:
+    case IR_IMUL:
+    case IR_MULU:
+    case IR_DIVU:
+    case IR_DIVS:
+    case IR_HELPER:
+    case IR_X87: l->last_lazy.valid = false; break;
+    default: break;
+    }
+}
+
 /* Keep l->mirror true across 'o': the temporary it defines, and guest
  * registers it writes behind the IR's back. */
 static void mirror_before(struct lower *l, const struct ir_op *o)
 {
+    /* Every op but these defines its 'd' (LAZY only reads it). */
+    if (o->d < IR_TEMPS && o->op != IR_LAZY && o->op != IR_LAZYNZ && o->op != IR_SETR) {
+        l->is_const[o->d] = false; /* IR_CONST sets it again */
+        if (o->op != IR_GETR)      /* GETR counts its own: a copy of itself is no new value */
+            l->gen[o->d]++;
+    }
     switch ((enum ir_opcode)o->op) {
     case IR_GETR:
     case IR_SETR:
@@ -484,7 +602,10 @@ static void mirror_before(struct lower *l, const struct ir_op *o)
 static void lower_op(struct lower *l, const struct ir_op *o)
 {
     struct x64_buf *b = l->b;
+    if (o->op == IR_COND) /* reads the flags' operands before its own result replaces one */
+        lower_cond(l, o);
     mirror_before(l, o);
+    track_lazy(l, o);
     switch ((enum ir_opcode)o->op) {
     case IR_INSN:
         if (l->cur >= 0 && l->cur_inline)
@@ -494,7 +615,11 @@ static void lower_op(struct lower *l, const struct ir_op *o)
         l->insn_eip[l->cur] = o->imm;
         l->insn_uncounted[l->cur] = l->uncounted;
         break;
-    case IR_CONST: x64_mov_ri(b, X64_S32, R(o->d), o->imm); break;
+    case IR_CONST:
+        x64_mov_ri(b, X64_S32, R(o->d), o->imm);
+        l->is_const[o->d] = true;
+        l->const_val[o->d] = o->imm;
+        break;
     case IR_GETR: lower_getr(l, o); break;
     case IR_SETR: lower_setr(l, o); break;
     case IR_ADD: lower_alu(l, o, X64_ADD); break;
@@ -543,7 +668,7 @@ static void lower_op(struct lower *l, const struct ir_op *o)
     case IR_LOAD: lower_load(l, o); break;
     case IR_STORE: lower_store(l, o); break;
     case IR_LAZY: lower_lazy(l, o); break;
-    case IR_COND: x64_lower_cond(l, o); break;
+    case IR_COND: break; /* done above */
     case IR_SETCF:
         x64_alu_mi(b, X64_AND, X64_S32, cpu_mem(CPU_OFF(eflags)), ~(int32_t)FL_CF);
         x64_alu_mr(b, X64_OR, X64_S32, cpu_mem(CPU_OFF(eflags)), R(o->a));
@@ -619,15 +744,19 @@ bool x64_backend_lower(struct x64_buf *b, const struct ir_block *ir, struct jit_
                        uint64_t epilogue, struct jit_jc_entry *jc)
 {
     static struct lower l; /* large; one translation at a time */
-    l = (struct lower){.b = b, .blk = blk, .epilogue = epilogue, .jc = jc, .cur = -1};
+    l = (struct lower){.b = b, .blk = blk, .epilogue = epilogue, .jc = jc, .cur = -1, .ir = ir,
+                       .fused_exitc = -1};
     for (int t = 0; t < IR_TEMPS; t++)
         l.mirror[t] = -1;
     entry_checks(&l);
     size_t body = b->pos;
-    for (int i = 0; i < ir->n && b->err == X64_OK; i++)
+    for (int i = 0; i < ir->n && b->err == X64_OK; i++) {
+        l.at = i;
         if (!ir->op[i].dead)
             lower_op(&l, &ir->op[i]);
+    }
     entry_stubs(&l, body);
+    slow_paths(&l);
     bail_stubs(&l);
     for (int i = l.nexits; i < 2; i++)
         blk->exit[i] = (struct jit_exit){0};

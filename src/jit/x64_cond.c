@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The lowering of IR COND (see x64_lower.h): guest condition codes from the
+ * The host flags of IR COND (see x64_lower.h): guest condition codes from the
  * lazy flags record, with host flags set by one compare when the producing
  * operation is known at translation time, and run-time tests of the record
  * (flags_cond() for the rest) when it is not. Owns no state.
@@ -8,6 +8,15 @@
 #include "jit/x64_lower.h"
 
 #include "cpu/flags.h"
+
+/* Are the last LAZY's temporaries still holding its operands? */
+static bool lazy_in_regs(const struct lower *l, uint32_t known)
+{
+    return l->last_lazy.valid && l->last_lazy.lazy == known &&
+           l->gen[l->last_lazy.a] == l->last_lazy.gen_a &&
+           l->gen[l->last_lazy.b] == l->last_lazy.gen_b &&
+           l->gen[l->last_lazy.d] == l->last_lazy.gen_d;
+}
 
 /* Host flags equal to the guest's for condition 'cc' after the known lazy
  * operation; false when the generic path must be used. */
@@ -18,10 +27,15 @@ static bool known_cond_flags(struct lower *l, int cc, uint32_t known)
     int kind = (cc >> 1) & 7; /* O B Z BE S P L LE */
     if (kind == 5 || !known)
         return false;
+    bool regs = lazy_in_regs(l, known);
     bool result_only = kind == 2 || kind == 4; /* ZF or SF: the result alone decides */
     if (op == LF_LOGIC || (op != LF_NONE && op != LF_SUB && op != LF_ADD && result_only) ||
         (op == LF_SUB && size < 4 && kind == 4)) {
         /* SF and ZF of the result at its size; CF = OF = 0 (logic only). */
+        if (regs && size == 4) {
+            x64_test_rr(b, X64_S32, R(l->last_lazy.d), R(l->last_lazy.d));
+            return true;
+        }
         x64_mov_rm(b, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_res)));
         if (size < 4)
             x64_shift_ri(b, X64_SHL, X64_S32, X64_RAX, (uint8_t)(32 - 8 * size));
@@ -29,6 +43,10 @@ static bool known_cond_flags(struct lower *l, int cc, uint32_t known)
         return true;
     }
     if (op == LF_SUB) {
+        if (size == 4 && regs) {
+            x64_alu_rr(b, X64_CMP, X64_S32, R(l->last_lazy.a), R(l->last_lazy.b));
+            return true;
+        }
         if (size == 4) {
             x64_mov_rm(b, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_dst)));
             x64_alu_rm(b, X64_CMP, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_src)));
@@ -48,8 +66,14 @@ static bool known_cond_flags(struct lower *l, int cc, uint32_t known)
         return true;
     }
     if (op == LF_ADD && size == 4) {
-        x64_mov_rm(b, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_dst)));
-        x64_alu_rm(b, X64_ADD, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_src)));
+        if (regs)
+            x64_mov_rr(b, X64_S32, X64_RAX, R(l->last_lazy.a));
+        else
+            x64_mov_rm(b, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_dst)));
+        if (regs)
+            x64_alu_rr(b, X64_ADD, X64_S32, X64_RAX, R(l->last_lazy.b));
+        else
+            x64_alu_rm(b, X64_ADD, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_src)));
         return true;
     }
     return false;
@@ -117,12 +141,11 @@ static void runtime_cond(struct lower *l, int cc)
         patch_here(l, to_done[k]);
 }
 
-void x64_lower_cond(struct lower *l, const struct ir_op *o)
+enum x64_cond x64_cond_flags(struct lower *l, const struct ir_op *o)
 {
-    struct x64_buf *b = l->b;
     if (known_cond_flags(l, o->aux, o->imm))
-        x64_setcc_r(b, (enum x64_cond)o->aux, X64_RAX);
-    else
-        runtime_cond(l, o->aux);
-    x64_movzx_rr(b, X64_S32, R(o->d), X64_S8, X64_RAX);
+        return (enum x64_cond)o->aux;
+    runtime_cond(l, o->aux);
+    x64_test_rr(l->b, X64_S8, X64_RAX, X64_RAX);
+    return X64_CC_NE;
 }

@@ -21,6 +21,16 @@
 static const enum x64_reg temp_reg[IR_TEMPS] = {X64_RBX, X64_R12, X64_R13, X64_R14, X64_R15};
 
 #define MAX_BAILS 512
+#define MAX_SLOW  256
+
+/* A guest load or store whose TLB miss path is placed after the block's
+ * body: the branches that reach it, the op, and where it resumes. */
+struct slow_path {
+    size_t field[2]; /* rel32 fields of the fast path's branches to it */
+    const struct ir_op *op;
+    size_t back;     /* the position after the fast path */
+    int insn;        /* the instruction, for its bails */
+};
 
 struct lower {
     struct x64_buf *b;
@@ -31,6 +41,8 @@ struct lower {
     size_t bail_field[MAX_BAILS];
     int bail_insn[MAX_BAILS];
     int nbails;
+    struct slow_path slow[MAX_SLOW];
+    int nslow;
     /* per instruction: its EIP and the inline instructions not yet counted before it */
     uint32_t insn_eip[JIT_MAX_INSNS];
     uint32_t insn_uncounted[JIT_MAX_INSNS];
@@ -43,6 +55,25 @@ struct lower {
      * holds since a GETR or SETR of it, or -1: a later GETR copies it
      * instead of loading guest memory (every SETR still stores). */
     int8_t mirror[IR_TEMPS];
+    /* Whether each temporary holds the value of an IR CONST, and which. */
+    bool is_const[IR_TEMPS];
+    uint32_t const_val[IR_TEMPS];
+    /* Each temporary's count of definitions, and the temporaries of the
+     * last LAZY with their counts then: while they still match, the flags'
+     * operands are in registers. Cleared by anything else that sets flags. */
+    uint32_t gen[IR_TEMPS];
+    struct {
+        bool valid;
+        uint32_t lazy; /* op << 8 | size */
+        int a, b, d;
+        uint32_t gen_a, gen_b, gen_d;
+    } last_lazy;
+    /* The IR being lowered and the index of the op in hand, for COND to
+     * see whether an EXITC consumes it next; that EXITC's index once fused. */
+    const struct ir_block *ir;
+    int at;
+    int fused_exitc;
+    enum x64_cond fused_cc;
 };
 
 static inline enum x64_reg R(int t)
@@ -72,9 +103,11 @@ static inline void patch_here(struct lower *l, size_t field)
     x64_patch_rel(l->b, field, X64_REL32, l->b->pos);
 }
 
-/* Condition o->aux of the guest flags into o->d (0 or 1): host flags set
- * straight from the lazy record when the producer is known at translation
- * time, tests of the record at run time otherwise (x64_cond.c). */
-void x64_lower_cond(struct lower *l, const struct ir_op *o);
+/* Host flags for condition o->aux of the guest flags: returns the host
+ * condition that holds exactly when the guest's does. Flags come from one
+ * compare when the producer is known at translation time (its operands
+ * from registers while they are live), from run-time tests of the lazy
+ * record otherwise (x64_cond.c). */
+enum x64_cond x64_cond_flags(struct lower *l, const struct ir_op *o);
 
 #endif

@@ -83,6 +83,10 @@ START_TEST(test_debugger_and_traces)
     ck_assert_str_eq(cfg.trace_stop, "0x7c40");
     ck_assert_str_eq(cfg.trace_limit, "10");
     ck_assert_str_eq(cfg.trace_filter, "0x7c00..0x7cff");
+    ck_assert(!cfg.perfmap);
+    const char *perfmap[] = {"kiln", "-perfmap"};
+    ck_assert_int_eq(PARSE(perfmap), 0);
+    ck_assert(cfg.perfmap);
     const char *wait_alone[] = {"kiln", "-S"};
     ck_assert_int_eq(PARSE(wait_alone), -1);
     ck_assert_ptr_nonnull(strstr(err, "-S"));
