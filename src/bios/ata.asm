@@ -179,9 +179,10 @@ ata_probe:
         out     dx, al
         call    ata_delay400
         inc     dx
-        in      al, dx
-        test    al, al
-        jz      .none               ; no device answers
+        ; Status 00h is no answer: a packet device out of reset shows it (BSY
+        ; and DRDY clear), and so does device 0 when it answers for a missing
+        ; device 1, mirroring its own signature (ATA-6 9.16.1). Only the
+        ; IDENTIFY below tells them apart: a missing device never sets DRQ.
         call    ata_wait
         jc      .none
         ; signature: 00/00 ATA, 14/EB ATAPI

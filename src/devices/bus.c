@@ -22,6 +22,8 @@ struct bus {
     int n_io, n_mmio;
     void (*ram_write_hook)(void *opaque, uint32_t addr, uint32_t len);
     void *ram_write_opaque;
+    void (*io_hook)(void *opaque);
+    void *io_hook_opaque;
 };
 
 struct bus *bus_new(uint32_t ram_size)
@@ -163,12 +165,22 @@ static void ram_byte_write(struct bus *b, uint32_t addr, uint8_t v)
 
 uint32_t bus_io_read(struct bus *b, uint16_t port, int size)
 {
+    if (b->io_hook)
+        b->io_hook(b->io_hook_opaque);
     return table_read(b->io, b->n_io, port, size, io_unclaimed_read, b);
 }
 
 void bus_io_write(struct bus *b, uint16_t port, int size, uint32_t val)
 {
+    if (b->io_hook)
+        b->io_hook(b->io_hook_opaque);
     table_write(b->io, b->n_io, port, size, val, io_unclaimed_write, b);
+}
+
+void bus_set_io_hook(struct bus *b, void (*hook)(void *opaque), void *opaque)
+{
+    b->io_hook = hook;
+    b->io_hook_opaque = opaque;
 }
 
 uint32_t bus_mem_read(struct bus *b, uint32_t addr, int size)

@@ -35,6 +35,10 @@ void bus_set_ram_write_hook(struct bus *b, void (*hook)(void *opaque, uint32_t a
                             void *opaque);
 void bus_ram_written(struct bus *b, uint32_t addr, uint32_t len);
 
+/* Call hook(opaque) before every port access: the machine brings the
+ * virtual clock up to the time of the instruction doing it. */
+void bus_set_io_hook(struct bus *b, void (*hook)(void *opaque), void *opaque);
+
 /* Claim ports [port, port + count) for a device. Returns false when they overlap
  * a claimed range or the table is full. */
 KILN_MUST_CHECK bool bus_map_io(struct bus *b, uint16_t port, uint32_t count,

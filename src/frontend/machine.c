@@ -245,6 +245,18 @@ static bool machine_reset(struct machine *m)
     return true;
 }
 
+/* Port I/O happens at the time of the instruction doing it: the clock
+ * catches up first (timers due by then fire), so a guest that polls a
+ * counter - the PIT through port 61h, the ACPI PM timer - sees it move
+ * within a slice, as on hardware, and two counters read in one loop agree
+ * to within an access's time. With -icount that time is a function of the
+ * instruction count, so runs stay identical. */
+static void io_sync_clock(void *opaque)
+{
+    struct machine *m = opaque;
+    clock_advance(&m->pc->clock, virtual_now(m));
+}
+
 static void ram_written(void *opaque, uint32_t addr, uint32_t len)
 {
     jit_notify_ram_write(opaque, addr, len);
@@ -492,6 +504,7 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
     if (!m->pc)
         goto fail;
     m->pc->pic.intr = (struct irq_line){intr_set, m, 0};
+    bus_set_io_hook(m->pc->bus, io_sync_clock, m);
 
     struct cpu_bus bus;
     exec_connect_bus(&bus, m->pc->bus);

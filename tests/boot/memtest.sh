@@ -36,7 +36,7 @@ until screen_text $session | grep -qE 'Test #([1-9]|1[0-9]) '; do
     fi
     sleep 2
 done
-screen_text $session | grep -qE 'Errors: 0' || {
+grep -qE 'Errors: 0' <<<"$(screen_text $session)" || {
     echo "FAIL: memtest reports errors; the screen shows:" >&2
     screen_text $session >&2
     exit 1

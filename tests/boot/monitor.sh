@@ -20,7 +20,7 @@ failed=0
 fail() { echo "FAIL: $*"; failed=1; }
 
 expect() { # expect TEXT: the last answer contains TEXT
-    printf '%s' "$answer" | grep -qF -- "$1" || fail "answer lacks '$1':"$'\n'"$answer"
+    grep -qF -- "$1" <<<"$answer" || fail "answer lacks '$1':"$'\n'"$answer"
 }
 
 wait_for "$dir/con" ready 60 || { fail "the kernel never said ready"; cat "$dir/err"; exit 1; }
@@ -43,7 +43,7 @@ expect "ESI=11111111 EDI=22222222 EBP=33333333"
 expect "EIP=001004"
 expect "CR3=00180000 CR4=00000010"
 expect "CS =0010 00000000 ffffffff"
-printf '%s' "$answer" | grep -qE 'CR0=[89a-f][0-9a-f]{6}[13579bdf] ' || fail "CR0 lacks PG and PE: $answer"
+grep -qE 'CR0=[89a-f][0-9a-f]{6}[13579bdf] ' <<<"$answer" || fail "CR0 lacks PG and PE: $answer"
 sleep 0.3
 cmd "info registers"
 [ "$answer" = "$regs1" ] || fail "registers moved while stopped"
@@ -72,7 +72,7 @@ cmd "info tlb"
 expect "00000000: 00000000 --P"
 expect "40000000: 00200000 "
 expect "40001000: 00201000 "
-printf '%s' "$answer" | grep -qE '^40000000: 00200000 .{7}U-' || fail "40000000 not user read-only"
+grep -qE '^40000000: 00200000 .{7}U-' <<<"$answer" || fail "40000000 not user read-only"
 cmd "info pic"
 expect "pic0: irr=00 imr=b8"
 expect "irq_base=20"

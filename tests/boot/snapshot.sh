@@ -53,7 +53,7 @@ quit_kiln
 echo "FreeDOS (16 MiB): snapshot $(stat -c %s "$dir/dos.snap") bytes, savevm answered in $((t1 - t0)) ms"
 mon_start "$kiln" "${dos[@]}" -loadvm "$dir/dos.snap"
 wait_for "$dir/out" '(kiln) ' 20 || { fail "no monitor after -loadvm"; cat "$dir/err"; }
-screen_text | grep -qF 'A:\>' || fail "the restored screen lacks A:\\>"
+grep -qF 'A:\>' <<<"$(screen_text)" || fail "the restored screen lacks A:\\>"
 for k in v e r ret; do cmd "sendkey $k"; done
 wait_screen 'FreeCom version' 60 || { fail "restored FreeDOS did not answer ver"; screen_text; }
 quit_kiln
