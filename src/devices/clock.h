@@ -2,8 +2,9 @@
 /*
  * The virtual clock: guest time in nanoseconds and a timer queue that every
  * device uses instead of polling. Devices never read the host clock: the
- * machine loop sets 'now' (from retired instructions in deterministic mode,
- * from the host clock in real-time mode) and runs the timers that are due.
+ * machine sets 'now' (from retired instructions in deterministic mode, from
+ * the host clock in real-time mode) between slices and before each port
+ * access, and runs the timers that are due.
  */
 #ifndef KILN_DEVICES_CLOCK_H
 #define KILN_DEVICES_CLOCK_H

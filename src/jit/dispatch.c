@@ -75,9 +75,9 @@ void jit_free(struct jit *j)
 
 void jit_notify_ram_write(struct jit *j, uint32_t phys, uint32_t len)
 {
-    /* A device's write (DMA, or a timer's that port I/O brought due) may
-     * come while a block runs: smc_hit then makes its helper leave. Outside
-     * blocks a stale flag costs one early exit. */
+    /* A device's write may come while a block runs (DMA that a port write
+     * starts): smc_hit then makes the helper leave. Outside blocks a stale
+     * flag costs one early exit. */
     jit_cache_code_write(j->cache, phys, len);
 }
 
