@@ -34,8 +34,6 @@ enum {
     FACS_AT = 0x80,
     FADT_AT = 0xc0,
     DSDT_AT = 0x140,
-    HEADER_LEN = 36,
-    FADT_LEN = 116, /* ACPI 1.0 */
     FACS_LEN = 64,
     PCI_HOLE_END = 0xfebfffff,
 };

@@ -5,10 +5,10 @@
  * the 8254, the MC146818 with the CMOS memory sizes a BIOS reads, the
  * 16550A UARTs at the standard COM ports, the 8042 with a PS/2 keyboard
  * and mouse, ports 92h/80h/E9h and isa-debug-exit, and the PIIX4's ACPI
- * power-management block (a soft off ends the machine with status 0). A20 is the OR of
- * the 8042 output port and port 92h, as chipsets combine them. The ROM and
- * shadow RAM are pc_rom.c's, PCI and the VGA pc_pci.c's, the DMA, floppy
- * and IDE pc_storage.c's.
+ * power-management block (a soft off ends the machine with status 0). A20
+ * is the OR of the 8042 output port and port 92h, as chipsets combine them.
+ * The ROM and shadow RAM are pc_rom.c's, PCI and the VGA pc_pci.c's, the
+ * DMA, floppy and IDE pc_storage.c's.
  * Spec: IBM PC AT Technical Reference (ports, IRQs, CMOS layout).
  */
 #include "devices/pc.h"

@@ -36,13 +36,14 @@ static uint8_t low_rom_byte(const struct pc *pc, uint32_t phys)
     return off < 0 ? 0xff : pc->rom[off];
 }
 
-/* The ACPI tables go where Kiln's BIOS keeps room for them, marked; a
- * foreign BIOS brings its own tables or none. */
-static void place_acpi_tables(struct pc *pc)
+/* The ACPI tables go where Kiln's BIOS keeps room for them, marked, or
+ * anywhere in a ROM of the machine's own ('own_rom'); a foreign BIOS brings
+ * its own tables or none. */
+static void place_acpi_tables(struct pc *pc, bool own_rom)
 {
     long off = low_rom_offset(pc, ACPI_TABLES_PHYS);
     const size_t mark = sizeof(ACPI_TABLES_MARKER) - 1;
-    if (off < 0 || memcmp(pc->rom + off, ACPI_TABLES_MARKER, mark) != 0)
+    if (off < 0 || (!own_rom && memcmp(pc->rom + off, ACPI_TABLES_MARKER, mark) != 0))
         return;
     const struct acpi_tables_config ac = {pc->ram_size};
     acpi_tables_build(pc->rom + off, ACPI_TABLES_PHYS, &ac);
@@ -123,14 +124,11 @@ bool pc_init_rom(struct pc *pc, const struct pc_config *cfg, char *err, size_t e
         return false;
     }
     pc->rom_size = size;
-    if (cfg->bios) {
+    if (cfg->bios)
         memcpy(pc->rom, cfg->bios, size);
-    } else {
+    else
         memset(pc->rom, 0xff, size);
-        memcpy(pc->rom + low_rom_offset(pc, ACPI_TABLES_PHYS), ACPI_TABLES_MARKER,
-               sizeof(ACPI_TABLES_MARKER) - 1);
-    }
-    place_acpi_tables(pc);
+    place_acpi_tables(pc, !cfg->bios);
     if (!bus_map_mmio(pc->bus, (uint32_t)(0x100000000ull - pc->rom_size), (uint32_t)pc->rom_size,
                       &high_rom_ops, pc)) {
         snprintf(err, errlen, "cannot map the BIOS ROM below 4 GiB");

@@ -66,14 +66,13 @@ static bool known_cond_flags(struct lower *l, int cc, uint32_t known)
         return true;
     }
     if (op == LF_ADD && size == 4) {
-        if (regs)
+        if (regs) {
             x64_mov_rr(b, X64_S32, X64_RAX, R(l->last_lazy.a));
-        else
-            x64_mov_rm(b, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_dst)));
-        if (regs)
             x64_alu_rr(b, X64_ADD, X64_S32, X64_RAX, R(l->last_lazy.b));
-        else
+        } else {
+            x64_mov_rm(b, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_dst)));
             x64_alu_rm(b, X64_ADD, X64_S32, X64_RAX, cpu_mem(CPU_OFF(lf_src)));
+        }
         return true;
     }
     return false;
