@@ -281,6 +281,12 @@ static const struct fdc_cmd *find_cmd(uint8_t v)
 static void command_byte(struct fdc *f, uint8_t v)
 {
     if (f->cmd_pos == 0) {
+        /* A new command takes the place of an unsensed seek-end or polling
+         * interrupt: INT falls (the statuses stay for SENSE INTERRUPT STATUS)
+         * and the command's own completion raises it again, a fresh edge for
+         * the 8259. MS-DOS 4.0 recalibrates right after a reset without
+         * sensing the reset's interrupt first, then waits for IRQ 6. */
+        fdc_set_int(f, false);
         const struct fdc_cmd *c = find_cmd(v);
         if (!c) {
             uint8_t code = v & 0x1f;

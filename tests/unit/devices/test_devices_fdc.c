@@ -270,6 +270,36 @@ START_TEST(test_reset_and_sense_interrupt)
 }
 END_TEST
 
+/* A command written while a polling or seek-end interrupt is still unsensed
+ * drops INT at its first byte, so its own completion is a new edge for the
+ * 8259 (MS-DOS 4.0 recalibrates after a reset without sensing first). */
+START_TEST(test_command_clears_unsensed_interrupt)
+{
+    struct fx f;
+    fx_init(&f, SIZE_144, true, false);
+    outb(&f, 0x3f2, 0x1c);
+    ck_assert(wait_irq(&f, 10 * MS));
+    int edges = f.irq_edges;
+    CMD(&f, 0x07, 0x00);
+    ck_assert(!f.irq);
+    ck_assert_uint_eq(inb(&f, 0x3f0) & 0x80, 0x00); /* SRA: no INT pending */
+    ck_assert(wait_irq(&f, 1000 * MS));
+    ck_assert_int_eq(f.irq_edges, edges + 1);
+    CMD(&f, 0x08);
+    EXPECT(&f, 0x20, 0x00); /* the recalibrate's status; the polling ones went with INT */
+    CMD(&f, 0x08);
+    EXPECT(&f, 0x80);
+    /* The same for a seek's unsensed interrupt followed by another seek. */
+    CMD(&f, 0x0f, 0x00, 4);
+    ck_assert(wait_irq(&f, 1000 * MS));
+    CMD(&f, 0x0f, 0x00, 6);
+    ck_assert(!f.irq);
+    sensei(&f, 0x20, 6);
+    ck_assert_int_eq(f.irq_edges, edges + 3);
+    fx_free(&f);
+}
+END_TEST
+
 START_TEST(test_configuration_commands)
 {
     struct fx f;
@@ -772,6 +802,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_reset_and_sense_interrupt);
+    tcase_add_test(tc, test_command_clears_unsensed_interrupt);
     tcase_add_test(tc, test_configuration_commands);
     tcase_add_test(tc, test_seek_and_recalibrate);
     tcase_add_test(tc, test_read_data_dma);
