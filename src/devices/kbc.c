@@ -11,12 +11,18 @@
 
 #include "common/log.h"
 
-/* A PS/2 byte takes about 1 ms on the wire. Kiln moves a device's byte into
- * the output buffer 20 us after the buffer is free: long enough that a second
- * read of 60h right after the first still sees the same byte and that IRQ
- * lines drop between bytes, short enough that polling loops written for real
- * ISA timing (about 1 us per IN) never time out. */
-#define KBC_DELIVER_NS 20000u
+/* Timing of the output buffer. A PS/2 device clocks a byte out in about 1 ms
+ * (11 bits at 10-16.7 kHz) once the 8042 lets it, which is after the buffer
+ * was read; the controller's own replies take its firmware tens of
+ * microseconds. So a guest that reads 60h twice for one byte (an INT 9 hook
+ * that chains to the BIOS's handler) gets the same byte twice, as on
+ * hardware. Each status read while a byte is on its way counts as the
+ * microsecond an ISA read takes on hardware: a polling loop written for real
+ * hardware gets its byte after no more reads than it would there, although
+ * Kiln runs the loop many times faster. */
+#define KBC_FRAME_NS    1000000u
+#define KBC_REPLY_NS    20000u
+#define KBC_ISA_READ_NS 1000u
 
 /* Output port value after the 8042's reset: its quasi-bidirectional port
  * pins come up high (A20 enabled, reset released, both clocks and data lines
@@ -92,7 +98,9 @@ static void schedule(struct kbc *k)
 {
     if (k->obf || !has_pending(k) || k->deliver.deadline != CLOCK_NEVER)
         return;
-    clock_timer_arm(k->clock, &k->deliver, clock_now(k->clock) + KBC_DELIVER_NS);
+    k->polls = 0;
+    clock_timer_arm(k->clock, &k->deliver,
+                    clock_now(k->clock) + (k->q_count ? KBC_REPLY_NS : KBC_FRAME_NS));
 }
 
 static void fill(struct kbc *k, uint8_t v, bool aux)
@@ -379,6 +387,11 @@ static uint32_t status_read(void *opaque, uint32_t addr, int size)
     struct kbc *k = opaque;
     (void)addr;
     (void)size;
+    if (!k->obf && k->deliver.deadline != CLOCK_NEVER &&
+        clock_now(k->clock) + (uint64_t)++k->polls * KBC_ISA_READ_NS >= k->deliver.deadline) {
+        clock_timer_cancel(k->clock, &k->deliver);
+        deliver(k);
+    }
     uint8_t s = KBC_STAT_UNLOCK;
     if (k->obf)
         s |= KBC_STAT_OBF;

@@ -78,6 +78,7 @@ struct kbc_host {
 struct kbc {
     struct clock *clock;
     struct clock_timer deliver; /* moves the next byte into the output buffer */
+    uint32_t polls;             /* status reads while 'deliver' is armed */
     struct irq_line irq[2];     /* IRQ 1, IRQ 12 */
     bool irq_level[2];
     struct kbc_host host;

@@ -16,6 +16,9 @@
 #include "devices/ps2kbd.h"
 #include "devices/ps2mouse.h"
 
+/* A device's byte reaches the output buffer about 1 ms after it is free. */
+#define FRAME 1100000u
+
 struct fx {
     struct bus *bus;
     struct clock clk;
@@ -85,12 +88,13 @@ static void step(struct fx *f, uint64_t ns)
     clock_advance(&f->clk, clock_now(&f->clk) + ns);
 }
 
-/* Read what the controller delivers until it has been idle for 100 us. */
+/* Read what the controller delivers until it has been idle for 1.2 ms (a
+ * device's byte takes 1 ms on the wire). */
 static int drain(struct fx *f, uint8_t *out, bool *aux, int max)
 {
     int n = 0;
-    for (int idle = 0; idle < 4 && n < max;) {
-        step(f, 25000);
+    for (int idle = 0; idle < 12 && n < max;) {
+        step(f, 100000);
         uint8_t st = inb(f, KBC_STATUS_PORT);
         if (!(st & KBC_STAT_OBF)) {
             idle++;
@@ -192,27 +196,58 @@ START_TEST(test_irq1_follows_obf)
     ck_assert(!f.irq[0]);
     outb(&f, KBC_DATA_PORT, 0xf2);
     ck_assert(!f.irq[0]); /* the keyboard's reply takes wire time */
-    step(&f, 30000);
+    step(&f, FRAME);
     ck_assert(inb(&f, KBC_STATUS_PORT) & KBC_STAT_OBF);
     ck_assert(f.irq[0]);
     ck_assert(!f.irq[1]);
     ck_assert_uint_eq(inb(&f, KBC_DATA_PORT), 0xfa);
     ck_assert(!f.irq[0]);
-    step(&f, 30000);
+    step(&f, FRAME);
     ck_assert(f.irq[0]);
     ck_assert_uint_eq(inb(&f, KBC_DATA_PORT), 0xab);
-    step(&f, 30000);
+    step(&f, FRAME);
     ck_assert_uint_eq(inb(&f, KBC_DATA_PORT), 0x83);
     ck_assert_int_eq(f.irq_rises[0], 3);
     /* With interrupts off the buffer still fills, but IRQ 1 stays low. */
     write_cb(&f, 0x00);
     outb(&f, KBC_DATA_PORT, 0xee);
-    step(&f, 30000);
+    step(&f, FRAME);
     ck_assert(inb(&f, KBC_STATUS_PORT) & KBC_STAT_OBF);
     ck_assert(!f.irq[0]);
     /* Enabling the interrupt with the buffer full raises the line. */
     write_cb(&f, KBC_CB_KBD_INT);
     ck_assert(f.irq[0]);
+    bus_free(f.bus);
+}
+END_TEST
+
+/* A device byte follows the previous one's read by a PS/2 frame: a second read
+ * of 60h still gets the first byte; a polling loop gets the next one after
+ * about as many status reads as the frame has ISA read times (1 us each). */
+START_TEST(test_device_byte_timing)
+{
+    struct fx f;
+    fx_init(&f, true, true);
+    write_cb(&f, KBC_CB_KBD_INT | KBC_CB_SYS);
+    outb(&f, KBC_DATA_PORT, 0xf2);
+    step(&f, FRAME);
+    ck_assert_uint_eq(inb(&f, KBC_DATA_PORT), 0xfa);
+    step(&f, 100000);
+    ck_assert(!(inb(&f, KBC_STATUS_PORT) & KBC_STAT_OBF));
+    ck_assert_uint_eq(inb(&f, KBC_DATA_PORT), 0xfa); /* the buffer keeps its byte */
+    int reads = 0;
+    while (!(inb(&f, KBC_STATUS_PORT) & KBC_STAT_OBF) && reads < 5000)
+        reads++;
+    ck_assert_int_ge(reads, 800); /* 100 us passed and 1 us per read: about 900 */
+    ck_assert_int_le(reads, 1000);
+    ck_assert(f.irq[0]);
+    ck_assert_uint_eq(inb(&f, KBC_DATA_PORT), 0xab);
+    /* Left alone, the last byte arrives after the frame time. */
+    step(&f, 900000);
+    ck_assert(!f.irq[0]);
+    step(&f, 200000);
+    ck_assert(f.irq[0]);
+    ck_assert_uint_eq(inb(&f, KBC_DATA_PORT), 0x83);
     bus_free(f.bus);
 }
 END_TEST
@@ -224,7 +259,7 @@ START_TEST(test_irq12_and_aux)
     write_cb(&f, KBC_CB_KBD_INT | KBC_CB_AUX_INT);
     outb(&f, KBC_STATUS_PORT, 0xd4);
     outb(&f, KBC_DATA_PORT, 0xf2);
-    step(&f, 30000);
+    step(&f, FRAME);
     uint8_t st = inb(&f, KBC_STATUS_PORT);
     ck_assert_uint_eq(st & (KBC_STAT_OBF | KBC_STAT_AUX), KBC_STAT_OBF | KBC_STAT_AUX);
     ck_assert(f.irq[1]);
@@ -475,6 +510,7 @@ int main(void)
     tcase_add_test(tc, test_self_test_and_status);
     tcase_add_test(tc, test_command_byte_and_ram);
     tcase_add_test(tc, test_irq1_follows_obf);
+    tcase_add_test(tc, test_device_byte_timing);
     tcase_add_test(tc, test_irq12_and_aux);
     tcase_add_test(tc, test_a20_through_output_port);
     tcase_add_test(tc, test_reset_lines);

@@ -45,12 +45,13 @@ static void advance_to(struct fx *f, uint64_t t)
     clock_advance(&f->clk, t);
 }
 
-/* Read what the controller delivers until it has been idle for 100 us. */
+/* Read what the controller delivers until it has been idle for 1.2 ms (a
+ * device's byte takes 1 ms on the wire). */
 static int drain(struct fx *f, uint8_t *out, int max)
 {
     int n = 0;
-    for (int idle = 0; idle < 4 && n < max;) {
-        step(f, 25000);
+    for (int idle = 0; idle < 12 && n < max;) {
+        step(f, 100000);
         if (!(inb(f, KBC_STATUS_PORT) & KBC_STAT_OBF)) {
             idle++;
             continue;

@@ -52,13 +52,13 @@ static void step(struct fx *f, uint64_t ns)
     clock_advance(&f->clk, clock_now(&f->clk) + ns);
 }
 
-/* Read mouse bytes until the controller has been idle for 100 us; every byte
+/* Read mouse bytes until the controller has been idle for 1.2 ms; every byte
  * must carry the AUX status bit. */
 static int drain(struct fx *f, uint8_t *out, int max)
 {
     int n = 0;
-    for (int idle = 0; idle < 4 && n < max;) {
-        step(f, 25000);
+    for (int idle = 0; idle < 12 && n < max;) {
+        step(f, 100000);
         uint8_t st = inb(f, KBC_STATUS_PORT);
         if (!(st & KBC_STAT_OBF)) {
             idle++;
