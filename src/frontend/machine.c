@@ -246,20 +246,16 @@ static bool machine_reset(struct machine *m)
 }
 
 /* Port I/O happens at the time of the instruction doing it: the clock
- * catches up first, so a guest that polls a counter - the PIT through port
- * 61h, the ACPI PM timer - sees it move within a slice, as on hardware, and
- * two counters read in one loop agree to within an access's time. Timers
- * still fire only between slices, as instructions never run inside a
- * device's callback: the clock stops short of the next deadline. With
- * -icount that time is a function of the instruction count, so runs stay
- * identical. */
+ * catches up first and timers due by then fire, so a guest that polls a
+ * counter - the PIT through port 61h, the ACPI PM timer - sees it move within
+ * a slice, and one that polls a device's status - a disk command's
+ * completion - sees it as soon as it is due instead of at the end of the
+ * slice. With -icount that time is a function of the instruction count, so
+ * runs stay identical. */
 static void io_sync_clock(void *opaque)
 {
     struct machine *m = opaque;
-    uint64_t now = virtual_now(m), next = clock_next_deadline(&m->pc->clock);
-    if (now >= next)
-        now = next - 1;
-    clock_advance(&m->pc->clock, now);
+    clock_advance(&m->pc->clock, virtual_now(m));
 }
 
 static void ram_written(void *opaque, uint32_t addr, uint32_t len)

@@ -76,8 +76,9 @@ void jit_free(struct jit *j)
 void jit_notify_ram_write(struct jit *j, uint32_t phys, uint32_t len)
 {
     /* A device's write may come while a block runs (DMA that a port write
-     * starts): smc_hit then makes the helper leave. Outside blocks a stale
-     * flag costs one early exit. */
+     * starts, or a timer's that the port access brought due): smc_hit then
+     * makes the helper leave. Outside blocks a stale flag costs one early
+     * exit. */
     jit_cache_code_write(j->cache, phys, len);
 }
 
