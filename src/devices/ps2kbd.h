@@ -103,8 +103,9 @@ bool ps2kbd_read(void *kbd, uint8_t *byte);
 
 /* Host: the key went down (down = true) or up. Repeated downs of a held key
  * are ignored: the keyboard makes its own typematic repeats. While typed text
- * (ps2kbd_type) still waits, the event queues behind it. Keys are dropped
- * while scanning is disabled, and the overrun code replaces what does not fit. */
+ * (ps2kbd_type) still waits, or the buffer has no room, the event waits in
+ * the paste queue; only when that is full too does the overrun code replace
+ * what does not fit. Keys are dropped while scanning is disabled. */
 void ps2kbd_key(struct ps2kbd *k, enum kiln_key key, bool down);
 
 /* Host: type 's' on a US layout, with Shift where needed; '\n' is Enter, '\t'
