@@ -71,6 +71,20 @@ serial_wait_exit() {
     fi
 }
 
+# A shell command for a Linux guest: it prints "acpi=3-ok42" when Linux found
+# Kiln's ACPI tables (the PM timer at B008h, the AML interpreter enabled, the
+# DSDT's PCI root), then its clocksource. Which clocksource Linux keeps is
+# its own call, printed only: its 50 ms rate check of the PM timer against
+# the PIT fails when the host stalls Kiln meanwhile, as it would on hardware
+# with a long SMI.
+acpi_probe='echo "acpi=$(dmesg | grep -c -e "PM-Timer IO Port: 0xb008" -e "ACPI: Interpreter enabled" -e "PCI Root Bridge \[PCI0\]")-ok$((40 + 2)) cs=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"'
+
+# acpi_check LOG: the probe's answer in LOG says the tables were found (printed).
+acpi_check() {
+    grep -m1 "^acpi=3-ok42" "$1" ||
+        { echo "FAIL: the guest did not find Kiln's ACPI tables and PM timer" >&2; grep "acpi=\|ACPI" "$1" >&2; return 1; }
+}
+
 # default_guest: the default Linux guest (scripts/guest/build-linux-guest.sh,
 # built on first use): its kernel in guest[0], its initramfs in guest[1].
 default_guest() {
