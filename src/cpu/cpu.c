@@ -77,7 +77,7 @@ void cpu_reset(struct cpu *c)
     c->ldtr.attr = SEG_ATTR_P | 0x02;
     seg_reset(&c->tr, 0, 0);
     c->tr.attr = SEG_ATTR_P | 0x0b;
-    c->tsc = 0;
+    cpu_tsc_set(c, 0);
     memset(&c->msr, 0, sizeof(c->msr));
     c->msr.apic_base = 0xfee00900; /* BSP, enabled, at the default base */
     memset(&c->fpu, 0, sizeof(c->fpu));
@@ -85,6 +85,21 @@ void cpu_reset(struct cpu *c)
     c->fpu.tw = 0x5555; /* SDM Vol. 3A table 9-1: after RESET all registers hold +0 (tag 01) */
     c->r[R_EDX] = m->gen >= CPU_386 ? m->cpuid_signature : 0;
     cpu_set_a20(c, c->a20); /* also empties the shadow page table */
+}
+
+static uint64_t tsc_count(const struct cpu *c)
+{
+    return c->tsc_source ? c->tsc_source(c->tsc_opaque) : c->icount;
+}
+
+uint64_t cpu_tsc(const struct cpu *c)
+{
+    return c->tsc + tsc_count(c);
+}
+
+void cpu_tsc_set(struct cpu *c, uint64_t value)
+{
+    c->tsc = value - tsc_count(c);
 }
 
 int cpu_fault_err(struct cpu *c, int vector, uint32_t error)

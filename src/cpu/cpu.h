@@ -218,7 +218,12 @@ struct cpu {
     uint32_t dr[8];
     struct dtr gdtr, idtr;
     struct seg_cache ldtr, tr;
+    /* The TSC reads tsc + the count of its source (cpu_tsc). The source is
+     * the machine's clock at a constant rate, halted or not, as on a P6 and
+     * later; a CPU without a machine counts retired instructions instead. */
     uint64_t tsc;
+    uint64_t (*tsc_source)(void *opaque);
+    void *tsc_opaque;
     struct msr_state msr;
     struct fpu fpu;
 
@@ -309,6 +314,12 @@ void cpu_init(struct cpu *c, const struct cpu_model_info *model, const struct cp
 
 /* Processor reset (SDM Vol. 3A 9.1.1): CS:IP = F000:FFF0, real mode, EDX = signature. */
 void cpu_reset(struct cpu *c);
+
+/* The time-stamp counter now (what RDTSC and RDMSR 10h read). */
+uint64_t cpu_tsc(const struct cpu *c);
+
+/* Make the time-stamp counter read 'value' now (WRMSR 10h, reset). */
+void cpu_tsc_set(struct cpu *c, uint64_t value);
 
 /* Record a pending exception with an error code; returns CPU_FAULT. */
 KILN_MUST_CHECK int cpu_fault_err(struct cpu *c, int vector, uint32_t error);

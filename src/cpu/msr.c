@@ -65,7 +65,7 @@ int op_rdmsr(struct cpu *c, const struct insn *in)
     (void)in;
     TRY(cpu_need_cpl0(c));
     bool ro;
-    uint64_t scratch = c->tsc + c->icount;
+    uint64_t scratch = cpu_tsc(c);
     uint64_t *slot = msr_slot(c, c->r[R_ECX], &ro, &scratch);
     if (!slot) {
         log_msg(LOG_GUEST, "cpu", "RDMSR of unknown MSR %#x", c->r[R_ECX]);
@@ -90,7 +90,7 @@ int op_wrmsr(struct cpu *c, const struct insn *in)
         return cpu_fault_err(c, EXC_GP, 0);
     }
     if (idx == MSR_TSC)
-        c->tsc = v - c->icount;
+        cpu_tsc_set(c, v);
     else
         *slot = v;
     return 0;

@@ -329,7 +329,7 @@ int op_rdtsc(struct cpu *c, const struct insn *in)
     (void)in;
     if ((c->cr[4] & CR4_TSD) && (c->cpl || (c->eflags & FL_VM)) && (c->cr[0] & CR0_PE))
         return cpu_fault_err(c, EXC_GP, 0);
-    uint64_t t = c->tsc + c->icount;
+    uint64_t t = cpu_tsc(c);
     c->r[R_EAX] = (uint32_t)t;
     c->r[R_EDX] = (uint32_t)(t >> 32);
     return 0;

@@ -50,6 +50,14 @@ static uint64_t virtual_now(const struct machine *m)
     return host_now_ns() - m->host_start_ns;
 }
 
+/* What the TSC counts: guest time at 1 GHz, halted or not, as an invariant
+ * TSC does. A guest that calibrates it against the PIT finds a 1000 MHz
+ * processor whose TSC agrees with the PIT, the RTC and the PM timer. */
+static uint64_t tsc_count(void *opaque)
+{
+    return virtual_now(opaque);
+}
+
 static void serial_out(void *opaque, uint8_t byte)
 {
     chardev_write(opaque, byte);
@@ -512,6 +520,8 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
     bus.hole_start = 0xa0000; /* VGA window and ROMs take the slow path */
     bus.hole_end = 0x100000;
     cpu_init(&m->cpu, cfg->cpu, &bus);
+    m->cpu.tsc_source = tsc_count;
+    m->cpu.tsc_opaque = m;
     if (!cfg->interp && !start_jit(m, err, errlen))
         goto fail;
     if (!bus_map_io(m->pc->bus, 0xf0, 1, &port_f0_ops, m)) {
@@ -622,34 +632,13 @@ static bool poll_input(struct machine *m)
 }
 
 /* Halted with interrupts possible: let time pass until the next event. */
-/* Halted, no instruction retires, yet time passes: the TSC, which counts
- * retired instructions, moves on at the rate they retired while the CPU
- * ran (exactly 2^-shift per ns in deterministic mode), so that a guest
- * whose clock is the TSC does not see time stand still while it idles. */
-static void tsc_catch_up(struct machine *m, uint64_t before, uint64_t after)
-{
-    if (after <= before)
-        return;
-    uint64_t slept = after - before;
-    m->halted_ns += slept;
-    if (deterministic(m)) {
-        m->cpu.tsc += slept >> m->cfg.icount_shift;
-        return;
-    }
-    uint64_t running = after > m->halted_ns ? after - m->halted_ns : 0;
-    if (running)
-        m->cpu.tsc += (uint64_t)((double)slept * (double)m->cpu.icount / (double)running);
-}
-
 static void idle(struct machine *m)
 {
     uint64_t deadline = clock_next_deadline(&m->pc->clock);
     if (deterministic(m)) {
         uint64_t now = virtual_now(m);
-        if (deadline != CLOCK_NEVER && deadline > now) {
+        if (deadline != CLOCK_NEVER && deadline > now)
             m->idle_ns += deadline - now;
-            tsc_catch_up(m, now, deadline);
-        }
         return;
     }
     uint64_t now = virtual_now(m);
@@ -668,7 +657,6 @@ static void idle(struct machine *m)
     if (m->curses)
         fds[n++] = (struct pollfd){.fd = chardev_poll_fd(&m->keyboard), .events = POLLIN};
     poll(fds, (nfds_t)n, timeout_ms);
-    tsc_catch_up(m, now, virtual_now(m));
 }
 
 /* Stopped by the monitor: wait for its next command (or any host input). */

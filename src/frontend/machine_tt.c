@@ -25,7 +25,7 @@
 struct tt_point {
     struct checkpoint cp;
     struct rr_stamp at;
-    uint64_t halted_ns, irqs;
+    uint64_t irqs;
     bool ferr_latch;
     size_t cursor; /* the record's next event */
 };
@@ -86,7 +86,6 @@ static void take(struct machine *m)
         return;
     }
     p->at = machine_stamp(m);
-    p->halted_ns = m->halted_ns;
     p->irqs = m->irqs;
     p->ferr_latch = m->ferr_latch;
     p->cursor = rr_cursor(m->rr);
@@ -100,7 +99,6 @@ static void restore(struct machine *m, int k)
     if (m->jit) /* all of RAM changed under the translated code */
         jit_notify_ram_write(m->jit, 0, m->pc->ram_size);
     m->idle_ns = p->at.idle_ns;
-    m->halted_ns = p->halted_ns;
     m->irqs = p->irqs;
     m->ferr_latch = p->ferr_latch;
     rr_set_cursor(m->rr, p->cursor);
