@@ -56,7 +56,7 @@ static int translate(struct cpu *c, uint32_t lin, enum mem_access acc, bool user
     struct tlb_entry *e = &c->tlb.e[user ? TLB_USER : TLB_SUPERVISOR][tlb_index(lin)];
     uint32_t page = lin & ~0xfffu;
     uint32_t tag = acc == ACC_WRITE ? e->tag_write : e->tag_read;
-    if (tag == page || tag == (page | TLB_CODE)) {
+    if ((tag & ~(uint32_t)(TLB_CODE | TLB_MMIO)) == page) {
         c->tlb.hits++;
         *out = e;
         return 0;

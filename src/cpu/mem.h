@@ -105,7 +105,7 @@ static KILN_ALWAYS_INLINE uint8_t *mem_tlb_host(struct cpu *c, uint32_t lin, enu
 {
     const struct tlb_entry *e = mem_tlb_slot(c, lin);
     uint32_t tag = acc == ACC_WRITE ? e->tag_write : e->tag_read;
-    if (KILN_LIKELY(tag == (lin & ~0xfffu) && e->host)) {
+    if (KILN_LIKELY(tag == (lin & ~0xfffu))) { /* then not TLB_MMIO: a host page */
         c->tlb.hits++;
         return e->host + (lin & 0xfff);
     }

@@ -54,13 +54,15 @@ static struct tlb_entry *fill(struct cpu *c, uint32_t lin, bool user, uint32_t p
     struct tlb_entry *e = &c->tlb.e[user ? TLB_USER : TLB_SUPERVISOR][tlb_index(lin)];
     uint32_t page = lin & ~0xfffu;
     phys &= ~0xfffu;
-    e->tag_read = page;
-    e->tag_write = writable ? page : TLB_INVALID;
+    e->host = host_page(c, phys);
+    e->addend = (uintptr_t)e->host - page;
+    uint32_t mmio = e->host ? 0 : TLB_MMIO;
+    e->tag_read = page | mmio;
+    e->tag_write = writable ? page | mmio : TLB_INVALID;
     if (writable && c->jit.code_pages && phys < c->bus.ram_size && c->jit.code_pages[phys >> 12])
         e->tag_write |= TLB_CODE;
     e->phys = phys;
     e->global = global;
-    e->host = host_page(c, phys);
     return e;
 }
 

@@ -9,6 +9,7 @@ static void invalidate(struct tlb_entry *e)
     e->tag_read = TLB_INVALID;
     e->tag_write = TLB_INVALID;
     e->host = 0;
+    e->addend = 0;
     e->global = 0;
 }
 

@@ -20,6 +20,10 @@
 /* Set in tag_write when the physical page holds translated code: the exact
  * compare of a write misses, and the slow path tells the translator. */
 #define TLB_CODE 2u
+/* Set in both tags of an entry with no host page (MMIO, ROM, holes): the
+ * exact compares of the inline paths miss, so that a tag that matches
+ * exactly promises a host page. The C paths that serve MMIO mask it. */
+#define TLB_MMIO 4u
 
 enum { TLB_SUPERVISOR, TLB_USER };
 
@@ -29,6 +33,7 @@ struct tlb_entry {
     uint32_t phys;      /* page-aligned physical address */
     uint8_t global;     /* survives CR3 loads (PGE) */
     uint8_t *host;      /* host address of the physical page, NULL for non-RAM */
+    uintptr_t addend;   /* host - the linear page: host address = addend + lin */
 };
 
 struct tlb {

@@ -115,7 +115,7 @@ static struct jit_block *block_here(struct jit *j, struct cpu *c)
 {
     uint32_t lin = c->seg[SEG_CS].base + c->eip;
     struct tlb_entry *e = &c->tlb.e[c->cpl == 3 ? TLB_USER : TLB_SUPERVISOR][tlb_index(lin)];
-    if (e->tag_read != (lin & ~0xfffu) || !e->host)
+    if (e->tag_read != (lin & ~0xfffu)) /* (a TLB_MMIO entry has no host page) */
         return NULL;
     uint32_t phys = e->phys | (lin & 0xfff);
     if (phys >= c->bus.ram_size)

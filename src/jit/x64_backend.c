@@ -16,8 +16,7 @@
 #include "jit/helpers.h"
 #include "jit/x64_x87.h"
 
-_Static_assert(TLB_BITS == 8, "the inline TLB index is one byte");
-_Static_assert(sizeof(struct tlb_entry) == 24, "the inline TLB lookup scales by 24");
+_Static_assert(sizeof(struct tlb_entry) == 32, "the inline TLB lookup scales by 32");
 
 
 /* A branch to the current instruction's bail stub. */
@@ -49,44 +48,45 @@ static void mov_to_temp(struct lower *l, int d, enum x64_reg src)
 
 /* ---- memory ---- */
 
-/* Leaves the TLB entry's host pointer in RDX and the page offset in RCX,
- * or branches (two rel32 fields in slow_field) to the miss path. The tag
- * is compared with the page of the access's last byte: an access that
- * crosses a page can never match the entry of its first byte's page, so
- * one compare checks both. */
-static void tlb_fast_path(struct lower *l, int lin, int size, bool write, size_t slow_field[2])
+/* Leaves the TLB entry's addend in RDX and the linear address, zero-
+ * extended, in RCX (the access is then at [RDX + RCX]), or branches (a
+ * rel32 field in slow_field) to the miss path. The tag is compared with
+ * the page of the access's last byte: an access that crosses a page can
+ * never match the entry of its first byte's page, so one compare checks
+ * both. An entry without a host page carries TLB_MMIO in its tags and a
+ * page holding translated code TLB_CODE in its write tag: both miss. */
+static void tlb_fast_path(struct lower *l, int lin, int size, bool write, size_t *slow_field)
 {
     struct x64_buf *b = l->b;
     bool user = l->blk->key.mode & KEY_USER;
     int32_t tlb = CPU_OFF(tlb.e) + (user ? (int32_t)sizeof(((struct tlb *)0)->e[0]) : 0);
     int32_t tag = write ? (int32_t)offsetof(struct tlb_entry, tag_write)
                         : (int32_t)offsetof(struct tlb_entry, tag_read);
-    int32_t host = (int32_t)offsetof(struct tlb_entry, host);
-    x64_lea(b, X64_S32, X64_RAX, x64_mem_base(R(lin), size - 1));
+    int32_t addend = (int32_t)offsetof(struct tlb_entry, addend);
+    if (size > 1)
+        x64_lea(b, X64_S32, X64_RAX, x64_mem_base(R(lin), size - 1));
+    else
+        x64_mov_rr(b, X64_S32, X64_RAX, R(lin));
     x64_alu_ri(b, X64_AND, X64_S32, X64_RAX, (int32_t)0xfffff000u);
+    /* RCX = the entry's offset in the table: index * 32 */
     x64_mov_rr(b, X64_S32, X64_RCX, R(lin));
-    x64_shift_ri(b, X64_SHR, X64_S32, X64_RCX, 12);
-    x64_movzx_rr(b, X64_S32, X64_RCX, X64_S8, X64_RCX);
-    x64_lea(b, X64_S64, X64_RCX, x64_mem_sib(X64_RCX, X64_RCX, 2, 0));
-    x64_alu_rm(b, X64_CMP, X64_S32, X64_RAX, x64_mem_sib(X64_RBP, X64_RCX, 8, tlb + tag));
-    slow_field[0] = x64_jcc_rel32(b, X64_CC_NE, 0);
-    x64_mov_rm(b, X64_S64, X64_RDX, x64_mem_sib(X64_RBP, X64_RCX, 8, tlb + host));
-    x64_test_rr(b, X64_S64, X64_RDX, X64_RDX);
-    slow_field[1] = x64_jcc_rel32(b, X64_CC_E, 0);
+    x64_shift_ri(b, X64_SHR, X64_S32, X64_RCX, 12 - 5);
+    x64_alu_ri(b, X64_AND, X64_S32, X64_RCX, (TLB_ENTRIES - 1) << 5);
+    x64_alu_rm(b, X64_CMP, X64_S32, X64_RAX, x64_mem_sib(X64_RBP, X64_RCX, 1, tlb + tag));
+    *slow_field = x64_jcc_rel32(b, X64_CC_NE, 0);
+    x64_mov_rm(b, X64_S64, X64_RDX, x64_mem_sib(X64_RBP, X64_RCX, 1, tlb + addend));
     x64_mov_rr(b, X64_S32, X64_RCX, R(lin));
-    x64_alu_ri(b, X64_AND, X64_S32, X64_RCX, 0xfff);
 }
 
 /* Note the miss path of the access just emitted; slow_paths places it. */
-static void defer_slow(struct lower *l, const struct ir_op *o, const size_t field[2])
+static void defer_slow(struct lower *l, const struct ir_op *o, size_t field)
 {
     if (l->nslow >= MAX_SLOW) {
         l->b->err = X64_ERR_LABELS;
         return;
     }
     struct slow_path *s = &l->slow[l->nslow++];
-    s->field[0] = field[0];
-    s->field[1] = field[1];
+    s->field = field;
     s->op = o;
     s->back = l->b->pos;
     s->insn = l->cur;
@@ -116,8 +116,8 @@ static void slow_call(struct lower *l, const struct ir_op *o)
 static void lower_load(struct lower *l, const struct ir_op *o)
 {
     struct x64_buf *b = l->b;
-    size_t slow[2];
-    tlb_fast_path(l, o->a, o->size, false, slow);
+    size_t slow;
+    tlb_fast_path(l, o->a, o->size, false, &slow);
     struct x64_mem m = x64_mem_sib(X64_RDX, X64_RCX, 1, 0);
     if (o->size == 4)
         x64_mov_rm(b, X64_S32, R(o->d), m);
@@ -133,8 +133,8 @@ static void lower_store(struct lower *l, const struct ir_op *o)
         slow_call(l, o);
         return;
     }
-    size_t slow[2];
-    tlb_fast_path(l, o->a, o->size, true, slow);
+    size_t slow;
+    tlb_fast_path(l, o->a, o->size, true, &slow);
     x64_mov_mr(b, (enum x64_size)o->size, x64_mem_sib(X64_RDX, X64_RCX, 1, 0), R(o->b));
     defer_slow(l, o, slow);
 }
@@ -145,8 +145,7 @@ static void slow_paths(struct lower *l)
     struct x64_buf *b = l->b;
     for (int i = 0; i < l->nslow; i++) {
         const struct slow_path *s = &l->slow[i];
-        patch_here(l, s->field[0]);
-        patch_here(l, s->field[1]);
+        patch_here(l, s->field);
         l->cur = s->insn;
         slow_call(l, s->op);
         size_t back = x64_jmp_rel32(b, 0);
@@ -209,7 +208,7 @@ static void jc_entry_of(struct lower *l, enum x64_reg r)
     x64_alu_rr(b, X64_ADD, X64_S64, X64_RDX, X64_RAX);
 }
 
-/* add icount; patchable JMP (slot) -> stub: EIP = target, return &exit. */
+/* add icount; patchable JMP (slot) to the exit's stub (exit_stubs). */
 static void chainable_exit(struct lower *l, uint32_t target, uint32_t count)
 {
     struct x64_buf *b = l->b;
@@ -226,12 +225,45 @@ static void chainable_exit(struct lower *l, uint32_t target, uint32_t count)
     e->next_in = NULL;
     /* Offsets for now: the caller turns them into addresses. */
     e->jmp_field = (uint8_t *)(uintptr_t)field;
-    e->stub = (uint8_t *)(uintptr_t)b->pos;
-    x64_mov_mi(b, X64_S32, cpu_mem(CPU_OFF(eip)), target);
-    x64_mov_ri64(b, X64_RDX, (uint64_t)(uintptr_t)&l->jc[jit_jc_index(target)]);
-    x64_mov_ri(b, X64_S32, X64_RAX, target);
-    jc_probe(l, X64_RAX);
-    x64_mov_ri64(b, X64_RAX, (uint64_t)(uintptr_t)e);
+}
+
+/* After the body, so that the paths through it stay dense: each chainable
+ * exit's stub, where its JMP goes until the exit is chained: EIP = target,
+ * on to the jump cache's block for it, else return &exit. */
+static void exit_stubs(struct lower *l)
+{
+    struct x64_buf *b = l->b;
+    for (int i = 0; i < l->nexits; i++) {
+        struct jit_exit *e = &l->blk->exit[i];
+        uint32_t target = e->target_eip;
+        patch_here(l, (size_t)(uintptr_t)e->jmp_field);
+        e->stub = (uint8_t *)(uintptr_t)b->pos;
+        x64_mov_mi(b, X64_S32, cpu_mem(CPU_OFF(eip)), target);
+        x64_mov_ri64(b, X64_RDX, (uint64_t)(uintptr_t)&l->jc[jit_jc_index(target)]);
+        x64_mov_ri(b, X64_S32, X64_RAX, target);
+        jc_probe(l, X64_RAX);
+        x64_mov_ri64(b, X64_RAX, (uint64_t)(uintptr_t)e);
+        jmp_epilogue(l);
+    }
+}
+
+/* A branch to the block's shared "leave with RAX = 0" stub (leave_stub). */
+static void leave_if(struct lower *l, enum x64_cond cc)
+{
+    if (l->nleaves >= MAX_LEAVES) {
+        l->b->err = X64_ERR_LABELS;
+        return;
+    }
+    l->leave_field[l->nleaves++] = x64_jcc_rel32(l->b, cc, 0);
+}
+
+static void leave_stub(struct lower *l)
+{
+    if (!l->nleaves)
+        return;
+    for (int i = 0; i < l->nleaves; i++)
+        patch_here(l, l->leave_field[i]);
+    x64_alu_rr(l->b, X64_XOR, X64_S32, X64_RAX, X64_RAX);
     jmp_epilogue(l);
 }
 
@@ -283,10 +315,7 @@ static void lower_helper(struct lower *l, const struct ir_op *o)
     x64_mov_ri(b, X64_S32, X64_RCX, o->aux);
     call(l, (const void *)jit_helper_insn);
     x64_test_rr(b, X64_S32, X64_RAX, X64_RAX);
-    size_t go_on = x64_jcc_rel32(b, X64_CC_E, 0);
-    x64_alu_rr(b, X64_XOR, X64_S32, X64_RAX, X64_RAX);
-    jmp_epilogue(l);
-    patch_here(l, go_on);
+    leave_if(l, X64_CC_NE);
 }
 
 /* An x87 instruction: the inline fast path of a register move when it has
@@ -756,6 +785,8 @@ bool x64_backend_lower(struct x64_buf *b, const struct ir_block *ir, struct jit_
             lower_op(&l, &ir->op[i]);
     }
     entry_stubs(&l, body);
+    exit_stubs(&l);
+    leave_stub(&l);
     slow_paths(&l);
     bail_stubs(&l);
     for (int i = l.nexits; i < 2; i++)

@@ -22,11 +22,12 @@ static const enum x64_reg temp_reg[IR_TEMPS] = {X64_RBX, X64_R12, X64_R13, X64_R
 
 #define MAX_BAILS 512
 #define MAX_SLOW  256
+#define MAX_LEAVES JIT_MAX_INSNS /* helper calls: one per instruction at most */
 
 /* A guest load or store whose TLB miss path is placed after the block's
  * body: the branches that reach it, the op, and where it resumes. */
 struct slow_path {
-    size_t field[2]; /* rel32 fields of the fast path's branches to it */
+    size_t field; /* rel32 field of the fast path's branch to it */
     const struct ir_op *op;
     size_t back;     /* the position after the fast path */
     int insn;        /* the instruction, for its bails */
@@ -43,6 +44,9 @@ struct lower {
     int nbails;
     struct slow_path slow[MAX_SLOW];
     int nslow;
+    /* branches to the shared "leave" stub after helpers that end the run */
+    size_t leave_field[MAX_LEAVES];
+    int nleaves;
     /* per instruction: its EIP and the inline instructions not yet counted before it */
     uint32_t insn_eip[JIT_MAX_INSNS];
     uint32_t insn_uncounted[JIT_MAX_INSNS];

@@ -3,7 +3,8 @@
  * Unit tests of 32-bit paging and the shadow page table: translation,
  * accessed/dirty flags, #PF error codes and CR2, U/S and R/W with CR0.WP,
  * PSE 4 MiB pages, global pages across CR3 loads, INVLPG, and page-crossing
- * writes that fault on the second page. Expected values: Intel SDM Vol. 3A
+ * writes that fault on the second page, and the entries of RAM and MMIO
+ * pages as the inline paths read them. Expected values: Intel SDM Vol. 3A
  * 4.3 (32-bit paging), 4.6 (access rights), 4.7 (error code), 4.8 (A/D),
  * 4.10.4 (TLB invalidation).
  */
@@ -200,6 +201,61 @@ START_TEST(test_tlb_counts)
 }
 END_TEST
 
+static uint32_t mmio_addr, mmio_val;
+
+static uint32_t mmio_read(void *ctx, uint32_t addr, int size)
+{
+    (void)ctx;
+    (void)size;
+    mmio_addr = addr;
+    return 0xabcd1234u;
+}
+
+static void mmio_write(void *ctx, uint32_t addr, int size, uint32_t val)
+{
+    (void)ctx;
+    (void)size;
+    mmio_addr = addr;
+    mmio_val = val;
+}
+
+/* A page of plain RAM gives the inline paths its host address (addend +
+ * linear address); a page past RAM goes to the bus every time, its tags
+ * marked TLB_MMIO so that no exact compare of an inline path matches. */
+START_TEST(test_ram_and_mmio_entries)
+{
+    uint32_t v;
+    ck_assert_int_eq(mem_read(&cpu, SEG_DS, LIN + 0x10, 4, &v), 0);
+    struct tlb_entry *e = mem_tlb_slot(&cpu, LIN);
+    ck_assert_uint_eq(e->tag_read, LIN);
+    ck_assert_ptr_eq((uint8_t *)(e->addend + LIN + 0x10), ram + PHYS + 0x10);
+    ck_assert_ptr_eq(mem_tlb_host(&cpu, LIN + 0x10, ACC_READ), ram + PHYS + 0x10);
+
+    cpu.bus.mem_read = mmio_read;
+    cpu.bus.mem_write = mmio_write;
+    uint32_t mmio_lin = LIN + 0x4000;
+    wr32(PT + 16, RAM_SIZE | P | RW); /* LIN+16K: the first page past RAM */
+    ck_assert_int_eq(mem_read(&cpu, SEG_DS, mmio_lin + 8, 4, &v), 0);
+    ck_assert_uint_eq(v, 0xabcd1234u);
+    ck_assert_uint_eq(mmio_addr, RAM_SIZE + 8);
+    e = mem_tlb_slot(&cpu, mmio_lin);
+    ck_assert_uint_eq(e->tag_read, mmio_lin | TLB_MMIO);
+    ck_assert_ptr_null(e->host);
+    ck_assert_int_eq(mem_write(&cpu, SEG_DS, mmio_lin + 12, 4, 0x600d), 0); /* sets D */
+    ck_assert_uint_eq(e->tag_write, mmio_lin | TLB_MMIO);
+    ck_assert_ptr_null(mem_tlb_host(&cpu, mmio_lin + 8, ACC_READ));
+    ck_assert_ptr_null(mem_tlb_host(&cpu, mmio_lin + 8, ACC_WRITE));
+    /* The C paths still hit the entry: the bus sees each access, no walk. */
+    uint64_t misses = cpu.tlb.misses;
+    ck_assert_int_eq(mem_write(&cpu, SEG_DS, mmio_lin + 16, 4, 0x600d), 0);
+    ck_assert_uint_eq(mmio_addr, RAM_SIZE + 16);
+    ck_assert_uint_eq(mmio_val, 0x600d);
+    ck_assert_int_eq(mem_read(&cpu, SEG_DS, mmio_lin + 20, 2, &v), 0);
+    ck_assert_uint_eq(mmio_addr, RAM_SIZE + 20);
+    ck_assert_uint_eq(cpu.tlb.misses, misses);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cpu_paging");
@@ -213,6 +269,7 @@ int main(void)
     tcase_add_test(tc, test_global_pages_and_invlpg);
     tcase_add_test(tc, test_cross_page_write_is_all_or_nothing);
     tcase_add_test(tc, test_tlb_counts);
+    tcase_add_test(tc, test_ram_and_mmio_entries);
     suite_add_tcase(s, tc);
     return check_run(s);
 }
