@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * IR to x86-64 (see x64_backend.h). Each IR op becomes a short fixed
- * sequence; guest loads and stores look the shadow page table up inline
- * (tlb.h) and call jit_slow_load/jit_slow_store only on a miss. Branches to
- * the out-of-line stubs (bails, block exits) are rel32 fields patched when
- * the stubs are placed after the body.
+ * sequence; guest loads and stores are x64_mem.c's, conditions
+ * x64_cond.c's, x87 instructions x64_x87.c's. Branches to the out-of-line
+ * stubs (bails, block exits) are rel32 fields patched when the stubs are
+ * placed after the body.
  */
 #include "jit/x64_backend.h"
 #include "jit/x64_lower.h"
@@ -16,19 +16,7 @@
 #include "jit/helpers.h"
 #include "jit/x64_x87.h"
 
-_Static_assert(sizeof(struct tlb_entry) == 32, "the inline TLB lookup scales by 32");
 
-
-/* A branch to the current instruction's bail stub. */
-static void bail_if(struct lower *l, enum x64_cond cc)
-{
-    if (l->nbails >= MAX_BAILS) {
-        l->b->err = X64_ERR_LABELS;
-        return;
-    }
-    l->bail_field[l->nbails] = x64_jcc_rel32(l->b, cc, 0);
-    l->bail_insn[l->nbails++] = l->cur;
-}
 
 static void add_icount(struct lower *l, uint32_t n)
 {
@@ -39,131 +27,6 @@ static void add_icount(struct lower *l, uint32_t n)
 static void jmp_epilogue(struct lower *l)
 {
     x64_jmp_abs(l->b, l->epilogue, X64_R11);
-}
-
-static void mov_to_temp(struct lower *l, int d, enum x64_reg src)
-{
-    x64_mov_rr(l->b, X64_S32, R(d), src);
-}
-
-/* ---- memory ---- */
-
-/* Leaves the TLB entry's addend in RDX and the linear address, zero-
- * extended, in RCX (the access is then at [RDX + RCX]), or branches (a
- * rel32 field in slow_field) to the miss path. The tag is compared with
- * the page of the access's last byte: an access that crosses a page can
- * never match the entry of its first byte's page, so one compare checks
- * both. An entry without a host page carries TLB_MMIO in its tags and a
- * page holding translated code TLB_CODE in its write tag: both miss. */
-static void tlb_fast_path(struct lower *l, int lin, int size, bool write, size_t *slow_field)
-{
-    struct x64_buf *b = l->b;
-    bool user = l->blk->key.mode & KEY_USER;
-    int32_t tlb = CPU_OFF(tlb.e) + (user ? (int32_t)sizeof(((struct tlb *)0)->e[0]) : 0);
-    int32_t tag = write ? (int32_t)offsetof(struct tlb_entry, tag_write)
-                        : (int32_t)offsetof(struct tlb_entry, tag_read);
-    int32_t addend = (int32_t)offsetof(struct tlb_entry, addend);
-    if (size > 1)
-        x64_lea(b, X64_S32, X64_RAX, x64_mem_base(R(lin), size - 1));
-    else
-        x64_mov_rr(b, X64_S32, X64_RAX, R(lin));
-    x64_alu_ri(b, X64_AND, X64_S32, X64_RAX, (int32_t)0xfffff000u);
-    /* RCX = the entry's offset in the table: index * 32 */
-    x64_mov_rr(b, X64_S32, X64_RCX, R(lin));
-    x64_shift_ri(b, X64_SHR, X64_S32, X64_RCX, 12 - 5);
-    x64_alu_ri(b, X64_AND, X64_S32, X64_RCX, (TLB_ENTRIES - 1) << 5);
-    x64_alu_rm(b, X64_CMP, X64_S32, X64_RAX, x64_mem_sib(X64_RBP, X64_RCX, 1, tlb + tag));
-    *slow_field = x64_jcc_rel32(b, X64_CC_NE, 0);
-    x64_mov_rm(b, X64_S64, X64_RDX, x64_mem_sib(X64_RBP, X64_RCX, 1, tlb + addend));
-    x64_mov_rr(b, X64_S32, X64_RCX, R(lin));
-}
-
-/* Note the miss path of the access just emitted; slow_paths places it. */
-static void defer_slow(struct lower *l, const struct ir_op *o, size_t field)
-{
-    if (l->nslow >= MAX_SLOW) {
-        l->b->err = X64_ERR_LABELS;
-        return;
-    }
-    struct slow_path *s = &l->slow[l->nslow++];
-    s->field = field;
-    s->op = o;
-    s->back = l->b->pos;
-    s->insn = l->cur;
-}
-
-/* The call of jit_slow_load/jit_slow_store for a miss: a fault bails. */
-static void slow_call(struct lower *l, const struct ir_op *o)
-{
-    struct x64_buf *b = l->b;
-    bool store = o->op == IR_STORE;
-    x64_mov_rr(b, X64_S64, X64_RDI, X64_RBP);
-    x64_mov_rr(b, X64_S32, X64_RSI, R(o->a));
-    x64_mov_ri(b, X64_S32, X64_RDX, o->size);
-    if (store) {
-        x64_mov_rr(b, X64_S32, X64_RCX, R(o->b));
-        call(l, (const void *)jit_slow_store);
-        x64_test_rr(b, X64_S32, X64_RAX, X64_RAX);
-        bail_if(l, X64_CC_NE);
-    } else {
-        call(l, (const void *)jit_slow_load);
-        x64_test_rr(b, X64_S64, X64_RAX, X64_RAX);
-        bail_if(l, X64_CC_S);
-        mov_to_temp(l, o->d, X64_RAX);
-    }
-}
-
-static void lower_load(struct lower *l, const struct ir_op *o)
-{
-    struct x64_buf *b = l->b;
-    size_t slow;
-    tlb_fast_path(l, o->a, o->size, false, &slow);
-    struct x64_mem m = x64_mem_sib(X64_RDX, X64_RCX, 1, 0);
-    if (o->size == 4)
-        x64_mov_rm(b, X64_S32, R(o->d), m);
-    else
-        x64_movzx_rm(b, X64_S32, R(o->d), (enum x64_size)o->size, m);
-    defer_slow(l, o, slow);
-}
-
-static void lower_store(struct lower *l, const struct ir_op *o)
-{
-    struct x64_buf *b = l->b;
-    if (jit_verify_stores) { /* every store through the helper, which logs it */
-        slow_call(l, o);
-        return;
-    }
-    size_t slow;
-    tlb_fast_path(l, o->a, o->size, true, &slow);
-    x64_mov_mr(b, (enum x64_size)o->size, x64_mem_sib(X64_RDX, X64_RCX, 1, 0), R(o->b));
-    defer_slow(l, o, slow);
-}
-
-/* After the body: each access's miss path, jumping back behind its fast path. */
-static void slow_paths(struct lower *l)
-{
-    struct x64_buf *b = l->b;
-    for (int i = 0; i < l->nslow; i++) {
-        const struct slow_path *s = &l->slow[i];
-        patch_here(l, s->field);
-        l->cur = s->insn;
-        slow_call(l, s->op);
-        size_t back = x64_jmp_rel32(b, 0);
-        x64_patch_rel(b, back, X64_REL32, s->back);
-    }
-}
-
-static void lower_lin(struct lower *l, const struct ir_op *o)
-{
-    struct x64_buf *b = l->b;
-    x64_mov_rr(b, X64_S32, X64_RAX, R(o->a));
-    x64_alu_ri(b, X64_ADD, X64_S64, X64_RAX, (int32_t)o->imm2 - 1);
-    x64_mov_rm(b, X64_S32, X64_RCX, cpu_mem(SEG_OFF(o->aux, limit)));
-    x64_alu_rr(b, X64_CMP, X64_S64, X64_RAX, X64_RCX);
-    bail_if(l, X64_CC_A);
-    x64_mov_rr(b, X64_S32, X64_RAX, R(o->a));
-    x64_alu_rm(b, X64_ADD, X64_S32, X64_RAX, cpu_mem(SEG_OFF(o->aux, base)));
-    mov_to_temp(l, o->d, X64_RAX);
 }
 
 /* ---- flags ---- */
@@ -693,9 +556,9 @@ static void lower_op(struct lower *l, const struct ir_op *o)
         mov_to_temp(l, o->d, X64_RAX);
         break;
     case IR_ADDR: lower_addr(l, o); break;
-    case IR_LIN: lower_lin(l, o); break;
-    case IR_LOAD: lower_load(l, o); break;
-    case IR_STORE: lower_store(l, o); break;
+    case IR_LIN: x64_lower_lin(l, o); break;
+    case IR_LOAD: x64_lower_load(l, o); break;
+    case IR_STORE: x64_lower_store(l, o); break;
     case IR_LAZY: lower_lazy(l, o); break;
     case IR_COND: break; /* done above */
     case IR_SETCF:
@@ -787,7 +650,7 @@ bool x64_backend_lower(struct x64_buf *b, const struct ir_block *ir, struct jit_
     entry_stubs(&l, body);
     exit_stubs(&l);
     leave_stub(&l);
-    slow_paths(&l);
+    x64_slow_paths(&l);
     bail_stubs(&l);
     for (int i = l.nexits; i < 2; i++)
         blk->exit[i] = (struct jit_exit){0};

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Shared by the backend's lowering files (x64_backend.c, x64_cond.c): the
- * lowering state of one block and the small emit helpers every lowering
- * uses. Internal to src/jit; nothing outside the backend includes it.
+ * Shared by the backend's lowering files (x64_backend.c, x64_cond.c,
+ * x64_mem.c): the lowering state of one block and the small emit helpers
+ * every lowering uses. Internal to src/jit; nothing outside the backend includes it.
  */
 #ifndef KILN_JIT_X64_LOWER_H
 #define KILN_JIT_X64_LOWER_H
@@ -106,6 +106,30 @@ static inline void patch_here(struct lower *l, size_t field)
 {
     x64_patch_rel(l->b, field, X64_REL32, l->b->pos);
 }
+
+/* A branch to the current instruction's bail stub. */
+static inline void bail_if(struct lower *l, enum x64_cond cc)
+{
+    if (l->nbails >= MAX_BAILS) {
+        l->b->err = X64_ERR_LABELS;
+        return;
+    }
+    l->bail_field[l->nbails] = x64_jcc_rel32(l->b, cc, 0);
+    l->bail_insn[l->nbails++] = l->cur;
+}
+
+static inline void mov_to_temp(struct lower *l, int d, enum x64_reg src)
+{
+    x64_mov_rr(l->b, X64_S32, R(d), src);
+}
+
+/* Guest memory (x64_mem.c): the linear address of a segment access after
+ * its limit check, loads and stores through the inline TLB lookup, and
+ * after the body the miss path of each. */
+void x64_lower_lin(struct lower *l, const struct ir_op *o);
+void x64_lower_load(struct lower *l, const struct ir_op *o);
+void x64_lower_store(struct lower *l, const struct ir_op *o);
+void x64_slow_paths(struct lower *l);
 
 /* Host flags for condition o->aux of the guest flags: returns the host
  * condition that holds exactly when the guest's does. Flags come from one
