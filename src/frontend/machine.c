@@ -622,12 +622,13 @@ static bool poll_input(struct machine *m)
         monitor_poll(&m->monitor);
     if (m->sdl && !poll_sdl(m))
         return false;
-    for (int i = 0; i < m->n_serial; i++) {
+    for (int i = 0; i < m->n_serial && !m->serial_quiet; i++) {
         if (serial_reads(m, i))
             machine_serial_input(m, i);
         if (m->serial[i].quit)
             return false;
     }
+    m->serial_quiet = false;
     return true;
 }
 
@@ -656,10 +657,9 @@ static void idle(struct machine *m)
             fds[n++] = (struct pollfd){.fd = chardev_poll_fd(&m->serial[i]), .events = POLLIN};
     if (m->curses)
         fds[n++] = (struct pollfd){.fd = chardev_poll_fd(&m->keyboard), .events = POLLIN};
-    /* Nothing came on any of them: the next slice need not read them again
-     * (a system call each, every tick of an idle guest) for the usual while. */
-    if (poll(fds, (nfds_t)n, timeout_ms) == 0)
-        m->last_input_ns = host_now_ns();
+    /* Nothing came on any of them: the next poll_input need not read the
+     * serial ports (a system call each, every tick of an idle guest). */
+    m->serial_quiet = poll(fds, (nfds_t)n, timeout_ms) == 0;
 }
 
 /* Stopped by the monitor: wait for its next command (or any host input). */

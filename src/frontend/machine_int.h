@@ -49,6 +49,7 @@ struct machine {
     uint64_t next_refresh_ns;
     struct jit *jit;         /* the translator, NULL on the interpreter */
     uint64_t last_input_ns;  /* host time of the last poll of host input */
+    bool serial_quiet;       /* idle's poll found no serial input since */
     FILE *log;               /* -D FILE, or NULL for stderr */
     FILE *perfmap;           /* -perfmap: /tmp/perf-PID.map, or NULL */
     struct dbgloop *dbg;     /* gdb stub and traces (dbgloop.h), or NULL */
