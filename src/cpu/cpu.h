@@ -246,6 +246,12 @@ struct cpu {
     /* Nonzero only while interp_run_fast runs: bit s set when an access
      * through segment s needs no check but its offset's wrap (mem.h) */
     uint8_t flat_segs;
+    /* While interp_run_fast runs a run of pre-decoded instructions: the
+     * host address of the page holding it, and whether a store has touched
+     * that page since the run's bytes were last checked (mem_note_store).
+     * run_page is 0 otherwise, which no store touches. */
+    uint8_t run_hit;
+    uintptr_t run_page;
     uint32_t insn_eip;   /* EIP of the instruction being executed */
     uint32_t next_eip;   /* EIP of the following instruction, set before a handler runs */
     uint64_t icount;     /* retired instructions */

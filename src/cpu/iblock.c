@@ -52,8 +52,7 @@ const struct iblock *iblock_build(struct cpu *c, uint32_t lin, const uint8_t *co
         }
         bool reg_only = (cls & IBLOCK_OP_REG_SAFE) && !in.is_mem;
         bool safe = reg_only || (cls & IBLOCK_OP_MEM_SAFE);
-        b->kind[b->n] = (uint8_t)((safe ? IBLOCK_NO_UNDO : 0) |
-                                  (reg_only || (cls & IBLOCK_OP_NO_STORE) ? 0 : IBLOCK_STORES));
+        b->kind[b->n] = safe ? IBLOCK_NO_UNDO : 0;
         b->fn[b->n] = pick(&in);
         b->insn[b->n++] = in;
         memcpy(b->bytes + pos, code + pos, in.len);

@@ -4,8 +4,9 @@
  * (interp_run_fast): straight-line instructions in one code page, decoded
  * once and kept with their bytes in struct cpu's iblock[] table. A run is
  * used only while its bytes still equal those in guest memory, checked
- * when it is entered and again after each instruction of it that may
- * store, so self-modifying code, DMA and snapshot loads need no hook.
+ * when it is entered and again after an instruction of it whose store
+ * touched its page (mem_note_store), so self-modifying code, DMA and
+ * snapshot loads need no hook into the table.
  * Owns the table; knows nothing of running instructions (interp.c), and
  * which instructions a run may hold is the interpreter's call (op classes).
  */
@@ -21,14 +22,12 @@ enum {
     IBLOCK_OP_FAST = 1,     /* the fast loop may run it */
     IBLOCK_OP_REG_SAFE = 2, /* with no memory operand: changes nothing before its last fault, touches no memory */
     IBLOCK_OP_ENDS = 4,     /* may transfer control: last of a run */
-    IBLOCK_OP_NO_STORE = 8, /* never stores to memory */
     IBLOCK_OP_MEM_SAFE = 16, /* in every form: changes nothing before its last fault */
 };
 
 /* Per instruction of a run (struct iblock's kind[]). */
 enum {
     IBLOCK_NO_UNDO = 1, /* needs no undo record */
-    IBLOCK_STORES = 2,  /* may store: the rest of the run is checked after it */
 };
 
 /* True when bytes [from, nbytes) of run 'b' still equal guest memory at

@@ -95,19 +95,6 @@ static const op_handler_fn transfer_handlers[] = {
     op_loop, op_jcxz,
 };
 
-/* Of the light handlers, those that never store to memory (a missing one
- * only costs the fast loop a check of its run's bytes after it). */
-static const op_handler_fn no_store_handlers[] = {
-    op_jcc, op_cmovcc, op_nop, op_alu_Gv_Ev, op_alu_Gb_Eb, op_alu_eAX_Iz, op_alu_AL_Ib,
-    op_pop_Zv, op_mov_Zv_Iz, op_mov_Zb_Ib, op_inc_Zv, op_dec_Zv, op_bswap, op_xchg_Zv_eAX,
-    op_test_E_I, op_test_Ev_Gv, op_test_Eb_Gb, op_test_AL_Ib, op_test_eAX_Iz, op_movzx_movsx,
-    op_bsf_bsr, op_loop, op_jcxz, op_scas, op_lods, op_cmps, op_ret_near, op_ret_near_Iw,
-    op_mul_E, op_imul_E, op_div_E, op_idiv_E, op_mov_Gv_Ev, op_mov_Gb_Eb, op_mov_AL_Ob,
-    op_mov_eAX_Ov, op_jmp_Jz, op_jmp_Ev, op_xlat, op_cwd, op_cbw, op_lahf, op_sahf, op_clc,
-    op_stc, op_cmc, op_cld, op_std, op_lea, op_leave, op_imul_Gv_Ev, op_imul_Gv_Ev_Ib,
-    op_imul_Gv_Ev_Iz,
-};
-
 static uint8_t light_op[OP_COUNT];   /* 1: light; 2: light and register-safe */
 static uint8_t op_class[OP_COUNT];   /* IBLOCK_OP_* bits */
 
@@ -133,8 +120,7 @@ static void light_init(void)
         light_op[op] = LISTED(h, reg_safe_handlers) ? 2 : 1;
         op_class[op] = (uint8_t)(IBLOCK_OP_FAST | (light_op[op] == 2 ? IBLOCK_OP_REG_SAFE : 0) |
                                  (LISTED(h, mem_safe_handlers) ? IBLOCK_OP_MEM_SAFE : 0) |
-                                 (LISTED(h, transfer_handlers) ? IBLOCK_OP_ENDS : 0) |
-                                 (LISTED(h, no_store_handlers) ? IBLOCK_OP_NO_STORE : 0));
+                                 (LISTED(h, transfer_handlers) ? IBLOCK_OP_ENDS : 0));
     }
     ready = true;
 }
@@ -450,6 +436,7 @@ uint64_t interp_run_fast(struct cpu *c, uint64_t budget, const volatile int *sto
                 break;
             page = lin & ~0xfffu;
             page_host = win - (lin & 0xfff);
+            c->run_page = (uintptr_t)page_host;
         }
         const uint8_t *host = page_host + (lin & 0xfff);
         /* Bytes up to the page end, the CS limit and (16-bit code) 64 KiB. */
@@ -472,6 +459,7 @@ uint64_t interp_run_fast(struct cpu *c, uint64_t budget, const volatile int *sto
         c->irq_shadow = 0;
         c->dbg.pending = 0;
         c->eflags &= ~(uint32_t)FL_RF;
+        c->run_hit = 0; /* the bytes were checked just now */
         for (unsigned i = 0; i < count; i++) {
             const struct insn *insn = &b->insn[i];
             c->insn_eip = eip;
@@ -484,6 +472,7 @@ uint64_t interp_run_fast(struct cpu *c, uint64_t budget, const volatile int *sto
             c->next_eip = next;
             if (KILN_UNLIKELY(b->fn[i](c, insn))) {
                 c->flat_segs = 0;
+                c->run_page = 0;
                 if (no_undo)
                     interp_commit(c); /* nothing changed: the state is the start state */
                 *res = handler_fault(c, insn);
@@ -495,12 +484,16 @@ uint64_t interp_run_fast(struct cpu *c, uint64_t budget, const volatile int *sto
             pos += insn->len;
             if (c->eip != next)
                 break; /* a jump, or a REP instruction to run again */
-            if ((b->kind[i] & IBLOCK_STORES) && !iblock_intact(b, host, pos))
-                break; /* it stored into the run: decode the rest again */
+            if (KILN_UNLIKELY(c->run_hit)) {
+                c->run_hit = 0;
+                if (!iblock_intact(b, host, pos))
+                    break; /* it stored into the run: decode the rest again */
+            }
             eip = next;
         }
     }
     c->flat_segs = 0;
+    c->run_page = 0;
     return n;
 }
 

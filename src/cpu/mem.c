@@ -42,6 +42,7 @@ void phys_write(struct cpu *c, uint32_t pa, int size, uint32_t val)
 {
     if (in_ram(c, pa, size)) {
         note_code_write(c, pa, size);
+        mem_note_store(c, c->bus.ram + pa, (size_t)size);
         store_le(c->bus.ram + pa, size, val);
         return;
     }
@@ -85,6 +86,7 @@ static void entry_write(struct cpu *c, const struct tlb_entry *e, uint32_t lin, 
     if (KILN_UNLIKELY(e->tag_write & TLB_CODE))
         c->jit.code_write(c->jit.opaque, e->phys | off, (uint32_t)size);
     if (e->host) {
+        mem_note_store(c, e->host + off, (size_t)size);
         store_le(e->host + off, size, val);
         return;
     }
@@ -251,6 +253,7 @@ int mem_write_seg(struct cpu *c, int seg, uint32_t off, int size, uint32_t val)
     uint32_t lin;
     uint8_t *h;
     if (seg_fast_ok(c, seg, off, size, ACC_WRITE, &lin) && (h = mem_tlb_host(c, lin, ACC_WRITE))) {
+        mem_note_store(c, h, (size_t)size);
         store_le(h, size, val);
         return 0;
     }

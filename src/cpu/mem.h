@@ -143,12 +143,23 @@ KILN_MUST_CHECK static KILN_ALWAYS_INLINE int mem_read(struct cpu *c, int seg, u
     return mem_read_seg(c, seg, off, size, val);
 }
 
+/* Every store to RAM passes here with its host address and length: one
+ * that touches the page of the interpreter's current run (c->run_page)
+ * makes the fast loop check the run's bytes before it goes on. */
+static KILN_ALWAYS_INLINE void mem_note_store(struct cpu *c, const uint8_t *h, size_t len)
+{
+    uintptr_t a = (uintptr_t)h;
+    if (KILN_UNLIKELY(a < c->run_page + 0x1000 && a + len > c->run_page))
+        c->run_hit = 1;
+}
+
 /* Write 'size' (1, 2, 4) bytes at seg:off. */
 KILN_MUST_CHECK static KILN_ALWAYS_INLINE int mem_write(struct cpu *c, int seg, uint32_t off,
                                                         int size, uint32_t val)
 {
     uint8_t *h = mem_flat_host(c, seg, off, size, ACC_WRITE);
     if (KILN_LIKELY(h)) {
+        mem_note_store(c, h, (size_t)size);
         store_le(h, size, val);
         return 0;
     }

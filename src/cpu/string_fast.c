@@ -96,6 +96,7 @@ uint32_t string_fast_run(struct cpu *c, const struct insn *in, bool movs, int si
         return 0;
     if (code)
         c->jit.code_write(c->jit.opaque, dst_phys, bytes);
+    mem_note_store(c, dst, bytes);
     if (!movs) {
         uint32_t v = c->r[R_EAX];
         if (size == 1)
