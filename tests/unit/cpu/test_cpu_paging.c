@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "cpu_fixture.h"
 #include "cpu/cpu.h"
 #include "cpu/mem.h"
 #include "cpu/mmu.h"
@@ -33,20 +34,6 @@ static uint32_t rd32(uint32_t a)
            (uint32_t)ram[a + 3] << 24;
 }
 
-static void wr32(uint32_t a, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        ram[a + (uint32_t)i] = (uint8_t)(v >> (8 * i));
-}
-
-static void flat(struct seg_cache *s, uint16_t sel, unsigned dpl, bool code)
-{
-    s->sel = sel;
-    s->base = 0;
-    s->limit = 0xffffffffu;
-    s->attr = (uint16_t)(SEG_ATTR_G | SEG_ATTR_DB | SEG_ATTR_P | (dpl << 5) | (code ? 0x1b : 0x13));
-}
-
 /* Flat 32-bit protected mode with paging on, at CPL 'cpl'. */
 static void setup(void)
 {
@@ -55,29 +42,29 @@ static void setup(void)
     memset(ram, 0, RAM_SIZE);
     struct cpu_bus bus = {.ram = ram, .ram_size = RAM_SIZE};
     cpu_init(&cpu, cpu_model_default(), &bus);
-    wr32(PD + 4 * (LIN >> 22), PT | P | RW | US);
-    wr32(PT + 0, PHYS | P | RW | US);          /* LIN: user, writable */
-    wr32(PT + 4, (PHYS + 0x1000) | P | US);    /* LIN+4K: user, read-only */
-    wr32(PT + 8, (PHYS + 0x2000) | P | RW);    /* LIN+8K: supervisor, writable */
+    fixture_wr32(ram, PD + 4 * (LIN >> 22), PT | P | RW | US);
+    fixture_wr32(ram, PT + 0, PHYS | P | RW | US);          /* LIN: user, writable */
+    fixture_wr32(ram, PT + 4, (PHYS + 0x1000) | P | US);    /* LIN+4K: user, read-only */
+    fixture_wr32(ram, PT + 8, (PHYS + 0x2000) | P | RW);    /* LIN+8K: supervisor, writable */
     /* LIN+12K: not present */
     cpu.cr[0] |= CR0_PE | CR0_PG;
     mmu_load_cr3(&cpu, PD);
     mmu_flush(&cpu);
     for (int s = 0; s < SEG_COUNT; s++)
-        flat(&cpu.seg[s], 0x10, 0, s == SEG_CS);
+        fixture_flat_seg(&cpu.seg[s], 0x10, 0, s == SEG_CS);
 }
 
 static void set_cpl3(void)
 {
     cpu.cpl = 3;
     for (int s = 0; s < SEG_COUNT; s++)
-        flat(&cpu.seg[s], 0x23, 3, s == SEG_CS);
+        fixture_flat_seg(&cpu.seg[s], 0x23, 3, s == SEG_CS);
 }
 
 START_TEST(test_translation_and_accessed)
 {
     uint32_t v;
-    wr32(PHYS + 0x10, 0xcafef00d);
+    fixture_wr32(ram, PHYS + 0x10, 0xcafef00d);
     ck_assert_int_eq(mem_read(&cpu, SEG_DS, LIN + 0x10, 4, &v), 0);
     ck_assert_uint_eq(v, 0xcafef00d);
     ck_assert_uint_eq(rd32(PD + 4) & (A | D), A); /* PDE: accessed (no D in a PDE for 4K pages) */
@@ -136,8 +123,8 @@ START_TEST(test_large_pages)
     uint32_t v;
     cpu.cr[4] |= 1u << 4; /* PSE */
     mmu_flush(&cpu);
-    wr32(PD + 4 * 2, 0x00c00000u | P | RW | PS); /* 8 MiB..12 MiB -> 12 MiB */
-    wr32(0x00c01234, 0xabcdef01);
+    fixture_wr32(ram, PD + 4 * 2, 0x00c00000u | P | RW | PS); /* 8 MiB..12 MiB -> 12 MiB */
+    fixture_wr32(ram, 0x00c01234, 0xabcdef01);
     ck_assert_int_eq(mem_read(&cpu, SEG_DS, 0x00801234, 4, &v), 0);
     ck_assert_uint_eq(v, 0xabcdef01);
     ck_assert_uint_eq(rd32(PD + 8) & (A | D), A);
@@ -147,8 +134,8 @@ START_TEST(test_large_pages)
     /* Without CR4.PSE the same entry points at a page table (at 12 MiB). */
     cpu.cr[4] &= ~(1u << 4);
     mmu_flush(&cpu);
-    wr32(0x00c00004, 0x00300000u | P);
-    wr32(0x00300234, 0x600d600d);
+    fixture_wr32(ram, 0x00c00004, 0x00300000u | P);
+    fixture_wr32(ram, 0x00300234, 0x600d600d);
     ck_assert_int_eq(mem_read(&cpu, SEG_DS, 0x00801234, 4, &v), 0);
     ck_assert_uint_eq(v, 0x600d600d);
 }
@@ -159,16 +146,16 @@ START_TEST(test_global_pages_and_invlpg)
     uint32_t v;
     cpu.cr[4] |= 1u << 7; /* PGE */
     mmu_flush(&cpu);
-    wr32(PT, PHYS | P | RW | G);
-    wr32(PT + 4, (PHYS + 0x1000) | P | RW);
-    wr32(PHYS, 1);
-    wr32(PHYS + 0x1000, 2);
-    wr32(PHYS + 0x5000, 3);
+    fixture_wr32(ram, PT, PHYS | P | RW | G);
+    fixture_wr32(ram, PT + 4, (PHYS + 0x1000) | P | RW);
+    fixture_wr32(ram, PHYS, 1);
+    fixture_wr32(ram, PHYS + 0x1000, 2);
+    fixture_wr32(ram, PHYS + 0x5000, 3);
     ck_assert_int_eq(mem_read(&cpu, SEG_DS, LIN, 4, &v), 0);
     ck_assert_int_eq(mem_read(&cpu, SEG_DS, LIN + 0x1000, 4, &v), 0);
     /* Remap both pages in memory; a CR3 load drops only the non-global entry. */
-    wr32(PT, (PHYS + 0x5000) | P | RW | G);
-    wr32(PT + 4, (PHYS + 0x5000) | P | RW);
+    fixture_wr32(ram, PT, (PHYS + 0x5000) | P | RW | G);
+    fixture_wr32(ram, PT + 4, (PHYS + 0x5000) | P | RW);
     mmu_load_cr3(&cpu, PD);
     ck_assert_int_eq(mem_read(&cpu, SEG_DS, LIN, 4, &v), 0);
     ck_assert_uint_eq(v, 1); /* stale, as a real TLB keeps it */
@@ -183,7 +170,7 @@ END_TEST
 START_TEST(test_cross_page_write_is_all_or_nothing)
 {
     /* LIN+8K is writable, LIN+12K not present: a dword at LIN+0x2ffe spans both. */
-    wr32(PHYS + 0x2ffc, 0x55555555);
+    fixture_wr32(ram, PHYS + 0x2ffc, 0x55555555);
     ck_assert_int_eq(mem_write(&cpu, SEG_DS, LIN + 0x2ffe, 4, 0xffffffff), CPU_FAULT);
     ck_assert_uint_eq(cpu.cr[2], LIN + 0x3000);
     ck_assert_uint_eq(rd32(PHYS + 0x2ffc), 0x55555555);
@@ -234,7 +221,7 @@ START_TEST(test_ram_and_mmio_entries)
     cpu.bus.mem_read = mmio_read;
     cpu.bus.mem_write = mmio_write;
     uint32_t mmio_lin = LIN + 0x4000;
-    wr32(PT + 16, RAM_SIZE | P | RW); /* LIN+16K: the first page past RAM */
+    fixture_wr32(ram, PT + 16, RAM_SIZE | P | RW); /* LIN+16K: the first page past RAM */
     ck_assert_int_eq(mem_read(&cpu, SEG_DS, mmio_lin + 8, 4, &v), 0);
     ck_assert_uint_eq(v, 0xabcd1234u);
     ck_assert_uint_eq(mmio_addr, RAM_SIZE + 8);

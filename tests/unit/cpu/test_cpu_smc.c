@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "cpu_fixture.h"
 #include "cpu/cpu.h"
 #include "cpu/interp.h"
 #include "cpu/mem.h"
@@ -28,12 +29,6 @@
 static uint8_t ram[RAM_SIZE];
 static struct cpu cpu;
 
-static void wr32(uint32_t a, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        ram[a + (uint32_t)i] = (uint8_t)(v >> (8 * i));
-}
-
 /* Flat 32-bit protected mode, paging on: the first 4 MiB identity-mapped,
  * ALIAS mapped to CODE's physical page too. */
 static void setup(void)
@@ -41,19 +36,13 @@ static void setup(void)
     memset(ram, 0, sizeof(ram));
     struct cpu_bus bus = {.ram = ram, .ram_size = RAM_SIZE};
     cpu_init(&cpu, cpu_model_default(), &bus);
-    cpu.cr[0] |= CR0_PE | CR0_PG;
-    for (int s = 0; s < SEG_COUNT; s++) {
-        struct seg_cache *sc = &cpu.seg[s];
-        sc->sel = s == SEG_CS ? 0x08 : 0x10;
-        sc->base = 0;
-        sc->limit = 0xffffffffu;
-        sc->attr = (uint16_t)(SEG_ATTR_G | SEG_ATTR_DB | SEG_ATTR_P | (s == SEG_CS ? 0x1b : 0x13));
-    }
-    wr32(PD, PT0 | 3);
-    wr32(PD + 4, PT1 | 3);
+    fixture_flat_pm(&cpu);
+    cpu.cr[0] |= CR0_PG;
+    fixture_wr32(ram, PD, PT0 | 3);
+    fixture_wr32(ram, PD + 4, PT1 | 3);
     for (uint32_t p = 0; p < 1024; p++)
-        wr32(PT0 + 4 * p, p << 12 | 3);
-    wr32(PT1, CODE | 3);
+        fixture_wr32(ram, PT0 + 4 * p, p << 12 | 3);
+    fixture_wr32(ram, PT1, CODE | 3);
     mmu_load_cr3(&cpu, PD);
     mmu_flush(&cpu);
     cpu.r[R_ESP] = 0x80000;
@@ -127,7 +116,7 @@ START_TEST(test_x87_store_into_next_instruction)
                                    0xdb, 0x05, 0x40, CODE >> 8, 0, 0,  /* fild dword */
                                    0xdf, 0x1d, 0x10, CODE >> 8, 0, 0,  /* fistp word */
                                    0x66, 0xb8, 0x11, 0x11};
-    wr32(CODE + 0x40, 0x42);
+    fixture_wr32(ram, CODE + 0x40, 0x42);
     run(code, sizeof(code));
     ck_assert_uint_eq(cpu.r[R_EAX] & 0xffff, 0x0042);
 }

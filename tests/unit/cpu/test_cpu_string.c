@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "cpu_fixture.h"
 #include "cpu/cpu.h"
 #include "cpu/interp.h"
 #include "cpu/mmu.h"
@@ -37,20 +38,6 @@ static uint32_t rnd(uint32_t n)
     return (uint32_t)(rng % n);
 }
 
-static void wr32(uint8_t *m, uint32_t a, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        m[a + (uint32_t)i] = (uint8_t)(v >> (8 * i));
-}
-
-static void flat(struct seg_cache *s, bool code)
-{
-    s->sel = code ? 0x08 : 0x10;
-    s->base = 0;
-    s->limit = 0xffffffffu;
-    s->attr = (uint16_t)(SEG_ATTR_G | SEG_ATTR_DB | SEG_ATTR_P | (code ? 0x1b : 0x13));
-}
-
 /* Flat 32-bit protected mode, identity-mapped through a page table when
  * 'paging' (the first 4 MiB). */
 static void machine(bool paging)
@@ -58,13 +45,11 @@ static void machine(bool paging)
     memset(ram, 0, sizeof(ram));
     struct cpu_bus bus = {.ram = ram, .ram_size = RAM_SIZE};
     cpu_init(&cpu, cpu_model_default(), &bus);
-    cpu.cr[0] |= CR0_PE;
-    for (int s = 0; s < SEG_COUNT; s++)
-        flat(&cpu.seg[s], s == SEG_CS);
+    fixture_flat_pm(&cpu);
     if (paging) {
-        wr32(ram, PD, PT | 7);
+        fixture_wr32(ram, PD, PT | 7);
         for (uint32_t p = 0; p < 1024; p++)
-            wr32(ram, PT + 4 * p, p << 12 | 7);
+            fixture_wr32(ram, PT + 4 * p, p << 12 | 7);
         cpu.cr[0] |= CR0_PG;
         mmu_load_cr3(&cpu, PD);
     }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "cpu_fixture.h"
 #include "cpu/cpu.h"
 #include "cpu/interp.h"
 #include "cpu/mmu.h"
@@ -38,14 +39,7 @@ static void setup(void)
     cpu.tsc_source = source;
     cpu.tsc_opaque = &clock_ticks;
     cpu_reset(&cpu);
-    cpu.cr[0] |= CR0_PE;
-    for (int s = 0; s < SEG_COUNT; s++) {
-        struct seg_cache *sc = &cpu.seg[s];
-        sc->sel = s == SEG_CS ? 0x08 : 0x10;
-        sc->base = 0;
-        sc->limit = 0xffffffffu;
-        sc->attr = (uint16_t)(SEG_ATTR_G | SEG_ATTR_DB | SEG_ATTR_P | (s == SEG_CS ? 0x1b : 0x13));
-    }
+    fixture_flat_pm(&cpu);
     mmu_flush(&cpu);
 }
 
