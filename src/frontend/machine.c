@@ -53,7 +53,7 @@ static uint64_t virtual_now(const struct machine *m)
 /* What the TSC counts: guest time at 1 GHz, halted or not, as an invariant
  * TSC does. A guest that calibrates it against the PIT finds a 1000 MHz
  * processor whose TSC agrees with the PIT, the RTC and the PM timer. */
-static uint64_t tsc_count(void *opaque)
+static uint64_t tsc_ticks(void *opaque)
 {
     return virtual_now(opaque);
 }
@@ -520,7 +520,7 @@ struct machine *machine_new(const struct kiln_config *cfg, char *err, size_t err
     bus.hole_start = 0xa0000; /* VGA window and ROMs take the slow path */
     bus.hole_end = 0x100000;
     cpu_init(&m->cpu, cfg->cpu, &bus);
-    m->cpu.tsc_source = tsc_count;
+    m->cpu.tsc_source = tsc_ticks;
     m->cpu.tsc_opaque = m;
     if (!cfg->interp && !start_jit(m, err, errlen))
         goto fail;

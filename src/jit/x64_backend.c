@@ -16,8 +16,6 @@
 #include "jit/helpers.h"
 #include "jit/x64_x87.h"
 
-
-
 static void add_icount(struct lower *l, uint32_t n)
 {
     if (n)
